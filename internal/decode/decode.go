@@ -1,0 +1,532 @@
+// Package decode reads programme files, YAML or JSON (JSON is read as the
+// YAML it is), into Go values strictly: an unknown key, a duplicate key, a
+// value of the wrong type are each reported with the file, line and column,
+// all at once. Keys are the `json` tags of the Go types, so one schema
+// serves both formats and encoding/json.
+package decode
+
+import (
+	"encoding"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/safe-aeo/engine/internal/diag"
+)
+
+// maxNodes bounds the work of decoding one document, so that a file of
+// nested aliases (a "billion laughs") cannot exhaust memory.
+const maxNodes = 1_000_000
+
+// A Doc is a parsed programme file.
+type Doc struct {
+	File  string
+	root  *yaml.Node
+	lines []string
+}
+
+var yamlLine = regexp.MustCompile(`line (\d+)(?::(\d+))?`)
+
+// Parse parses data, the contents of the file named file.
+func Parse(file string, data []byte) (*Doc, error) {
+	var root yaml.Node
+	if err := safeUnmarshal(data, &root); err != nil {
+		e := &diag.Error{File: file, Line: 1, Column: 1, Message: strings.TrimPrefix(err.Error(), "yaml: ")}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Line, _ = strconv.Atoi(m[1])
+			if m[2] != "" {
+				e.Column, _ = strconv.Atoi(m[2])
+			}
+			e.Message = strings.TrimSpace(yamlLine.ReplaceAllString(e.Message, ""))
+			e.Message = strings.TrimPrefix(strings.TrimPrefix(e.Message, ":"), " ")
+		}
+		return nil, diag.List{e}
+	}
+	if len(root.Content) == 0 {
+		return nil, diag.List{{File: file, Line: 1, Column: 1, Message: "the file is empty"}}
+	}
+	return &Doc{File: file, root: root.Content[0], lines: strings.Split(string(data), "\n")}, nil
+}
+
+func safeUnmarshal(data []byte, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse: %v", r)
+		}
+	}()
+	return yaml.Unmarshal(data, n)
+}
+
+// Decode decodes the document into v, a pointer, strictly. It returns every
+// problem found, each with its position; fields that decoded are set even
+// when others did not.
+func (d *Doc) Decode(v any) diag.List {
+	dec := &decoder{doc: d}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return diag.List{{File: d.File, Message: fmt.Sprintf("decode: need a non-nil pointer, not %T", v)}}
+	}
+	dec.value(d.root, rv.Elem(), "")
+	return dec.errs
+}
+
+// DecodeInto parses data and decodes it into v in one step.
+func DecodeInto(file string, data []byte, v any) (*Doc, error) {
+	doc, err := Parse(file, data)
+	if err != nil {
+		return nil, err
+	}
+	return doc, doc.Decode(v).Err()
+}
+
+type decoder struct {
+	doc   *Doc
+	errs  diag.List
+	nodes int
+}
+
+func (dec *decoder) fail(n *yaml.Node, path, format string, args ...any) {
+	dec.errs = append(dec.errs, &diag.Error{File: dec.doc.File, Line: n.Line, Column: n.Column, Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+var (
+	textUnmarshaler = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	timeType        = reflect.TypeOf(time.Time{})
+)
+
+func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
+	dec.nodes++
+	if dec.nodes > maxNodes {
+		if dec.nodes == maxNodes+1 {
+			dec.fail(n, path, "the document is too large or nests aliases too deeply")
+		}
+		return
+	}
+	if n.Kind == yaml.AliasNode {
+		dec.value(n.Alias, v, path)
+		return
+	}
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!null" {
+		v.Set(reflect.Zero(v.Type()))
+		return
+	}
+	if v.Kind() == reflect.Pointer {
+		if v.IsNil() {
+			v.Set(reflect.New(v.Type().Elem()))
+		}
+		dec.value(n, v.Elem(), path)
+		return
+	}
+	if v.Type() == timeType {
+		dec.time(n, v, path)
+		return
+	}
+	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+		if n.Kind != yaml.ScalarNode {
+			dec.fail(n, path, "want a single value, not %s", kindName(n))
+			return
+		}
+		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
+			dec.fail(n, path, "%v", err)
+		}
+		return
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		dec.structure(n, v, path)
+	case reflect.Slice:
+		if n.Kind != yaml.SequenceNode {
+			dec.fail(n, path, "want a list, not %s", kindName(n))
+			return
+		}
+		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
+		for i, c := range n.Content {
+			dec.value(c, s.Index(i), diag.Index(path, i))
+		}
+		v.Set(s)
+	case reflect.Map:
+		dec.mapping(n, v, path)
+	case reflect.Interface:
+		var x any
+		if err := n.Decode(&x); err != nil {
+			dec.fail(n, path, "%v", err)
+			return
+		}
+		if x != nil {
+			v.Set(reflect.ValueOf(normalise(x)))
+		}
+	default:
+		dec.scalar(n, v, path)
+	}
+}
+
+// normalise turns YAML's map[string]interface{} and ints into the shapes
+// encoding/json produces, so that facts read the same from either format.
+func normalise(x any) any {
+	switch t := x.(type) {
+	case map[string]any:
+		for k, v := range t {
+			t[k] = normalise(v)
+		}
+	case []any:
+		for i, v := range t {
+			t[i] = normalise(v)
+		}
+	case int:
+		return float64(t)
+	case int64:
+		return float64(t)
+	case uint64:
+		return float64(t)
+	case time.Time:
+		return t.Format("2006-01-02")
+	}
+	return x
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping of keys"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "this"
+}
+
+type field struct {
+	index []int
+	name  string
+}
+
+// fields lists the keys of struct type t with their field indexes,
+// following encoding/json: the json tag names a key, "-" hides a field,
+// and an embedded struct without a tag contributes its own keys.
+func fields(t reflect.Type) []field {
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && name == "" {
+			ft := f.Type
+			if ft.Kind() == reflect.Pointer {
+				ft = ft.Elem()
+			}
+			if ft.Kind() == reflect.Struct {
+				for _, inner := range fields(ft) {
+					inner.index = append([]int{i}, inner.index...)
+					out = append(out, inner)
+				}
+				continue
+			}
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		out = append(out, field{index: []int{i}, name: name})
+	}
+	return out
+}
+
+func (dec *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		dec.fail(n, path, "want a mapping of keys, not %s", kindName(n))
+		return
+	}
+	fs := fields(v.Type())
+	byName := make(map[string]field, len(fs))
+	for _, f := range fs {
+		byName[f.name] = f
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode {
+			k = k.Alias
+		}
+		key := k.Value
+		if k.Tag == "!!merge" {
+			dec.fail(k, path, "merge keys (<<) are not supported; repeat the keys")
+			continue
+		}
+		if prev, dup := seen[key]; dup {
+			dec.fail(k, diag.Join(path, key), "duplicate key %q (first at line %d)", key, prev.Line)
+			continue
+		}
+		seen[key] = k
+		f, ok := byName[key]
+		if !ok {
+			dec.fail(k, diag.Join(path, key), "unknown key %q%s", key, suggest(key, fs))
+			continue
+		}
+		fv, err := fieldByIndexAlloc(v, f.index)
+		if err != nil {
+			dec.fail(k, diag.Join(path, key), "%v", err)
+			continue
+		}
+		dec.value(val, fv, diag.Join(path, key))
+	}
+}
+
+func fieldByIndexAlloc(v reflect.Value, index []int) (reflect.Value, error) {
+	for i, x := range index {
+		if i > 0 && v.Kind() == reflect.Pointer {
+			if v.IsNil() {
+				v.Set(reflect.New(v.Type().Elem()))
+			}
+			v = v.Elem()
+		}
+		v = v.Field(x)
+	}
+	return v, nil
+}
+
+// suggest proposes the closest known key, for typos.
+func suggest(key string, fs []field) string {
+	best, bestD := "", 3
+	names := make([]string, 0, len(fs))
+	for _, f := range fs {
+		names = append(names, f.name)
+		if d := distance(key, f.name); d < bestD {
+			best, bestD = f.name, d
+		}
+	}
+	if best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	sort.Strings(names)
+	if len(names) > 12 {
+		return ""
+	}
+	return fmt.Sprintf("; known keys: %s", strings.Join(names, ", "))
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+func (dec *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.MappingNode {
+		dec.fail(n, path, "want a mapping of keys, not %s", kindName(n))
+		return
+	}
+	if v.Type().Key().Kind() != reflect.String {
+		dec.fail(n, path, "decode: map keys must be strings")
+		return
+	}
+	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode {
+			k = k.Alias
+		}
+		if k.Kind != yaml.ScalarNode {
+			dec.fail(k, path, "keys must be single values")
+			continue
+		}
+		if prev, dup := seen[k.Value]; dup {
+			dec.fail(k, diag.Join(path, k.Value), "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
+		ev := reflect.New(v.Type().Elem()).Elem()
+		dec.value(val, ev, diag.Join(path, k.Value))
+		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
+	}
+	v.Set(m)
+}
+
+func (dec *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.ScalarNode {
+		dec.fail(n, path, "want a single value, not %s", kindName(n))
+		return
+	}
+	s := n.Value
+	switch v.Kind() {
+	case reflect.String:
+		v.SetString(s)
+	case reflect.Bool:
+		b, err := strconv.ParseBool(s)
+		if err != nil || n.Tag == "!!str" && n.Style != 0 {
+			dec.fail(n, path, "want true or false, not %q", s)
+			return
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		i, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
+		if err != nil {
+			dec.fail(n, path, "want a whole number, not %q", s)
+			return
+		}
+		v.SetInt(i)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		i, err := strconv.ParseUint(strings.ReplaceAll(s, "_", ""), 10, v.Type().Bits())
+		if err != nil {
+			dec.fail(n, path, "want a whole number of zero or more, not %q", s)
+			return
+		}
+		v.SetUint(i)
+	case reflect.Float32, reflect.Float64:
+		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), v.Type().Bits())
+		if err != nil {
+			dec.fail(n, path, "want a number, not %q", s)
+			return
+		}
+		v.SetFloat(f)
+	default:
+		dec.fail(n, path, "decode: cannot decode into %s", v.Type())
+	}
+}
+
+func (dec *decoder) time(n *yaml.Node, v reflect.Value, path string) {
+	if n.Kind != yaml.ScalarNode {
+		dec.fail(n, path, "want a date such as 2024-05-01, not %s", kindName(n))
+		return
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, time.RFC3339Nano} {
+		if t, err := time.Parse(layout, n.Value); err == nil {
+			v.Set(reflect.ValueOf(t))
+			return
+		}
+	}
+	dec.fail(n, path, "want a date such as 2024-05-01 or 2024-05-01T10:00:00Z, not %q", n.Value)
+}
+
+// ErrNoPath is returned by Locate when no part of a path exists.
+var ErrNoPath = errors.New("decode: path not in document")
+
+// Locate returns the node a path such as "requirements[3].when" names, or
+// the deepest node on the way when the rest does not exist (a missing key
+// is reported at the mapping that lacks it).
+func (d *Doc) Locate(path string) (*yaml.Node, bool) {
+	n := d.root
+	exact := true
+	for _, seg := range splitPath(path) {
+		for n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		next := (*yaml.Node)(nil)
+		if seg.index >= 0 {
+			if n.Kind == yaml.SequenceNode && seg.index < len(n.Content) {
+				next = n.Content[seg.index]
+			}
+		} else if n.Kind == yaml.MappingNode {
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == seg.key {
+					next = n.Content[i+1]
+					break
+				}
+			}
+		}
+		if next == nil {
+			exact = false
+			break
+		}
+		n = next
+	}
+	return n, exact
+}
+
+type segment struct {
+	key   string
+	index int
+}
+
+func splitPath(p string) []segment {
+	var out []segment
+	for _, part := range strings.Split(p, ".") {
+		if part == "" {
+			continue
+		}
+		key, rest, _ := strings.Cut(part, "[")
+		if key != "" {
+			out = append(out, segment{key: key, index: -1})
+		}
+		for rest != "" {
+			num, after, _ := strings.Cut(rest, "]")
+			i, err := strconv.Atoi(num)
+			if err != nil {
+				break
+			}
+			out = append(out, segment{index: i})
+			rest = strings.TrimPrefix(after, "[")
+		}
+	}
+	return out
+}
+
+// Resolve sets the file, line and column of e from its path. When e points
+// inside an expression (ExprLine > 0), the position is that of the
+// expression's character in the file, for plain, quoted and block scalars.
+func (d *Doc) Resolve(e *diag.Error) {
+	if e.Line > 0 && e.File != "" {
+		return
+	}
+	e.File = d.File
+	n, exact := d.Locate(e.Path)
+	e.Line, e.Column = n.Line, n.Column
+	if !exact || e.ExprLine == 0 || n.Kind != yaml.ScalarNode {
+		return
+	}
+	switch n.Style {
+	case yaml.LiteralStyle, yaml.FoldedStyle:
+		// The text starts on the line after the indicator, at the block's
+		// indentation.
+		line := n.Line + e.ExprLine
+		indent := 0
+		if line-1 < len(d.lines) {
+			l := d.lines[line-1]
+			indent = len(l) - len(strings.TrimLeft(l, " "))
+		}
+		e.Line, e.Column = line, indent+e.ExprColumn
+	case yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
+		if e.ExprLine == 1 {
+			e.Column = n.Column + e.ExprColumn
+		} else {
+			e.Line += e.ExprLine - 1
+		}
+	default:
+		if e.ExprLine == 1 {
+			e.Column = n.Column + e.ExprColumn - 1
+		} else {
+			e.Line += e.ExprLine - 1
+		}
+	}
+}

@@ -1,0 +1,518 @@
+package rules
+
+import (
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/safe-aeo/engine/internal/calendar"
+)
+
+// patcher rewrites what rule authors write into what expr runs:
+// facts.NAME into a typed getter, the date shorthands into calls that take
+// the as_of date, and calls of environment functions into calls that pass
+// the environment. Problems are collected, since a visitor cannot fail.
+type patcher struct {
+	m    *Model
+	errs []*Error
+	src  string
+}
+
+func (pt *patcher) fail(n ast.Node, format string, args ...any) {
+	line, col := position(pt.src, n.Location().From)
+	pt.errs = append(pt.errs, &Error{Line: line, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (pt *patcher) Visit(n *ast.Node) {
+	switch node := (*n).(type) {
+	case *ast.MemberNode:
+		id, ok := node.Node.(*ast.IdentifierNode)
+		if !ok || id.Value != "facts" {
+			return
+		}
+		prop, ok := node.Property.(*ast.StringNode)
+		if !ok {
+			pt.fail(node, "facts must be read by name, as facts.NAME")
+			return
+		}
+		ft, ok := pt.m.facts[prop.Value]
+		if !ok {
+			pt.fail(id, "unknown fact %q: declare it under facts with its type", prop.Value)
+			return
+		}
+		ast.Patch(n, &ast.CallNode{
+			Callee:    &ast.IdentifierNode{Value: factFunc(ft)},
+			Arguments: []ast.Node{&ast.IdentifierNode{Value: "$env"}, &ast.StringNode{Value: prop.Value}},
+		})
+	case *ast.CallNode:
+		id, ok := node.Callee.(*ast.IdentifierNode)
+		if !ok {
+			return
+		}
+		switch id.Value {
+		case "years_since", "days_since":
+			if len(node.Arguments) != 1 {
+				pt.fail(node, "%s takes one date", id.Value)
+				return
+			}
+			fn := strings.Replace(id.Value, "_since", "_between", 1)
+			ast.Patch(n, &ast.CallNode{
+				Callee:    &ast.IdentifierNode{Value: fn},
+				Arguments: []ast.Node{node.Arguments[0], &ast.IdentifierNode{Value: "as_of"}},
+			})
+		case "within":
+			if len(node.Arguments) != 2 {
+				pt.fail(node, "within takes a date and a period, e.g. within(.date, \"3y\")")
+				return
+			}
+			s, ok := node.Arguments[1].(*ast.StringNode)
+			if !ok {
+				pt.fail(node.Arguments[1], "the period of within must be written out, e.g. \"3y\" or \"90d\"")
+				return
+			}
+			if _, err := calendar.ParsePeriod(s.Value); err != nil {
+				pt.fail(node.Arguments[1], "%v", err)
+				return
+			}
+			ast.Patch(n, &ast.CallNode{
+				Callee:    &ast.IdentifierNode{Value: "within_period"},
+				Arguments: []ast.Node{node.Arguments[0], &ast.IdentifierNode{Value: "as_of"}, s},
+			})
+		default:
+			if !pt.m.envFuncs[id.Value] {
+				return
+			}
+			if len(node.Arguments) > 0 {
+				if a, ok := node.Arguments[0].(*ast.IdentifierNode); ok && a.Value == "$env" {
+					return
+				}
+			}
+			node.Arguments = append([]ast.Node{&ast.IdentifierNode{Value: "$env"}}, node.Arguments...)
+		}
+	}
+}
+
+// A path is one fact an expression reads: a chain of fields from the
+// environment, or an extra fact.
+type path struct {
+	name  string
+	steps []step
+	fact  string // for an extra fact
+}
+
+// A step is one field of a struct (index) or one key of a map (key).
+type step struct {
+	index []int
+	key   reflect.Value
+}
+
+func (pa *path) walk(rv reflect.Value, env any) (reflect.Value, bool) {
+	if pa.fact != "" {
+		fs, ok := env.(FactSource)
+		if !ok {
+			return reflect.Value{}, false
+		}
+		v, ok := fs.Fact(pa.fact)
+		if !ok || v == nil {
+			return reflect.Value{}, false
+		}
+		return reflect.ValueOf(v), true
+	}
+	for _, st := range pa.steps {
+		for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+			if rv.IsNil() {
+				return reflect.Value{}, false
+			}
+			rv = rv.Elem()
+		}
+		if st.key.IsValid() {
+			if rv.Kind() != reflect.Map {
+				return reflect.Value{}, false
+			}
+			v := rv.MapIndex(st.key)
+			if !v.IsValid() {
+				return reflect.Value{}, false
+			}
+			rv = v
+			continue
+		}
+		f, err := rv.FieldByIndexErr(st.index)
+		if err != nil {
+			return reflect.Value{}, false
+		}
+		rv = f
+	}
+	return rv, true
+}
+
+func (pa *path) present(rv reflect.Value, env any) bool {
+	v, ok := pa.walk(rv, env)
+	if !ok {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Slice, reflect.Map:
+		return !v.IsNil()
+	case reflect.String:
+		return v.Len() > 0
+	case reflect.Struct:
+		if v.Type() == timeType {
+			return !v.Interface().(time.Time).IsZero()
+		}
+	}
+	return true
+}
+
+func (pa *path) value(rv reflect.Value, env any) reflect.Value {
+	v, ok := pa.walk(rv, env)
+	if !ok {
+		return reflect.Value{}
+	}
+	return v
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// lookupField finds the field expr reads as name in struct type t,
+// looking through embedded structs as expr does.
+func lookupField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Kind() != reflect.Struct {
+		return reflect.StructField{}, false
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("expr")
+		if tag == "-" {
+			continue
+		}
+		if tag == name || (tag == "" && f.Name == name) {
+			return f, true
+		}
+	}
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.Anonymous {
+			continue
+		}
+		if inner, ok := lookupField(f.Type, name); ok {
+			inner.Index = append(append([]int(nil), f.Index...), inner.Index...)
+			return inner, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// collectPaths lists the facts an expression reads, in order of first
+// appearance. Fields read inside predicates through # or .field are parts
+// of a fact already listed (the collection), not facts of their own.
+func (m *Model) collectPaths(root ast.Node) ([]*path, error) {
+	var out []*path
+	seen := map[string]bool{}
+	add := func(p *path) {
+		if p != nil && !seen[p.name] {
+			seen[p.name] = true
+			out = append(out, p)
+		}
+	}
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		switch node := n.(type) {
+		case nil:
+		case *ast.IdentifierNode:
+			add(m.resolve([]string{node.Value}))
+		case *ast.MemberNode:
+			names, bottom, rest := memberChain(node)
+			if id, ok := bottom.(*ast.IdentifierNode); ok {
+				add(m.resolve(append([]string{id.Value}, names...)))
+			} else {
+				visit(bottom)
+			}
+			for _, r := range rest {
+				visit(r)
+			}
+		case *ast.CallNode:
+			if id, ok := node.Callee.(*ast.IdentifierNode); ok && strings.HasPrefix(id.Value, "fact_") && len(node.Arguments) == 2 {
+				if s, ok := node.Arguments[1].(*ast.StringNode); ok {
+					add(&path{name: "facts." + s.Value, fact: s.Value})
+					return
+				}
+			}
+			if _, ok := node.Callee.(*ast.IdentifierNode); !ok {
+				visit(node.Callee)
+			}
+			for _, a := range node.Arguments {
+				visit(a)
+			}
+		default:
+			for _, c := range children(n) {
+				visit(c)
+			}
+		}
+	}
+	visit(root)
+	return out, nil
+}
+
+// memberChain splits a.b.c[x] into the names after the root, the root
+// node, and the nodes used as computed properties.
+func memberChain(n *ast.MemberNode) (names []string, bottom ast.Node, rest []ast.Node) {
+	var cur ast.Node = n
+	var rev []string
+	for {
+		mn, ok := cur.(*ast.MemberNode)
+		if !ok {
+			break
+		}
+		if s, ok := mn.Property.(*ast.StringNode); ok && !mn.Method {
+			rev = append(rev, s.Value)
+		} else {
+			// A computed property ends the chain of names: the fact is the
+			// collection, the index is an expression of its own.
+			rev = rev[:0]
+			rest = append(rest, mn.Property)
+		}
+		cur = mn.Node
+	}
+	for i := len(rev) - 1; i >= 0; i-- {
+		names = append(names, rev[i])
+	}
+	if ch, ok := cur.(*ast.ChainNode); ok {
+		cur = ch.Node
+	}
+	return names, cur, rest
+}
+
+// resolve maps names to a path through the environment type, stopping at
+// the first value that is not a struct (a map, a list or a scalar).
+func (m *Model) resolve(names []string) *path {
+	if names[0] == "$env" {
+		return nil
+	}
+	t := m.env
+	p := &path{}
+	var name strings.Builder
+	for _, n := range names {
+		for t.Kind() == reflect.Pointer {
+			t = t.Elem()
+		}
+		if t.Kind() == reflect.Map && t.Key().Kind() == reflect.String && len(p.steps) > 0 {
+			// A key of a map, such as self_assessment["G.3"]: present only
+			// when the key is.
+			p.steps = append(p.steps, step{key: reflect.ValueOf(n).Convert(t.Key())})
+			fmt.Fprintf(&name, "[%q]", n)
+			t = t.Elem()
+			continue
+		}
+		if t.Kind() != reflect.Struct || t == timeType {
+			break
+		}
+		f, ok := lookupField(t, n)
+		if !ok {
+			break
+		}
+		p.steps = append(p.steps, step{index: f.Index})
+		if name.Len() > 0 {
+			name.WriteByte('.')
+		}
+		name.WriteString(n)
+		t = f.Type
+	}
+	if len(p.steps) == 0 {
+		return nil // a let variable, a predicate variable or a function
+	}
+	p.name = name.String()
+	return p
+}
+
+func children(n ast.Node) []ast.Node {
+	switch node := n.(type) {
+	case *ast.UnaryNode:
+		return []ast.Node{node.Node}
+	case *ast.BinaryNode:
+		return []ast.Node{node.Left, node.Right}
+	case *ast.ChainNode:
+		return []ast.Node{node.Node}
+	case *ast.SliceNode:
+		return []ast.Node{node.Node, node.From, node.To}
+	case *ast.BuiltinNode:
+		out := append([]ast.Node(nil), node.Arguments...)
+		if node.Map != nil {
+			out = append(out, node.Map)
+		}
+		return out
+	case *ast.PredicateNode:
+		return []ast.Node{node.Node}
+	case *ast.ConditionalNode:
+		return []ast.Node{node.Cond, node.Exp1, node.Exp2}
+	case *ast.VariableDeclaratorNode:
+		return []ast.Node{node.Value, node.Expr}
+	case *ast.SequenceNode:
+		return node.Nodes
+	case *ast.ArrayNode:
+		return node.Nodes
+	case *ast.MapNode:
+		return node.Pairs
+	case *ast.PairNode:
+		return []ast.Node{node.Key, node.Value}
+	}
+	return nil
+}
+
+// A comparison is one conjunct of a condition that compares a value with a
+// constant, such as equity_ratio >= 0.2.
+type comparison struct {
+	subject   string // the value compared, as rule authors write it
+	op        string
+	threshold string
+	cond      *vm.Program
+	value     *vm.Program
+}
+
+var comparisonOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true, "==": true, "!=": true}
+
+func (m *Model) collectComparisons(root ast.Node, opts []expr.Option) []*comparison {
+	var out []*comparison
+	var visit func(n ast.Node)
+	visit = func(n ast.Node) {
+		b, ok := n.(*ast.BinaryNode)
+		if !ok {
+			return
+		}
+		if b.Operator == "&&" || b.Operator == "and" {
+			visit(b.Left)
+			visit(b.Right)
+			return
+		}
+		if !comparisonOps[b.Operator] {
+			return
+		}
+		subject, constant := b.Left, b.Right
+		if !isConstant(constant) {
+			subject, constant = b.Right, b.Left
+			if !isConstant(constant) {
+				return
+			}
+		}
+		// Sub-programs are compiled from the printed, already patched
+		// nodes; printing then compiling again is safe because the patcher
+		// leaves patched calls alone.
+		cond, err1 := compileSafely(b.String(), opts)
+		value, err2 := compileSafely(subject.String(), opts)
+		if err1 != nil || err2 != nil {
+			return
+		}
+		out = append(out, &comparison{
+			subject:   display(subject.String()),
+			op:        b.Operator,
+			threshold: display(constant.String()),
+			cond:      cond,
+			value:     value,
+		})
+	}
+	visit(root)
+	return out
+}
+
+func isConstant(n ast.Node) bool {
+	switch v := n.(type) {
+	case *ast.IntegerNode, *ast.FloatNode, *ast.StringNode, *ast.BoolNode, *ast.NilNode, *ast.ConstantNode:
+		return true
+	case *ast.UnaryNode:
+		return v.Operator == "-" && isConstant(v.Node)
+	}
+	return false
+}
+
+var (
+	factCall = regexp.MustCompile(`fact_[a-z]+\(\$env, "([^"]+)"\)`)
+	envArg   = regexp.MustCompile(`\(\$env(, )?`)
+)
+
+// display turns a printed, patched expression back into what the rule
+// author wrote.
+func display(s string) string {
+	s = factCall.ReplaceAllString(s, "facts.$1")
+	return envArg.ReplaceAllString(s, "(")
+}
+
+// A Comparison explains a failed comparison with a constant: the value
+// compared, the operator, the constant and the value found.
+type Comparison struct {
+	Subject   string `json:"subject"`
+	Op        string `json:"op"`
+	Threshold string `json:"threshold"`
+	Actual    any    `json:"actual"`
+}
+
+// Failed evaluates, on env, each top-level comparison of a condition with a
+// constant and returns those that do not hold, with the value found. It is
+// meant for explaining a condition that evaluated false; it allocates.
+func (r *Runner) Failed(p *Program, env any) []Comparison {
+	var out []Comparison
+	for _, c := range p.comparisons {
+		ok, err := r.vm.Run(c.cond, env)
+		if b, isBool := ok.(bool); err == nil && isBool && b {
+			continue
+		}
+		actual, err := r.vm.Run(c.value, env)
+		if err != nil {
+			actual = nil
+		}
+		out = append(out, Comparison{Subject: c.subject, Op: c.op, Threshold: c.threshold, Actual: deref(actual)})
+	}
+	return out
+}
+
+func deref(v any) any {
+	rv := reflect.ValueOf(v)
+	for rv.IsValid() && rv.Kind() == reflect.Pointer {
+		if rv.IsNil() {
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		return nil
+	}
+	return rv.Interface()
+}
+
+// Deref returns the value v refers to, following pointers; nil for an
+// invalid value or a nil pointer.
+func Deref(v reflect.Value) any {
+	if !v.IsValid() {
+		return nil
+	}
+	return deref(v.Interface())
+}
+
+// position converts a rune offset in src to a 1-based line and column.
+func position(src string, offset int) (line, col int) {
+	line, col = 1, 1
+	i := 0
+	for _, r := range src {
+		if i == offset {
+			break
+		}
+		if r == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+		i++
+	}
+	return line, col
+}

@@ -1,0 +1,463 @@
+// Package rules is the engine's expression layer and the only package that
+// imports github.com/expr-lang/expr. It compiles rule authors' expressions
+// once, against a typed fact model, and runs them many times.
+//
+// A Model describes what expressions may read: the fields of a Go struct
+// (named by their `expr` tags), extra facts a programme declares with a type
+// (read as facts.NAME), and functions. Compiling an expression type-checks it
+// against the model, so that a misspelt fact or a comparison of a date with a
+// number is reported when the programme is loaded, with the line and column
+// inside the expression. Each compiled Program knows which facts it reads, so
+// that a caller can report a rule whose facts are absent as indeterminate
+// instead of running it on nil values.
+//
+// Nothing here reads the wall clock: expr's now() is disabled, and the
+// date functions count from the as_of value of the environment.
+package rules
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// Defaults for the resource bounds of one expression.
+const (
+	DefaultMaxNodes     = 2000    // AST nodes after parsing
+	DefaultMemoryBudget = 100_000 // elements expr may allocate in one run
+)
+
+// A Kind is what an expression must evaluate to.
+type Kind uint8
+
+// Kinds of expression.
+const (
+	Any    Kind = iota // any value
+	Bool               // true or false: conditions
+	Number             // int or float: scores, points, weights
+)
+
+func (k Kind) String() string {
+	switch k {
+	case Bool:
+		return "a condition (true or false)"
+	case Number:
+		return "a number"
+	}
+	return "a value"
+}
+
+// A FactType is the declared type of an extra fact.
+type FactType string
+
+// The types an extra fact may be declared with.
+const (
+	FactInt     FactType = "int"
+	FactFloat   FactType = "float"
+	FactBool    FactType = "bool"
+	FactString  FactType = "string"
+	FactDate    FactType = "date"
+	FactStrings FactType = "strings"
+)
+
+// FactTypes lists the declarable fact types.
+func FactTypes() []FactType {
+	return []FactType{FactInt, FactFloat, FactBool, FactString, FactDate, FactStrings}
+}
+
+// A FactSource is implemented by environments that carry extra facts.
+// Fact reports the value of a declared extra fact and whether it is present.
+type FactSource interface {
+	Fact(name string) (any, bool)
+}
+
+// A Func is a function rule authors may call.
+type Func struct {
+	Name string
+	// Fn receives the arguments as written, preceded by the environment
+	// when Env is true. It must be safe for concurrent use.
+	Fn func(args ...any) (any, error)
+	// Types are signatures for type checking, e.g. new(func(string) bool),
+	// each including the leading environment parameter (as any) when Env
+	// is true.
+	Types []any
+	// Env makes the call receive the evaluation environment as its first
+	// argument; rule authors do not write it.
+	Env bool
+	// Doc is a one-line description for rule authors.
+	Doc string
+}
+
+// An Error is a problem in one expression. Line and Column are 1-based
+// positions inside the expression text.
+type Error struct {
+	Line, Column int
+	Message      string
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message) }
+
+// A Model is a compiled fact model: the environment type expressions are
+// checked against, the declared extra facts and the functions. A Model is
+// immutable after NewModel and safe for concurrent use; it keeps a pool of
+// expression machines so that evaluation reuses their stacks.
+type Model struct {
+	env      reflect.Type // pointer to struct
+	facts    map[string]FactType
+	funcs    []Func
+	envFuncs map[string]bool
+	maxNodes uint
+	memory   uint
+	options  []expr.Option
+	pool     sync.Pool
+}
+
+// A ModelOption configures NewModel.
+type ModelOption func(*Model)
+
+// WithFacts declares extra facts, read in expressions as facts.NAME.
+func WithFacts(facts map[string]FactType) ModelOption {
+	return func(m *Model) {
+		for k, v := range facts {
+			m.facts[k] = v
+		}
+	}
+}
+
+// WithFuncs adds functions.
+func WithFuncs(fs ...Func) ModelOption {
+	return func(m *Model) { m.funcs = append(m.funcs, fs...) }
+}
+
+// WithMaxNodes bounds the size of each expression.
+func WithMaxNodes(n uint) ModelOption {
+	return func(m *Model) {
+		if n > 0 {
+			m.maxNodes = n
+		}
+	}
+}
+
+// WithMemoryBudget bounds what one evaluation may allocate, in elements.
+func WithMemoryBudget(n uint) ModelOption {
+	return func(m *Model) {
+		if n > 0 {
+			m.memory = n
+		}
+	}
+}
+
+// NewModel returns a model whose environment is the type of prototype, a
+// pointer to a struct. Its fields are read under their `expr` tag names.
+// If the struct has a field tagged `expr:"as_of"` of type time.Time, the
+// date functions years_since, days_since and within count from it.
+func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
+	t := reflect.TypeOf(prototype)
+	if t == nil || t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct {
+		return nil, fmt.Errorf("rules: environment prototype must be a pointer to a struct, not %T", prototype)
+	}
+	m := &Model{
+		env:      t,
+		facts:    map[string]FactType{},
+		envFuncs: map[string]bool{},
+		maxNodes: DefaultMaxNodes,
+		memory:   DefaultMemoryBudget,
+	}
+	for _, o := range opts {
+		o(m)
+	}
+	for name, ft := range m.facts {
+		if !validFactType(ft) {
+			return nil, fmt.Errorf("rules: fact %q: unknown type %q", name, ft)
+		}
+	}
+	m.funcs = append(builtinFuncs(), m.funcs...)
+	m.options = []expr.Option{
+		expr.Env(reflect.New(t.Elem()).Interface()),
+		expr.DisableBuiltin("now"),
+		expr.Timezone("UTC"),
+		expr.MaxNodes(m.maxNodes),
+	}
+	seen := map[string]bool{}
+	for _, f := range m.funcs {
+		if seen[f.Name] {
+			return nil, fmt.Errorf("rules: function %q defined twice", f.Name)
+		}
+		seen[f.Name] = true
+		if f.Env {
+			m.envFuncs[f.Name] = true
+		}
+		m.options = append(m.options, expr.Function(f.Name, f.Fn, f.Types...))
+	}
+	for _, ft := range FactTypes() {
+		m.options = append(m.options, expr.Function(factFunc(ft), factGetter(ft), factSignature(ft)))
+	}
+	m.pool.New = func() any { return &Runner{m: m, vm: vm.VM{MemoryBudget: m.memory}} }
+	return m, nil
+}
+
+// Funcs returns the functions rule authors may call, sorted by name.
+func (m *Model) Funcs() []Func {
+	fs := append([]Func(nil), m.funcs...)
+	sort.Slice(fs, func(i, j int) bool { return fs[i].Name < fs[j].Name })
+	return fs
+}
+
+// A Runner evaluates programs on one goroutine at a time. Get one from
+// Model.Runner and give it back with Release.
+type Runner struct {
+	m  *Model
+	vm vm.VM
+}
+
+// Runner returns a runner from the model's pool.
+func (m *Model) Runner() *Runner { return m.pool.Get().(*Runner) }
+
+// Release returns r to its model's pool. r must not be used afterwards.
+func (r *Runner) Release() { r.m.pool.Put(r) }
+
+// A Program is one compiled expression. It is immutable and safe for
+// concurrent use.
+type Program struct {
+	src   string
+	kind  Kind
+	prog  *vm.Program
+	paths []*path
+	// comparisons are the top-level conjuncts of a condition that compare
+	// a value with a constant, kept to explain a failure.
+	comparisons []*comparison
+	constant    bool
+}
+
+// Source returns the expression text.
+func (p *Program) Source() string { return p.src }
+
+// Facts returns the facts the expression reads, as dotted paths.
+func (p *Program) Facts() []string {
+	out := make([]string, len(p.paths))
+	for i, pa := range p.paths {
+		out[i] = pa.name
+	}
+	return out
+}
+
+// Compile type-checks and compiles src as an expression of kind k.
+func (m *Model) Compile(src string, k Kind) (*Program, error) {
+	if strings.TrimSpace(src) == "" {
+		return nil, &Error{Line: 1, Column: 1, Message: "empty expression"}
+	}
+	pt := &patcher{m: m, src: src}
+	opts := append(append([]expr.Option(nil), m.options...), expr.Patch(pt))
+	prog, err := compileSafely(src, opts)
+	if len(pt.errs) > 0 {
+		return nil, pt.errs[0]
+	}
+	if err != nil {
+		return nil, toError(err)
+	}
+	root := prog.Node()
+	if err := checkKind(root, k); err != nil {
+		return nil, err
+	}
+	p := &Program{src: src, kind: k, prog: prog}
+	p.paths, err = m.collectPaths(root)
+	if err != nil {
+		return nil, err
+	}
+	if k == Bool {
+		p.comparisons = m.collectComparisons(root, opts)
+	}
+	return p, nil
+}
+
+// compileSafely runs expr.Compile, turning a panic inside expr (which a
+// hostile expression must never cause, but expr is not ours) into an error.
+func compileSafely(src string, opts []expr.Option) (prog *vm.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, fmt.Errorf("cannot compile expression: %v", r)
+		}
+	}()
+	return expr.Compile(src, opts...)
+}
+
+func toError(err error) *Error {
+	if fe, ok := err.(*file.Error); ok {
+		line, col := fe.Line, fe.Column+1
+		if line < 1 {
+			line = 1
+		}
+		return &Error{Line: line, Column: col, Message: fe.Message}
+	}
+	return &Error{Line: 1, Column: 1, Message: err.Error()}
+}
+
+func checkKind(root ast.Node, k Kind) *Error {
+	t := root.Type()
+	if t == nil || t.Kind() == reflect.Interface {
+		return nil // checked at run time
+	}
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	ok := true
+	switch k {
+	case Bool:
+		ok = t.Kind() == reflect.Bool
+	case Number:
+		ok = isNumber(t.Kind())
+	}
+	if !ok {
+		return &Error{Line: 1, Column: 1, Message: fmt.Sprintf("expression must be %s, but it is %s", k, describe(t))}
+	}
+	return nil
+}
+
+func isNumber(k reflect.Kind) bool {
+	switch k {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
+}
+
+func describe(t reflect.Type) string {
+	switch {
+	case t == reflect.TypeOf(time.Time{}):
+		return "a date"
+	case isNumber(t.Kind()):
+		return "a number"
+	case t.Kind() == reflect.String:
+		return "a string"
+	case t.Kind() == reflect.Slice:
+		return "a list"
+	case t.Kind() == reflect.Map || t.Kind() == reflect.Struct:
+		return "a record"
+	}
+	return t.String()
+}
+
+// Run evaluates p on env, which must be of the model's environment type.
+// A panic inside an expression or a function becomes an error.
+func (r *Runner) Run(p *Program, env any) (out any, err error) {
+	return r.vm.Run(p.prog, env)
+}
+
+// Bool evaluates a condition.
+func (r *Runner) Bool(p *Program, env any) (bool, error) {
+	out, err := r.vm.Run(p.prog, env)
+	if err != nil {
+		return false, err
+	}
+	switch v := out.(type) {
+	case bool:
+		return v, nil
+	case *bool:
+		if v != nil {
+			return *v, nil
+		}
+		return false, fmt.Errorf("condition is nil")
+	}
+	return false, fmt.Errorf("condition gave %s, want true or false", describeValue(out))
+}
+
+// Number evaluates a numeric expression.
+func (r *Runner) Number(p *Program, env any) (float64, error) {
+	out, err := r.vm.Run(p.prog, env)
+	if err != nil {
+		return 0, err
+	}
+	if f, ok := ToFloat(out); ok {
+		return f, nil
+	}
+	return 0, fmt.Errorf("expression gave %s, want a number", describeValue(out))
+}
+
+func describeValue(v any) string {
+	if v == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%v (%s)", v, describe(reflect.TypeOf(v)))
+}
+
+// ToFloat converts any Go number, or a pointer to one, to float64.
+func ToFloat(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case float64:
+		return n, true
+	case int64:
+		return float64(n), true
+	case *int:
+		if n != nil {
+			return float64(*n), true
+		}
+	case *float64:
+		if n != nil {
+			return *n, true
+		}
+	case nil:
+		return 0, false
+	default:
+		rv := reflect.ValueOf(v)
+		for rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			rv = rv.Elem()
+		}
+		switch rv.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+			return float64(rv.Int()), true
+		case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			return float64(rv.Uint()), true
+		case reflect.Float32, reflect.Float64:
+			return rv.Float(), true
+		}
+	}
+	return 0, false
+}
+
+// Missing appends to dst the facts p reads that are absent from env: a nil
+// pointer, slice or map, an empty string, a zero date, or an undeclared
+// extra fact. A program with missing facts should not be run: its result
+// would be about nil values, not about the operator.
+func (p *Program) Missing(env any, dst []string) []string {
+	if len(p.paths) == 0 {
+		return dst
+	}
+	rv := reflect.ValueOf(env)
+	for _, pa := range p.paths {
+		if !pa.present(rv, env) {
+			dst = append(dst, pa.name)
+		}
+	}
+	return dst
+}
+
+// A Value is the value of one fact a program read.
+type Value struct {
+	Fact  string
+	Value reflect.Value // invalid when the fact is absent
+}
+
+// Values appends to dst the values of the facts p reads, without copying
+// them: a Value refers into env.
+func (p *Program) Values(env any, dst []Value) []Value {
+	rv := reflect.ValueOf(env)
+	for _, pa := range p.paths {
+		dst = append(dst, Value{Fact: pa.name, Value: pa.value(rv, env)})
+	}
+	return dst
+}
+
+// NumFacts returns how many facts p reads.
+func (p *Program) NumFacts() int { return len(p.paths) }
