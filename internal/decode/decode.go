@@ -128,7 +128,9 @@ func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		dec.time(n, v, path)
 		return
 	}
-	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) {
+	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) && (n.Kind == yaml.ScalarNode || v.Kind() != reflect.Struct) {
+		// A type that reads itself from text; a struct among them may also
+		// be written as a mapping of its fields.
 		if n.Kind != yaml.ScalarNode {
 			dec.fail(n, path, "want a single value, not %s", kindName(n))
 			return
@@ -511,8 +513,10 @@ func (d *Doc) Resolve(e *diag.Error) {
 		// indentation.
 		line := n.Line + e.ExprLine
 		indent := 0
-		if line-1 < len(d.lines) {
-			l := d.lines[line-1]
+		if n.Line < len(d.lines) {
+			// The block's indentation is that of its first line; later
+			// lines keep theirs relative to it, inside the expression.
+			l := d.lines[n.Line]
 			indent = len(l) - len(strings.TrimLeft(l, " "))
 		}
 		e.Line, e.Column = line, indent+e.ExprColumn
