@@ -1,0 +1,455 @@
+package criteria
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/internal/rules"
+)
+
+// A Subject is what requirements are evaluated against: the operator's
+// facts as of a date. Package aeo's profile environment is the Subject
+// hosts normally use; Facts is a plain one for programmes without a
+// profile. Implementations must be safe to read from several goroutines.
+type Subject interface {
+	// AsOf is the assessment date every date rule counts from.
+	AsOf() time.Time
+	// HasRole reports whether the operator acts in role, and whether its
+	// roles are known at all.
+	HasRole(role string) (has, known bool)
+	// BusinessModel returns the operator's business model (e-commerce
+	// model "1".."4", fulfilment "4-1".."4-3"), if known.
+	BusinessModel() (model string, known bool)
+	// SME reports whether the operator is a small or medium-sized
+	// enterprise, and whether that is known.
+	SME() (sme, known bool)
+	// Certification returns the identifier of a certification of the
+	// given kind, issued by one of issuers (any issuer when empty), valid
+	// on AsOf.
+	Certification(kind string, issuers []string) (id string, ok bool)
+	// Fact returns a declared extra fact.
+	Fact(name string) (any, bool)
+}
+
+// A Function is a function rule authors may call in expressions. It must be
+// safe for concurrent use: one Set is evaluated from many goroutines.
+type Function struct {
+	Name string
+	Doc  string
+	// Fn receives the call's arguments, preceded by the Subject when
+	// Subject is true.
+	Fn func(args ...any) (any, error)
+	// Types are signatures for type checking, such as
+	// new(func(string) bool); with Subject, include the leading subject
+	// parameter as any: new(func(any, string) bool).
+	Types   []any
+	Subject bool
+}
+
+// An Option configures Compile.
+type Option func(*options)
+
+type options struct {
+	env      Subject
+	funcs    []Function
+	maxNodes uint
+	memory   uint
+}
+
+// WithEnv sets the type of Subject expressions are checked against, by a
+// prototype: a pointer to a struct whose fields, named by their `expr`
+// tags, are the facts. Evaluate must then be given Subjects of that type.
+// The default is *Facts.
+func WithEnv(prototype Subject) Option { return func(o *options) { o.env = prototype } }
+
+// WithFunctions adds functions rule authors may call.
+func WithFunctions(fs ...Function) Option {
+	return func(o *options) { o.funcs = append(o.funcs, fs...) }
+}
+
+// WithMaxNodes bounds the size of each expression (default 2000 nodes).
+func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
+
+// WithMemoryBudget bounds what one expression may allocate during one
+// evaluation, in elements (default 100,000).
+func WithMemoryBudget(n uint) Option { return func(o *options) { o.memory = n } }
+
+// A Set is a compiled criteria configuration. It is immutable and safe for
+// concurrent use by multiple goroutines.
+type Set struct {
+	cfg       Config
+	subject   *rules.Model
+	decision  *rules.Model
+	envType   reflect.Type
+	reqs      []*requirement
+	crits     []*criterion
+	auths     []*authorization
+	critIndex map[string]int
+	reqIndex  map[string]int
+	numFacts  int
+}
+
+type requirement struct {
+	Requirement
+	index       int
+	crit        int
+	when        *rules.Program
+	partly      *rules.Program
+	appliesIf   *rules.Program
+	sme         *rules.Program
+	equivalents []*Equivalence
+	weight      float64
+	onSite      bool
+	level       Level
+}
+
+type criterion struct {
+	Criterion
+	reqs  []int
+	score *rules.Program
+	pass  *rules.Program
+}
+
+type authorization struct {
+	Authorization
+	crits    []int
+	includes []int
+	grant    *rules.Program
+	grades   []*rules.Program
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
+var factName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Compile validates cfg and compiles every expression in it. It reports
+// every problem it finds, not only the first, as a list of *ConfigError
+// whose paths name the place in the configuration (requirements[3].when).
+func Compile(cfg Config, opts ...Option) (*Set, error) {
+	o := options{env: &Facts{}}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	var errs diag.List
+	facts := map[string]rules.FactType{}
+	for i, f := range cfg.Facts {
+		p := diag.Index("facts", i)
+		switch {
+		case !factName.MatchString(f.Name):
+			errs.Add(diag.Join(p, "name"), "fact name %q must be lower case letters, digits and _, starting with a letter", f.Name)
+		case facts[f.Name] != "":
+			errs.Add(diag.Join(p, "name"), "fact %q declared twice", f.Name)
+		}
+		ft := rules.FactType(f.Type)
+		ok := false
+		for _, t := range rules.FactTypes() {
+			ok = ok || t == ft
+		}
+		if !ok {
+			errs.Add(diag.Join(p, "type"), "unknown fact type %q (want int, float, bool, string, date or strings)", f.Type)
+			ft = rules.FactFloat
+		}
+		facts[f.Name] = ft
+	}
+	var funcs []rules.Func
+	for _, f := range o.funcs {
+		funcs = append(funcs, rules.Func{Name: f.Name, Doc: f.Doc, Fn: f.Fn, Types: f.Types, Env: f.Subject})
+	}
+	mopts := []rules.ModelOption{rules.WithFacts(facts), rules.WithFuncs(funcs...), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory)}
+	subject, err := rules.NewModel(o.env, mopts...)
+	if err != nil {
+		return nil, fmt.Errorf("criteria: %w", err)
+	}
+	decision, err := rules.NewModel(&decisionEnv{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory))
+	if err != nil {
+		return nil, fmt.Errorf("criteria: %w", err)
+	}
+	s := &Set{
+		cfg:       cfg,
+		subject:   subject,
+		decision:  decision,
+		envType:   reflect.TypeOf(o.env),
+		critIndex: map[string]int{},
+		reqIndex:  map[string]int{},
+	}
+	compile := func(m *rules.Model, path, src string, k rules.Kind) *rules.Program {
+		p, err := m.Compile(src, k)
+		if err != nil {
+			var re *rules.Error
+			if errors.As(err, &re) {
+				errs = append(errs, &diag.Error{Path: path, Message: re.Message, ExprLine: re.Line, ExprColumn: re.Column})
+			} else {
+				errs.Add(path, "%v", err)
+			}
+			return nil
+		}
+		return p
+	}
+
+	for i, c := range cfg.Criteria {
+		p := diag.Index("criteria", i)
+		checkID(&errs, p, c.ID)
+		if _, dup := s.critIndex[c.ID]; dup && c.ID != "" {
+			errs.Add(diag.Join(p, "id"), "criterion %q defined twice", c.ID)
+		}
+		if c.Side != "" && !valid(c.Side, SideAEO, SideCustoms, SideJoint) {
+			errs.Add(diag.Join(p, "side"), "unknown side %q (want aeo, customs or joint)", c.Side)
+		}
+		cr := &criterion{Criterion: c}
+		if c.Score != "" {
+			cr.score = compile(decision, diag.Join(p, "score"), c.Score, rules.Number)
+		}
+		if c.Pass != "" {
+			cr.pass = compile(decision, diag.Join(p, "pass"), c.Pass, rules.Bool)
+		}
+		s.critIndex[c.ID] = len(s.crits)
+		s.crits = append(s.crits, cr)
+	}
+	for i, r := range cfg.Requirements {
+		p := diag.Index("requirements", i)
+		checkID(&errs, p, r.ID)
+		if _, dup := s.reqIndex[r.ID]; dup && r.ID != "" {
+			errs.Add(diag.Join(p, "id"), "requirement %q defined twice", r.ID)
+		}
+		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level}
+		if rq.level == "" {
+			rq.level = Required
+		}
+		if rq.weight == 0 {
+			rq.weight = 1
+		}
+		if r.Weight < 0 {
+			errs.Add(diag.Join(p, "weight"), "weight must not be negative")
+		}
+		ci, ok := s.critIndex[r.Criterion]
+		switch {
+		case r.Criterion == "":
+			errs.Add(p, "criterion is required: name the criterion this requirement belongs to")
+		case !ok:
+			errs.Add(diag.Join(p, "criterion"), "unknown criterion %q%s", r.Criterion, known(s.critIndex))
+		default:
+			rq.crit = ci
+			s.crits[ci].reqs = append(s.crits[ci].reqs, i)
+		}
+		if strings.TrimSpace(r.Source) == "" {
+			errs.Add(p, "source is required: name the SAFE item or the article of national law the requirement encodes")
+		}
+		if strings.TrimSpace(r.Title) == "" {
+			errs.Add(p, "title is required")
+		}
+		if !valid(rq.level, Required, Desired, Bonus) {
+			errs.Add(diag.Join(p, "level"), "unknown level %q (want required, desired or bonus)", r.Level)
+		}
+		if r.Side != "" && !valid(r.Side, SideAEO, SideCustoms, SideJoint) {
+			errs.Add(diag.Join(p, "side"), "unknown side %q (want aeo, customs or joint)", r.Side)
+		}
+		if r.Points != 0 && rq.level != Bonus {
+			errs.Add(diag.Join(p, "points"), "points are earned by bonus requirements only; set level: bonus or use scoring")
+		}
+		for j, e := range r.Evidence {
+			if !valid(e, SelfAssessment, Document, OnSite) {
+				errs.Add(diag.Index(diag.Join(p, "evidence"), j), "unknown evidence %q (want self_assessment, document or on_site)", e)
+			}
+			rq.onSite = rq.onSite || e == OnSite
+		}
+		if strings.TrimSpace(r.When) == "" {
+			errs.Add(p, "when is required: the condition under which the requirement is met")
+		} else {
+			rq.when = compile(subject, diag.Join(p, "when"), r.When, rules.Bool)
+		}
+		if r.Partly != "" {
+			rq.partly = compile(subject, diag.Join(p, "partly"), r.Partly, rules.Bool)
+		}
+		if r.AppliesIf != "" {
+			rq.appliesIf = compile(subject, diag.Join(p, "applies_if"), r.AppliesIf, rules.Bool)
+		}
+		if r.SME != nil {
+			rq.sme = compile(subject, diag.Join(p, "sme.when"), r.SME.When, rules.Bool)
+		}
+		if rq.when != nil {
+			s.numFacts += rq.when.NumFacts()
+		}
+		if rq.sme != nil {
+			s.numFacts += rq.sme.NumFacts()
+		}
+		s.reqIndex[r.ID] = i
+		s.reqs = append(s.reqs, rq)
+	}
+	eqIDs := map[string]bool{}
+	for i := range cfg.Equivalences {
+		e := &cfg.Equivalences[i]
+		p := diag.Index("equivalences", i)
+		checkID(&errs, p, e.ID)
+		if eqIDs[e.ID] && e.ID != "" {
+			errs.Add(diag.Join(p, "id"), "equivalence %q defined twice", e.ID)
+		}
+		eqIDs[e.ID] = true
+		if strings.TrimSpace(e.Certification) == "" {
+			errs.Add(p, "certification is required: the kind of certification, e.g. \"ISO 28000\"")
+		}
+		if len(e.Satisfies) == 0 {
+			errs.Add(p, "satisfies is required: the requirement IDs the certification satisfies")
+		}
+		for j, id := range e.Satisfies {
+			ri, ok := s.reqIndex[id]
+			if !ok {
+				errs.Add(diag.Index(diag.Join(p, "satisfies"), j), "unknown requirement %q", id)
+				continue
+			}
+			s.reqs[ri].equivalents = append(s.reqs[ri].equivalents, e)
+		}
+	}
+	authIndex := map[string]int{}
+	for i, a := range cfg.Authorizations {
+		p := diag.Index("authorizations", i)
+		checkID(&errs, p, a.ID)
+		if _, dup := authIndex[a.ID]; dup && a.ID != "" {
+			errs.Add(diag.Join(p, "id"), "authorization %q defined twice", a.ID)
+		}
+		au := &authorization{Authorization: a}
+		for j, id := range a.Criteria {
+			ci, ok := s.critIndex[id]
+			if !ok {
+				errs.Add(diag.Index(diag.Join(p, "criteria"), j), "unknown criterion %q%s", id, known(s.critIndex))
+				continue
+			}
+			au.crits = append(au.crits, ci)
+		}
+		for j, id := range a.Includes {
+			ai, ok := authIndex[id]
+			if !ok {
+				errs.Add(diag.Index(diag.Join(p, "includes"), j), "unknown authorization %q: a combined authorization may include only authorizations listed before it", id)
+				continue
+			}
+			au.includes = append(au.includes, ai)
+		}
+		if len(a.Includes) > 0 && (a.Grant != "" || len(a.Grades) > 0 || len(a.Criteria) > 0) {
+			errs.Add(p, "a combined authorization (includes) takes its criteria, grant and grades from the authorizations it includes")
+		}
+		if len(a.Criteria) == 0 && len(a.Includes) == 0 {
+			for ci := range s.crits {
+				au.crits = append(au.crits, ci)
+			}
+		}
+		if len(a.Includes) > 0 {
+			seen := map[int]bool{}
+			for _, ai := range au.includes {
+				for _, ci := range s.auths[ai].crits {
+					if !seen[ci] {
+						seen[ci] = true
+						au.crits = append(au.crits, ci)
+					}
+				}
+			}
+		}
+		if a.Grant != "" {
+			au.grant = compile(decision, diag.Join(p, "grant"), a.Grant, rules.Bool)
+			checkCriteriaRefs(&errs, diag.Join(p, "grant"), au.grant, s.critIndex)
+		}
+		gradeIDs := map[string]bool{}
+		for j, g := range a.Grades {
+			gp := diag.Index(diag.Join(p, "grades"), j)
+			checkID(&errs, gp, g.ID)
+			if gradeIDs[g.ID] {
+				errs.Add(diag.Join(gp, "id"), "grade %q defined twice", g.ID)
+			}
+			gradeIDs[g.ID] = true
+			prog := compile(decision, diag.Join(gp, "when"), g.When, rules.Bool)
+			checkCriteriaRefs(&errs, diag.Join(gp, "when"), prog, s.critIndex)
+			au.grades = append(au.grades, prog)
+		}
+		authIndex[a.ID] = len(s.auths)
+		s.auths = append(s.auths, au)
+	}
+	for i, c := range s.crits {
+		if len(c.reqs) == 0 {
+			errs.Add(diag.Index("criteria", i), "criterion %q has no requirements", c.ID)
+		}
+		checkCriteriaRefs(&errs, diag.Join(diag.Index("criteria", i), "pass"), c.pass, s.critIndex)
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+func checkID(errs *diag.List, path, id string) {
+	if id == "" {
+		errs.Add(path, "id is required")
+		return
+	}
+	if !idPattern.MatchString(id) {
+		errs.Add(diag.Join(path, "id"), "id %q may hold only letters, digits, '.', '_' and '-'", id)
+	}
+}
+
+func known(m map[string]int) string {
+	if len(m) == 0 || len(m) > 20 {
+		return ""
+	}
+	ids := make([]string, 0, len(m))
+	for id := range m {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return " (known: " + strings.Join(ids, ", ") + ")"
+}
+
+// checkCriteriaRefs reports criteria["X"] references to criteria that do
+// not exist, which would otherwise fail only at run time.
+func checkCriteriaRefs(errs *diag.List, path string, p *rules.Program, crits map[string]int) {
+	if p == nil {
+		return
+	}
+	for _, f := range p.Facts() {
+		id, ok := strings.CutPrefix(f, `criteria["`)
+		if !ok {
+			continue
+		}
+		id = strings.TrimSuffix(strings.SplitN(id, `"]`, 2)[0], `"]`)
+		if _, ok := crits[id]; !ok {
+			errs.Add(path, "unknown criterion %q in %s%s", id, f, known(crits))
+		}
+	}
+}
+
+// MustCompile is like Compile but panics on error. It is for
+// configurations fixed at build time, in tests and examples.
+func MustCompile(cfg Config, opts ...Option) *Set {
+	s, err := Compile(cfg, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Config returns the configuration s was compiled from. The returned value
+// shares slices with s: treat it as read-only.
+func (s *Set) Config() Config { return s.cfg }
+
+// Functions returns the functions rule authors may call, with their
+// descriptions, sorted by name.
+func (s *Set) Functions() []Function {
+	var out []Function
+	for _, f := range append(s.subject.Funcs(), rules.Shorthands()...) {
+		if strings.HasPrefix(f.Name, "within_period") {
+			continue
+		}
+		out = append(out, Function{Name: f.Name, Doc: f.Doc})
+	}
+	return out
+}
+
+// A ConfigError is one problem in a configuration: its path
+// (requirements[3].when), and, when the configuration came from a file,
+// the file, line and column. Compile and the programme loader return all
+// problems at once as ConfigErrors.
+type ConfigError = diag.Error
+
+// ConfigErrors is the list of problems Compile returns.
+type ConfigErrors = diag.List

@@ -1,0 +1,170 @@
+package criteria
+
+// Config is the criteria part of a programme: what an applicant must show,
+// how each requirement is decided, scored and grouped into criteria, and
+// which authorization types the criteria lead to. It is plain data, decoded
+// from a programme file (see package aeo) or built in Go.
+type Config struct {
+	// Facts declares extra facts, beyond the operator profile, that
+	// expressions may read as facts.NAME.
+	Facts []FactDecl `json:"facts,omitempty"`
+	// Scoring gives the points of each outcome, for programmes that score.
+	Scoring Scoring `json:"scoring,omitempty"`
+	// Criteria group requirements (SAFE's A–M, the EU's five criteria,
+	// Korea's four areas, China's classes), in reporting order.
+	Criteria []Criterion `json:"criteria"`
+	// Requirements are evaluated in this order.
+	Requirements []Requirement `json:"requirements"`
+	// Equivalences are certifications that satisfy named requirements.
+	Equivalences []Equivalence `json:"equivalences,omitempty"`
+	// Authorizations are the statuses the programme grants (EU AEOC and
+	// AEOS, a single SAFE AEO status, C-TPAT tiers), each decided on a
+	// subset of the criteria.
+	Authorizations []Authorization `json:"authorizations,omitempty"`
+}
+
+// A FactDecl declares an extra fact and its type: int, float, bool,
+// string, date or strings (a list of strings).
+type FactDecl struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Description string `json:"description,omitempty"`
+	Source      string `json:"source,omitempty"`
+}
+
+// Scoring gives the points each outcome earns, for programmes that total
+// points (China: met 0, partly met −1, not met −2). Bonus requirements earn
+// their own Points when met, and nothing otherwise.
+type Scoring struct {
+	Met    float64 `json:"met,omitempty"`
+	Partly float64 `json:"partly,omitempty"`
+	NotMet float64 `json:"not_met,omitempty"`
+}
+
+// A Criterion groups requirements and decides whether the group is met.
+type Criterion struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Text   string `json:"text,omitempty"`
+	Side   Side   `json:"side,omitempty"`
+	Source string `json:"source,omitempty"`
+	// Unverified marks a criterion whose source text could not be checked
+	// (the reference's [R]); Note says what is uncertain.
+	Unverified bool   `json:"unverified,omitempty"`
+	Note       string `json:"note,omitempty"`
+	// Score is an optional numeric expression over the criterion's tallies
+	// (met, partly, not_met, points, weight_met, weight, ...) and declared
+	// facts, e.g. 100 * weight_met / weight.
+	Score string `json:"score,omitempty"`
+	// Pass is an optional condition over the same tallies and score. The
+	// default passes when every applicable required requirement is met
+	// or satisfied by equivalence.
+	Pass string `json:"pass,omitempty"`
+}
+
+// A Requirement is one thing an applicant must (or should) show.
+type Requirement struct {
+	ID        string `json:"id"`
+	Criterion string `json:"criterion"`
+	Title     string `json:"title"`
+	Text      string `json:"text,omitempty"`
+	// Side says who the requirement binds: the AEO, Customs, or both.
+	Side Side `json:"side,omitempty"`
+	// Level is required (the default), desired or bonus.
+	Level Level `json:"level,omitempty"`
+	// When is the condition under which the requirement is met.
+	When string `json:"when"`
+	// Partly is an optional condition, tried when When is false, under
+	// which the requirement is partly met.
+	Partly string `json:"partly,omitempty"`
+	// Roles and BusinessModels limit the operators the requirement applies
+	// to; empty means all. AppliesIf is a further condition.
+	Roles          []string `json:"roles,omitempty"`
+	BusinessModels []string `json:"business_models,omitempty"`
+	AppliesIf      string   `json:"applies_if,omitempty"`
+	// SME is a proportionate alternative for small and medium-sized
+	// enterprises: when the operator is an SME, its condition replaces
+	// When.
+	SME *Alternative `json:"sme,omitempty"`
+	// Points are earned by a bonus requirement when met.
+	Points float64 `json:"points,omitempty"`
+	// Weight counts the requirement in weighted scores; default 1.
+	Weight float64 `json:"weight,omitempty"`
+	// Evidence lists what must be seen: self_assessment, document,
+	// on_site. A met requirement that needs on_site evidence is reported as
+	// still to be verified on site.
+	Evidence []Evidence `json:"evidence,omitempty"`
+	// Source is the legal source: the SAFE item, the article of national
+	// law. It is required, so that every rule can be audited.
+	Source string `json:"source"`
+	// Unverified marks a requirement whose source text could not be
+	// checked (the reference's [R]); Note says what is uncertain.
+	Unverified bool     `json:"unverified,omitempty"`
+	Note       string   `json:"note,omitempty"`
+	Messages   Messages `json:"messages,omitempty"`
+}
+
+// An Alternative is a proportionate rule for SMEs.
+type Alternative struct {
+	When string `json:"when"`
+	Note string `json:"note,omitempty"`
+}
+
+// Messages explain a requirement that is not met: Internal to officers
+// only, Operator to the applicant too.
+type Messages struct {
+	Internal string `json:"internal,omitempty"`
+	Operator string `json:"operator,omitempty"`
+}
+
+// An Equivalence is a certification that satisfies requirements without
+// further evidence: ISO 28000, the ISPS Code, UPU S58/S59, a partner
+// programme's AEO under a mutual recognition arrangement.
+type Equivalence struct {
+	ID string `json:"id"`
+	// Certification is the kind of certification, matched against the
+	// kind of the operator's certifications, e.g. "ISO 28000".
+	Certification string `json:"certification"`
+	// Issuers, when given, are the only issuers accepted.
+	Issuers []string `json:"issuers,omitempty"`
+	// Satisfies lists the requirement IDs the certification satisfies
+	// while valid.
+	Satisfies  []string `json:"satisfies"`
+	Source     string   `json:"source,omitempty"`
+	Unverified bool     `json:"unverified,omitempty"`
+	Note       string   `json:"note,omitempty"`
+}
+
+// An Authorization is a status the programme grants.
+type Authorization struct {
+	ID     string `json:"id"`
+	Title  string `json:"title"`
+	Source string `json:"source,omitempty"`
+	// Criteria are the criteria this authorization is decided on; empty
+	// means all.
+	Criteria []string `json:"criteria,omitempty"`
+	// Includes makes a combined authorization (EU AEOF = AEOC + AEOS):
+	// recommended when every included one is.
+	Includes []string `json:"includes,omitempty"`
+	// Grant is an optional condition over the tallies of the
+	// authorization's requirements (met, not_met, points, required.not_met,
+	// ...), its criteria (criteria.ID.passed, criteria.ID.score, ...) and
+	// declared facts. The default recommends the authorization when every
+	// criterion passes.
+	Grant string `json:"grant,omitempty"`
+	// Grades are ordered from lowest to highest; the highest whose
+	// condition holds is recommended. When grades are given, one must hold.
+	Grades     []Grade `json:"grades,omitempty"`
+	Unverified bool    `json:"unverified,omitempty"`
+	Note       string  `json:"note,omitempty"`
+}
+
+// A Grade is a grade or tier of an authorization (Korea A/AA/AAA,
+// C-TPAT tiers).
+type Grade struct {
+	ID     string `json:"id"`
+	Title  string `json:"title,omitempty"`
+	When   string `json:"when"`
+	Source string `json:"source,omitempty"`
+	Note   string `json:"note,omitempty"`
+}

@@ -1,0 +1,595 @@
+package criteria
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/safe-aeo/engine/internal/rules"
+)
+
+// Tally counts the outcomes of a group of requirements. Expressions in
+// criterion scores and passes, and in authorization grants and grades,
+// read these fields by their expr names.
+type Tally struct {
+	Met           int `json:"met" expr:"met"`
+	Partly        int `json:"partly" expr:"partly"`
+	NotMet        int `json:"not_met" expr:"not_met"`
+	Indeterminate int `json:"indeterminate" expr:"indeterminate"`
+	NotApplicable int `json:"not_applicable" expr:"not_applicable"`
+	Equivalent    int `json:"equivalent" expr:"equivalent"`
+	// Applicable counts every requirement that applies (all but
+	// NotApplicable).
+	Applicable int `json:"applicable" expr:"applicable"`
+	// Points totals the points earned under the programme's scoring.
+	Points float64 `json:"points" expr:"points"`
+	// Weight totals the weights of applicable requirements; WeightMet
+	// those met or satisfied by equivalence; WeightPartly those partly met.
+	Weight       float64 `json:"weight" expr:"weight"`
+	WeightMet    float64 `json:"weight_met" expr:"weight_met"`
+	WeightPartly float64 `json:"weight_partly" expr:"weight_partly"`
+}
+
+func (t *Tally) add(o Outcome, points, weight float64) {
+	switch o {
+	case Met:
+		t.Met++
+	case Partly:
+		t.Partly++
+	case NotMet:
+		t.NotMet++
+	case Indeterminate:
+		t.Indeterminate++
+	case NotApplicable:
+		t.NotApplicable++
+		return
+	case Equivalent:
+		t.Equivalent++
+	}
+	t.Applicable++
+	t.Points += points
+	t.Weight += weight
+	switch o {
+	case Met, Equivalent:
+		t.WeightMet += weight
+	case Partly:
+		t.WeightPartly += weight
+	}
+}
+
+func (t *Tally) merge(u Tally) {
+	t.Met += u.Met
+	t.Partly += u.Partly
+	t.NotMet += u.NotMet
+	t.Indeterminate += u.Indeterminate
+	t.NotApplicable += u.NotApplicable
+	t.Equivalent += u.Equivalent
+	t.Applicable += u.Applicable
+	t.Points += u.Points
+	t.Weight += u.Weight
+	t.WeightMet += u.WeightMet
+	t.WeightPartly += u.WeightPartly
+}
+
+// Levels tallies a group by level.
+type levels struct {
+	All      Tally
+	Required Tally
+	Desired  Tally
+	Bonus    Tally
+}
+
+func (l *levels) add(lv Level, o Outcome, points, weight float64) {
+	l.All.add(o, points, weight)
+	switch lv {
+	case Desired:
+		l.Desired.add(o, points, weight)
+	case Bonus:
+		l.Bonus.add(o, points, weight)
+	default:
+		l.Required.add(o, points, weight)
+	}
+}
+
+func (l *levels) merge(m levels) {
+	l.All.merge(m.All)
+	l.Required.merge(m.Required)
+	l.Desired.merge(m.Desired)
+	l.Bonus.merge(m.Bonus)
+}
+
+// CriterionView is what decision expressions see of a criterion, as
+// criteria.ID (or criteria["ID"]): its tallies, score and whether it passed.
+type CriterionView struct {
+	Tally
+	Required Tally   `expr:"required"`
+	Desired  Tally   `expr:"desired"`
+	Bonus    Tally   `expr:"bonus"`
+	Score    float64 `expr:"score"`
+	Passed   bool    `expr:"passed"`
+}
+
+// decisionEnv is the environment of criterion and authorization
+// expressions: tallies of the group in scope, the criteria, the score and
+// the declared facts.
+type decisionEnv struct {
+	Tally
+	Required Tally                     `expr:"required"`
+	Desired  Tally                     `expr:"desired"`
+	Bonus    Tally                     `expr:"bonus"`
+	Score    float64                   `expr:"score"`
+	Criteria map[string]*CriterionView `expr:"criteria"`
+	subject  Subject
+}
+
+func (d *decisionEnv) Fact(name string) (any, bool) {
+	if d.subject == nil {
+		return nil, false
+	}
+	return d.subject.Fact(name)
+}
+
+func (d *decisionEnv) set(l levels) {
+	d.Tally, d.Required, d.Desired, d.Bonus = l.All, l.Required, l.Desired, l.Bonus
+}
+
+// A FactValue is the value of one fact a rule read.
+type FactValue struct {
+	Fact  string
+	value reflect.Value
+}
+
+// Value returns the fact's value, following pointers; nil when absent.
+func (v FactValue) Value() any { return rules.Deref(v.value) }
+
+// MarshalJSON encodes the fact and its value.
+func (v FactValue) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Fact  string `json:"fact"`
+		Value any    `json:"value"`
+	}{v.Fact, v.Value()})
+}
+
+// UnmarshalJSON decodes what MarshalJSON wrote; the value is kept as
+// decoded from JSON.
+func (v *FactValue) UnmarshalJSON(b []byte) error {
+	var x struct {
+		Fact  string `json:"fact"`
+		Value any    `json:"value"`
+	}
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	v.Fact = x.Fact
+	v.value = reflect.ValueOf(x.Value)
+	return nil
+}
+
+// Comparison explains a failed comparison in a rule: the value compared,
+// the operator, the threshold and the actual value.
+type Comparison = rules.Comparison
+
+// A Finding is the outcome of one requirement, with its reasons.
+type Finding struct {
+	Requirement string  `json:"requirement"`
+	Criterion   string  `json:"criterion"`
+	Title       string  `json:"title"`
+	Level       Level   `json:"level"`
+	Outcome     Outcome `json:"outcome"`
+	Points      float64 `json:"points,omitempty"`
+	// Facts are the facts the rule read and their values.
+	Facts []FactValue `json:"facts,omitempty"`
+	// Missing lists the facts that were absent, for an indeterminate
+	// outcome.
+	Missing []string `json:"missing,omitempty"`
+	// Failed lists the comparisons that did not hold, for a requirement
+	// not met.
+	Failed []Comparison `json:"failed,omitempty"`
+	// Equivalence names the equivalence and certification that satisfied
+	// the requirement.
+	Equivalence string `json:"equivalence,omitempty"`
+	// VerifyOnSite marks a requirement met on paper that the programme
+	// requires to be verified on site.
+	VerifyOnSite bool `json:"verify_on_site,omitempty"`
+	// SME marks that the SME alternative was applied.
+	SME bool `json:"sme,omitempty"`
+	// Reason explains an indeterminate or not applicable outcome.
+	Reason     string   `json:"reason,omitempty"`
+	Evidence   []string `json:"evidence,omitempty"`
+	Source     string   `json:"source"`
+	Unverified bool     `json:"unverified,omitempty"`
+	Messages   Messages `json:"messages,omitempty"`
+}
+
+// A CriterionResult is the outcome of a criterion: Met when it passes,
+// NotMet when it fails, Indeterminate when it fails but undecided
+// requirements could change that, NotApplicable when none of its
+// requirements applies.
+type CriterionResult struct {
+	ID       string  `json:"id"`
+	Title    string  `json:"title"`
+	Outcome  Outcome `json:"outcome"`
+	Tally    Tally   `json:"tally"`
+	Score    float64 `json:"score,omitempty"`
+	HasScore bool    `json:"-"`
+	Reason   string  `json:"reason,omitempty"`
+}
+
+// An AuthorizationResult is the engine's recommendation on one
+// authorization type, and the grade or tier when it has grades.
+type AuthorizationResult struct {
+	ID             string         `json:"id"`
+	Title          string         `json:"title"`
+	Recommendation Recommendation `json:"recommendation"`
+	Grade          string         `json:"grade,omitempty"`
+	Tally          Tally          `json:"tally"`
+	// Failed lists the criteria that did not pass; Pending those not
+	// decided.
+	Failed  []string `json:"failed,omitempty"`
+	Pending []string `json:"pending,omitempty"`
+	Reason  string   `json:"reason,omitempty"`
+}
+
+// A Result is the assessment of one subject against a Set. It recommends;
+// it grants nothing.
+type Result struct {
+	AsOf           time.Time             `json:"as_of"`
+	Findings       []Finding             `json:"findings"`
+	Criteria       []CriterionResult     `json:"criteria"`
+	Authorizations []AuthorizationResult `json:"authorizations,omitempty"`
+	// VerifyOnSite lists the requirements still to be verified on site.
+	VerifyOnSite []string `json:"verify_on_site,omitempty"`
+}
+
+// Finding returns the finding for requirement id.
+func (r *Result) Finding(id string) (Finding, bool) {
+	for _, f := range r.Findings {
+		if f.Requirement == id {
+			return f, true
+		}
+	}
+	return Finding{}, false
+}
+
+// Authorization returns the result for authorization id.
+func (r *Result) Authorization(id string) (AuthorizationResult, bool) {
+	for _, a := range r.Authorizations {
+		if a.ID == id {
+			return a, true
+		}
+	}
+	return AuthorizationResult{}, false
+}
+
+// OperatorView returns a copy of r fit to show the operator: internal
+// messages, fact values and the details of failed comparisons are left out.
+func (r Result) OperatorView() Result {
+	out := r
+	out.Findings = make([]Finding, len(r.Findings))
+	for i, f := range r.Findings {
+		f.Facts = nil
+		f.Failed = nil
+		f.Messages.Internal = ""
+		out.Findings[i] = f
+	}
+	out.Criteria = append([]CriterionResult(nil), r.Criteria...)
+	out.Authorizations = append([]AuthorizationResult(nil), r.Authorizations...)
+	for i := range out.Authorizations {
+		out.Authorizations[i].Reason = ""
+	}
+	return out
+}
+
+// Evaluate assesses subject against every requirement in declaration
+// order, then decides the criteria and authorizations. A requirement whose
+// facts are missing, or whose rule fails at run time, is Indeterminate,
+// never met or not met. Evaluate returns an error only when ctx is done or
+// subject is not of the type the Set was compiled for.
+func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
+	if subject == nil || reflect.TypeOf(subject) != s.envType {
+		return Result{}, fmt.Errorf("criteria: Evaluate needs a %s, got %T", s.envType, subject)
+	}
+	asOf := subject.AsOf()
+	res := Result{AsOf: asOf, Findings: make([]Finding, len(s.reqs))}
+	values := make([]FactValue, 0, s.numFacts)
+	var rawValues []rules.Value
+	r := s.subject.Runner()
+	defer r.Release()
+	crit := make([]levels, len(s.crits))
+	for i, rq := range s.reqs {
+		// expr programs cannot be interrupted, so cancellation is honoured
+		// between requirements.
+		if i%8 == 0 {
+			if err := ctx.Err(); err != nil {
+				return Result{}, err
+			}
+		}
+		f := &res.Findings[i]
+		f.Requirement, f.Criterion, f.Title, f.Level = rq.ID, rq.Criterion, rq.Title, rq.level
+		f.Source, f.Unverified, f.Messages = rq.Source, rq.Unverified, rq.Messages
+		s.decide(r, rq, subject, f)
+		if f.Outcome != NotApplicable {
+			rule := rq.when
+			if f.SME {
+				rule = rq.sme
+			}
+			rawValues = rule.Values(subject, rawValues[:0])
+			start := len(values)
+			for _, v := range rawValues {
+				values = append(values, FactValue{Fact: v.Fact, value: v.Value})
+			}
+			f.Facts = values[start:len(values):len(values)]
+		}
+		f.Points = s.points(rq, f.Outcome)
+		if rq.onSite && (f.Outcome == Met || f.Outcome == Partly) {
+			f.VerifyOnSite = true
+			res.VerifyOnSite = append(res.VerifyOnSite, rq.ID)
+		}
+		crit[rq.crit].add(rq.level, f.Outcome, f.Points, rq.weight)
+	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
+	s.decideCriteria(&res, crit, subject)
+	s.decideAuthorizations(&res, crit, subject)
+	return res, nil
+}
+
+func (s *Set) points(rq *requirement, o Outcome) float64 {
+	if rq.level == Bonus {
+		if o.Satisfied() {
+			return rq.Points
+		}
+		return 0
+	}
+	switch o {
+	case Met, Equivalent:
+		return s.cfg.Scoring.Met
+	case Partly:
+		return s.cfg.Scoring.Partly
+	case NotMet:
+		return s.cfg.Scoring.NotMet
+	}
+	return 0
+}
+
+// decide sets the outcome of one requirement.
+func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Finding) {
+	if reason, ok := applies(rq, subject); !ok {
+		f.Outcome, f.Reason = NotApplicable, reason
+		return
+	} else if reason != "" {
+		f.Outcome, f.Reason = Indeterminate, reason
+		return
+	}
+	if rq.appliesIf != nil {
+		if missing := rq.appliesIf.Missing(subject, nil); len(missing) > 0 {
+			f.Outcome, f.Missing, f.Reason = Indeterminate, missing, "applicability cannot be decided"
+			return
+		}
+		ok, err := r.Bool(rq.appliesIf, subject)
+		if err != nil {
+			f.Outcome, f.Reason = Indeterminate, "applicability rule failed: "+err.Error()
+			return
+		}
+		if !ok {
+			f.Outcome, f.Reason = NotApplicable, "does not apply: "+rq.AppliesIf
+			return
+		}
+	}
+	for _, e := range rq.equivalents {
+		if id, ok := subject.Certification(e.Certification, e.Issuers); ok {
+			f.Outcome, f.Equivalence = Equivalent, e.ID+": "+id
+			return
+		}
+	}
+	rule := rq.when
+	if rq.sme != nil {
+		if sme, known := subject.SME(); known && sme {
+			rule, f.SME = rq.sme, true
+		}
+	}
+	if missing := rule.Missing(subject, nil); len(missing) > 0 {
+		f.Outcome, f.Missing = Indeterminate, missing
+		return
+	}
+	ok, err := r.Bool(rule, subject)
+	if err != nil {
+		f.Outcome, f.Reason = Indeterminate, "rule failed: "+err.Error()
+		return
+	}
+	if ok {
+		f.Outcome = Met
+		return
+	}
+	f.Outcome = NotMet
+	f.Failed = r.Failed(rule, subject)
+	if rq.partly != nil && len(rq.partly.Missing(subject, nil)) == 0 {
+		if p, err := r.Bool(rq.partly, subject); err == nil && p {
+			f.Outcome = Partly
+		}
+	}
+}
+
+// applies decides applicability by role and business model. It returns
+// ok=false with the reason when the requirement does not apply, and a
+// reason with ok=true when applicability cannot be decided.
+func applies(rq *requirement, subject Subject) (reason string, ok bool) {
+	if len(rq.Roles) > 0 {
+		hit, allKnown := false, true
+		for _, role := range rq.Roles {
+			has, known := subject.HasRole(role)
+			hit = hit || has
+			allKnown = allKnown && known
+		}
+		if !allKnown {
+			return "the operator's roles are not known", true
+		}
+		if !hit {
+			return "applies to " + strings.Join(rq.Roles, ", ") + " only", false
+		}
+	}
+	if len(rq.BusinessModels) > 0 {
+		m, known := subject.BusinessModel()
+		if !known {
+			return "the operator's business model is not known", true
+		}
+		for _, want := range rq.BusinessModels {
+			if m == want {
+				return "", true
+			}
+		}
+		return "applies to business models " + strings.Join(rq.BusinessModels, ", ") + " only", false
+	}
+	return "", true
+}
+
+func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject) {
+	r := s.decision.Runner()
+	defer r.Release()
+	env := &decisionEnv{subject: subject}
+	res.Criteria = make([]CriterionResult, len(s.crits))
+	for i, c := range s.crits {
+		l := crit[i]
+		cr := &res.Criteria[i]
+		cr.ID, cr.Title, cr.Tally = c.ID, c.Title, l.All
+		env.set(l)
+		env.Score = 0
+		if c.score != nil {
+			if v, err := runNumber(r, c.score, env); err != nil {
+				cr.Outcome, cr.Reason = Indeterminate, "score: "+err.Error()
+				continue
+			} else {
+				cr.Score, cr.HasScore, env.Score = v, true, v
+			}
+		}
+		if l.All.Applicable == 0 {
+			cr.Outcome = NotApplicable
+			continue
+		}
+		var pass bool
+		if c.pass != nil {
+			ok, err := runBool(r, c.pass, env)
+			if err != nil {
+				cr.Outcome, cr.Reason = Indeterminate, "pass: "+err.Error()
+				continue
+			}
+			pass = ok
+		} else {
+			pass = l.Required.NotMet == 0 && l.Required.Partly == 0 && l.Required.Indeterminate == 0
+		}
+		switch {
+		case pass:
+			cr.Outcome = Met
+		case l.All.Indeterminate > 0:
+			cr.Outcome, cr.Reason = Indeterminate, fmt.Sprintf("%d requirement(s) undecided", l.All.Indeterminate)
+		default:
+			cr.Outcome = NotMet
+		}
+	}
+}
+
+func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) {
+	if len(s.auths) == 0 {
+		return
+	}
+	r := s.decision.Runner()
+	defer r.Release()
+	views := make(map[string]*CriterionView, len(s.crits))
+	for i, c := range s.crits {
+		cr := res.Criteria[i]
+		views[c.ID] = &CriterionView{Tally: crit[i].All, Required: crit[i].Required, Desired: crit[i].Desired, Bonus: crit[i].Bonus, Score: cr.Score, Passed: cr.Outcome == Met}
+	}
+	env := &decisionEnv{subject: subject, Criteria: views}
+	res.Authorizations = make([]AuthorizationResult, len(s.auths))
+	for i, a := range s.auths {
+		ar := &res.Authorizations[i]
+		ar.ID, ar.Title = a.ID, a.Title
+		var l levels
+		for _, ci := range a.crits {
+			l.merge(crit[ci])
+			switch res.Criteria[ci].Outcome {
+			case NotMet:
+				ar.Failed = append(ar.Failed, s.crits[ci].ID)
+			case Indeterminate:
+				ar.Pending = append(ar.Pending, s.crits[ci].ID)
+			}
+		}
+		ar.Tally = l.All
+		if len(a.includes) > 0 {
+			s.combine(ar, a, res.Authorizations)
+			continue
+		}
+		env.set(l)
+		env.Score = 0
+		grant := len(ar.Failed) == 0 && len(ar.Pending) == 0
+		if a.grant != nil {
+			ok, err := runBool(r, a.grant, env)
+			if err != nil {
+				ar.Recommendation, ar.Reason = Pending, "grant: "+err.Error()
+				continue
+			}
+			grant = ok
+		}
+		if grant && len(a.grades) > 0 {
+			grade := ""
+			for j, g := range a.grades {
+				ok, err := runBool(r, g, env)
+				if err != nil {
+					ar.Reason = fmt.Sprintf("grade %s: %v", a.Grades[j].ID, err)
+					break
+				}
+				if ok {
+					grade = a.Grades[j].ID
+				}
+			}
+			ar.Grade = grade
+			if grade == "" {
+				grant = false
+				if ar.Reason == "" {
+					ar.Reason = "no grade's condition holds"
+				}
+			}
+		}
+		switch {
+		case grant:
+			ar.Recommendation = Recommend
+		case len(ar.Pending) > 0 || ar.Reason != "" && strings.HasPrefix(ar.Reason, "grade"):
+			ar.Recommendation = Pending
+		default:
+			ar.Recommendation = Refuse
+		}
+	}
+}
+
+// combine decides a combined authorization from the ones it includes.
+func (s *Set) combine(ar *AuthorizationResult, a *authorization, done []AuthorizationResult) {
+	ar.Recommendation = Recommend
+	for _, ai := range a.includes {
+		switch done[ai].Recommendation {
+		case Refuse:
+			ar.Recommendation = Refuse
+		case Pending:
+			if ar.Recommendation != Refuse {
+				ar.Recommendation = Pending
+			}
+		}
+	}
+}
+
+func runBool(r *rules.Runner, p *rules.Program, env *decisionEnv) (bool, error) {
+	if missing := p.Missing(env, nil); len(missing) > 0 {
+		return false, fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return r.Bool(p, env)
+}
+
+func runNumber(r *rules.Runner, p *rules.Program, env *decisionEnv) (float64, error) {
+	if missing := p.Missing(env, nil); len(missing) > 0 {
+		return 0, fmt.Errorf("missing %s", strings.Join(missing, ", "))
+	}
+	return r.Number(p, env)
+}

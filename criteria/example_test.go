@@ -1,0 +1,59 @@
+package criteria_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/safe-aeo/engine/criteria"
+)
+
+func ExampleSet_Evaluate() {
+	set, err := criteria.Compile(criteria.Config{
+		Facts: []criteria.FactDecl{
+			{Name: "infringements_3y", Type: "int"},
+			{Name: "equity_ratio", Type: "float"},
+		},
+		Criteria: []criteria.Criterion{
+			{ID: "A", Title: "Compliance record"},
+			{ID: "C", Title: "Financial viability"},
+		},
+		Requirements: []criteria.Requirement{
+			{ID: "A.1", Criterion: "A", Title: "No infringements", When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
+			{ID: "C.1", Criterion: "C", Title: "Solvency", When: "facts.equity_ratio >= 0.2", Source: "SAFE Annex IV C"},
+		},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	res, err := set.Evaluate(context.Background(), &criteria.Facts{
+		Date:   time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC),
+		Values: map[string]any{"infringements_3y": 0},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, f := range res.Findings {
+		fmt.Println(f.Requirement, f.Outcome, f.Missing)
+	}
+	// Output:
+	// A.1 met []
+	// C.1 indeterminate [facts.equity_ratio]
+}
+
+func ExampleCompile_error() {
+	_, err := criteria.Compile(criteria.Config{
+		Facts:    []criteria.FactDecl{{Name: "equity_ratio", Type: "float"}},
+		Criteria: []criteria.Criterion{{ID: "C", Title: "Financial viability"}},
+		Requirements: []criteria.Requirement{
+			{ID: "C.1", Criterion: "C", Title: "Solvency", When: "facts.equity_ratio >= 'high'", Source: "SAFE Annex IV C"},
+			{ID: "C.2", Criterion: "X", Title: "Bankruptcy", When: "true"},
+		},
+	})
+	fmt.Println(err)
+	// Output:
+	// requirements[0].when:1:20: invalid operation: >= (mismatched types float64 and string)
+	// requirements[1].criterion: unknown criterion "X" (known: C)
+	// requirements[1]: source is required: name the SAFE item or the article of national law the requirement encodes
+}

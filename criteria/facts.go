@@ -1,0 +1,61 @@
+package criteria
+
+import "time"
+
+// Facts is a plain Subject for programmes that need no operator profile:
+// every fact is a declared extra fact, read as facts.NAME. Package aeo's
+// profile is the richer Subject hosts normally use.
+type Facts struct {
+	// Date is the assessment date, read in expressions as as_of.
+	Date time.Time `expr:"as_of"`
+	// Values holds the declared facts by name.
+	Values map[string]any `expr:"-"`
+	// Roles are the operator's roles; nil means unknown.
+	Roles []string `expr:"roles"`
+	// Model is the business model; empty means unknown.
+	Model string `expr:"business_model"`
+	// IsSME reports SME status; nil means unknown.
+	IsSME *bool `expr:"sme"`
+	// Certificates maps a certification kind to its identifier, for
+	// certifications valid on Date.
+	Certificates map[string]string `expr:"-"`
+}
+
+// AsOf returns f.Date.
+func (f *Facts) AsOf() time.Time { return f.Date }
+
+// HasRole reports whether role is among f.Roles.
+func (f *Facts) HasRole(role string) (has, known bool) {
+	if f.Roles == nil {
+		return false, false
+	}
+	for _, r := range f.Roles {
+		if r == role {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+// BusinessModel returns f.Model.
+func (f *Facts) BusinessModel() (string, bool) { return f.Model, f.Model != "" }
+
+// SME returns *f.IsSME.
+func (f *Facts) SME() (sme, known bool) {
+	if f.IsSME == nil {
+		return false, false
+	}
+	return *f.IsSME, true
+}
+
+// Certification looks kind up in f.Certificates; issuers are not checked.
+func (f *Facts) Certification(kind string, issuers []string) (string, bool) {
+	id, ok := f.Certificates[kind]
+	return id, ok
+}
+
+// Fact returns f.Values[name].
+func (f *Facts) Fact(name string) (any, bool) {
+	v, ok := f.Values[name]
+	return v, ok
+}
