@@ -5,9 +5,9 @@ import (
 	"reflect"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
-	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/vm"
 
@@ -376,13 +376,30 @@ type comparison struct {
 	subject   string // the value compared, as rule authors write it
 	op        string
 	threshold string
-	cond      *vm.Program
-	value     *vm.Program
+	// The comparison and its subject are compiled on first use: they are
+	// needed only to explain a failure, and compiling them for every rule
+	// would double the time to load a programme.
+	condSrc, valueSrc string
+	once              sync.Once
+	cond, value       *vm.Program
+}
+
+func (c *comparison) programs(m *Model) (cond, value *vm.Program) {
+	c.once.Do(func() {
+		// Printing the patched nodes then compiling again is safe because
+		// the patcher leaves patched calls alone.
+		cond, err1 := m.compile(c.condSrc, &patcher{m: m})
+		value, err2 := m.compile(c.valueSrc, &patcher{m: m})
+		if err1 == nil && err2 == nil {
+			c.cond, c.value = cond, value
+		}
+	})
+	return c.cond, c.value
 }
 
 var comparisonOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true, "==": true, "!=": true}
 
-func (m *Model) collectComparisons(root ast.Node, opts []expr.Option) []*comparison {
+func (m *Model) collectComparisons(root ast.Node) []*comparison {
 	var out []*comparison
 	var visit func(n ast.Node)
 	visit = func(n ast.Node) {
@@ -405,20 +422,12 @@ func (m *Model) collectComparisons(root ast.Node, opts []expr.Option) []*compari
 				return
 			}
 		}
-		// Sub-programs are compiled from the printed, already patched
-		// nodes; printing then compiling again is safe because the patcher
-		// leaves patched calls alone.
-		cond, err1 := compileSafely(b.String(), opts)
-		value, err2 := compileSafely(subject.String(), opts)
-		if err1 != nil || err2 != nil {
-			return
-		}
 		out = append(out, &comparison{
 			subject:   display(subject.String()),
 			op:        b.Operator,
 			threshold: display(constant.String()),
-			cond:      cond,
-			value:     value,
+			condSrc:   b.String(),
+			valueSrc:  subject.String(),
 		})
 	}
 	visit(root)
@@ -462,11 +471,15 @@ type Comparison struct {
 func (r *Runner) Failed(p *Program, env any) []Comparison {
 	var out []Comparison
 	for _, c := range p.comparisons {
-		ok, err := r.vm.Run(c.cond, env)
+		cond, value := c.programs(r.m)
+		if cond == nil {
+			continue
+		}
+		ok, err := r.vm.Run(cond, env)
 		if b, isBool := ok.(bool); err == nil && isBool && b {
 			continue
 		}
-		actual, err := r.vm.Run(c.value, env)
+		actual, err := r.vm.Run(value, env)
 		if err != nil {
 			actual = nil
 		}

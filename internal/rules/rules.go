@@ -16,6 +16,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -25,7 +26,11 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/vm"
 )
 
@@ -116,8 +121,14 @@ type Model struct {
 	envFuncs map[string]bool
 	maxNodes uint
 	memory   uint
-	options  []expr.Option
 	pool     sync.Pool
+
+	// mu guards base, the expr configuration every compilation starts
+	// from: building it once (builtins, functions, the environment's type
+	// information) instead of per expression keeps loading a large
+	// programme fast. Compilation copies it and adds its own patcher.
+	mu   sync.Mutex
+	base *conf.Config
 }
 
 // A ModelOption configures NewModel.
@@ -180,7 +191,7 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 		}
 	}
 	m.funcs = append(builtinFuncs(), m.funcs...)
-	m.options = []expr.Option{
+	options := []expr.Option{
 		expr.Env(reflect.New(t.Elem()).Interface()),
 		expr.DisableBuiltin("now"),
 		expr.Timezone("UTC"),
@@ -195,10 +206,13 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 		if f.Env {
 			m.envFuncs[f.Name] = true
 		}
-		m.options = append(m.options, expr.Function(f.Name, f.Fn, f.Types...))
+		options = append(options, expr.Function(f.Name, f.Fn, f.Types...))
 	}
 	for _, ft := range FactTypes() {
-		m.options = append(m.options, expr.Function(factFunc(ft), factGetter(ft), factSignature(ft)))
+		options = append(options, expr.Function(factFunc(ft), factGetter(ft), factSignature(ft)))
+	}
+	if err := m.configure(options); err != nil {
+		return nil, err
 	}
 	m.pool.New = func() any { return &Runner{m: m, vm: vm.VM{MemoryBudget: m.memory}} }
 	return m, nil
@@ -255,8 +269,7 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 		return nil, &Error{Line: 1, Column: 1, Message: "empty expression"}
 	}
 	pt := &patcher{m: m, src: src}
-	opts := append(append([]expr.Option(nil), m.options...), expr.Patch(pt))
-	prog, err := compileSafely(src, opts)
+	prog, err := m.compile(src, pt)
 	if len(pt.errs) > 0 {
 		return nil, pt.errs[0]
 	}
@@ -273,20 +286,59 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 		return nil, err
 	}
 	if k == Bool {
-		p.comparisons = m.collectComparisons(root, opts)
+		p.comparisons = m.collectComparisons(root)
 	}
 	return p, nil
 }
 
-// compileSafely runs expr.Compile, turning a panic inside expr (which a
-// hostile expression must never cause, but expr is not ours) into an error.
-func compileSafely(src string, opts []expr.Option) (prog *vm.Program, err error) {
+// configure applies expr options once to the base configuration.
+func (m *Model) configure(options []expr.Option) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("rules: %v", r)
+		}
+	}()
+	c := conf.CreateNew()
+	for _, o := range options {
+		o(c)
+	}
+	for name := range c.Disabled {
+		delete(c.Builtins, name)
+	}
+	m.base = c
+	return nil
+}
+
+// compile does what expr.Compile does, from the model's prepared
+// configuration, and turns a panic inside expr (which a hostile expression
+// must never cause, but expr is not ours) into an error.
+func (m *Model) compile(src string, v ast.Visitor) (prog *vm.Program, err error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	defer func() {
 		if r := recover(); r != nil {
 			prog, err = nil, fmt.Errorf("cannot compile expression: %v", r)
 		}
 	}()
-	return expr.Compile(src, opts...)
+	c := *m.base
+	if v != nil {
+		c.Visitors = []ast.Visitor{v}
+	}
+	defer func() { m.base.NtCache = c.NtCache }()
+	tree, err := checker.ParseCheck(src, &c)
+	if err != nil {
+		return nil, err
+	}
+	if c.Optimize {
+		if err := optimizer.Optimize(&tree.Node, &c); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	return compiler.Compile(tree, &c)
 }
 
 func toError(err error) *Error {
