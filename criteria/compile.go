@@ -111,9 +111,10 @@ type requirement struct {
 
 type criterion struct {
 	Criterion
-	reqs  []int
-	score *rules.Program
-	pass  *rules.Program
+	reqs    []int
+	score   *rules.Program
+	measure *rules.Program
+	pass    *rules.Program
 }
 
 type authorization struct {
@@ -201,6 +202,12 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			errs.Add(diag.Join(p, "side"), "unknown side %q (want aeo, customs or joint)", c.Side)
 		}
 		cr := &criterion{Criterion: c}
+		if c.Measure != "" {
+			if c.Score != "" {
+				errs.Add(p, "give a criterion either a score (over its tallies) or a measure (over the operator's facts), not both")
+			}
+			cr.measure = compile(subject, diag.Join(p, "measure"), c.Measure, rules.Number)
+		}
 		if c.Score != "" {
 			cr.score = compile(decision, diag.Join(p, "score"), c.Score, rules.Number)
 		}

@@ -56,6 +56,12 @@ type Criterion struct {
 	// (met, partly, not_met, points, weight_met, weight, ...) and declared
 	// facts, e.g. 100 * weight_met / weight.
 	Score string `json:"score,omitempty"`
+	// Measure is an optional numeric expression over the operator's facts
+	// (not the tallies) whose value is the criterion's score, for scores a
+	// customs administration computes from its own records, such as
+	// Korea's legal-compliance score: compliance.compliance_score. A
+	// measure whose facts are missing leaves the criterion indeterminate.
+	Measure string `json:"measure,omitempty"`
 	// Pass is an optional condition over the same tallies and score. The
 	// default passes when every applicable required requirement is met
 	// or satisfied by equivalence.
@@ -102,6 +108,10 @@ type Requirement struct {
 	Unverified bool     `json:"unverified,omitempty"`
 	Note       string   `json:"note,omitempty"`
 	Messages   Messages `json:"messages,omitempty"`
+	// MapsTo lists the SAFE baseline requirements (A.1, G.3, ...) this
+	// requirement implements, so that two programmes can be compared
+	// requirement by requirement for mutual recognition.
+	MapsTo []string `json:"maps_to,omitempty"`
 }
 
 // An Alternative is a proportionate rule for SMEs.

@@ -383,3 +383,73 @@ func FuzzCompile(f *testing.F) {
 		}
 	})
 }
+
+func TestDecisionDetails(t *testing.T) {
+	cfg := criteria.Config{
+		Facts: []criteria.FactDecl{{Name: "experience", Type: "float"}, {Name: "training", Type: "bool"}, {Name: "score", Type: "float"}, {Name: "ok", Type: "bool"}},
+		Criteria: []criteria.Criterion{
+			{ID: "competence", Title: "Competence"},
+			{ID: "compliance", Title: "Legal compliance", Measure: "facts.score"},
+			{ID: "other", Title: "Other"},
+		},
+		Requirements: []criteria.Requirement{
+			{ID: "c1", Criterion: "competence", Title: "3 years or training", When: "facts.experience >= 3 || facts.training", Source: "IA Art 27"},
+			{ID: "l1", Criterion: "compliance", Title: "score known", When: "facts.score >= 0", Source: "KCS"},
+			{ID: "o1", Criterion: "other", Title: "other", When: "facts.ok", Source: "x"},
+		},
+		Authorizations: []criteria.Authorization{
+			{ID: "graded", Title: "Graded", Criteria: []string{"compliance"}, Grades: []criteria.Grade{
+				{ID: "A", When: `criteria["compliance"].score >= 80`}, {ID: "AA", When: `criteria["compliance"].score >= 90`}}},
+			{ID: "default", Title: "Default grant", Criteria: []string{"competence", "other"}},
+			{ID: "custom", Title: "Custom grant", Criteria: []string{"competence"}, Grant: "points >= 1"},
+		},
+	}
+	set := criteria.MustCompile(cfg)
+	tests := []struct {
+		name   string
+		facts  map[string]any
+		check  func(t *testing.T, r criteria.Result)
+		reason string
+	}{
+		{name: "or decided without the missing fact", facts: map[string]any{"experience": 5.0, "score": 92.0, "ok": true},
+			check: func(t *testing.T, r criteria.Result) {
+				f, _ := r.Finding("c1")
+				assert.Equal(t, criteria.Met, f.Outcome)
+				assert.Equal(t, []string{"facts.training"}, f.Missing)
+			}, reason: "five years' experience meets 'experience or training' whatever the training record"},
+		{name: "measure grades", facts: map[string]any{"experience": 5.0, "score": 92.0, "ok": true},
+			check: func(t *testing.T, r criteria.Result) {
+				a, _ := r.Authorization("graded")
+				assert.Equal(t, "AA", a.Grade)
+				assert.Equal(t, criteria.Recommend, a.Recommendation)
+			}, reason: "a measure over the operator's facts gives the criterion its score, which grades read"},
+		{name: "refuse beats pending", facts: map[string]any{"score": 92.0, "ok": false},
+			check: func(t *testing.T, r criteria.Result) {
+				a, _ := r.Authorization("default")
+				assert.Equal(t, criteria.Refuse, a.Recommendation)
+				assert.Equal(t, []string{"other"}, a.Failed)
+				assert.Equal(t, []string{"competence"}, a.Pending)
+			}, reason: "under the default grant a failed criterion decides, whatever is pending"},
+		{name: "grant reason", facts: map[string]any{"experience": 5.0, "score": 50.0, "ok": true},
+			check: func(t *testing.T, r criteria.Result) {
+				a, _ := r.Authorization("custom")
+				assert.Equal(t, criteria.Refuse, a.Recommendation)
+				assert.Equal(t, "grant condition does not hold: points >= 1, found 0", a.Reason)
+				g, _ := r.Authorization("graded")
+				assert.Equal(t, "no grade's condition holds: criteria.compliance.score >= 80, found 50", g.Reason)
+			}, reason: "a refusal says which condition failed and by how much"},
+		{name: "measure missing", facts: map[string]any{"experience": 5.0, "ok": true},
+			check: func(t *testing.T, r criteria.Result) {
+				assert.Equal(t, criteria.Indeterminate, r.Criteria[1].Outcome)
+				a, _ := r.Authorization("graded")
+				assert.Equal(t, criteria.Pending, a.Recommendation)
+			}, reason: "a measure whose facts are missing leaves the criterion undecided"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			tt.check(t, res)
+		})
+	}
+}

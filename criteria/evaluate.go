@@ -13,7 +13,9 @@ import (
 
 // Tally counts the outcomes of a group of requirements. Expressions in
 // criterion scores and passes, and in authorization grants and grades,
-// read these fields by their expr names.
+// read these fields by their expr names. The top-level tally of a group
+// counts its required and desired requirements; bonus requirements are
+// counted under bonus, and only their points add to the top-level points.
 type Tally struct {
 	Met           int `json:"met" expr:"met"`
 	Partly        int `json:"partly" expr:"partly"`
@@ -82,16 +84,21 @@ type levels struct {
 	Bonus    Tally
 }
 
+// add counts one outcome. Bonus requirements are optional extras: they
+// count in Bonus and add their points to All, but a bonus not earned is
+// not a requirement not met, so All's counts leave them out.
 func (l *levels) add(lv Level, o Outcome, points, weight float64) {
-	l.All.add(o, points, weight)
 	switch lv {
 	case Desired:
 		l.Desired.add(o, points, weight)
 	case Bonus:
 		l.Bonus.add(o, points, weight)
+		l.All.Points += points
+		return
 	default:
 		l.Required.add(o, points, weight)
 	}
+	l.All.add(o, points, weight)
 }
 
 func (l *levels) merge(m levels) {
@@ -333,7 +340,7 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}
-	s.decideCriteria(&res, crit, subject)
+	s.decideCriteria(&res, crit, subject, r)
 	s.decideAuthorizations(&res, crit, subject)
 	return res, nil
 }
@@ -393,7 +400,23 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		}
 	}
 	if missing := rule.Missing(subject, nil); len(missing) > 0 {
-		f.Outcome, f.Missing = Indeterminate, missing
+		f.Missing = missing
+		// The facts present may decide the rule on their own ("a || b"
+		// with a true): three-valued logic, never a guess.
+		v, known := r.Decide(rule, subject)
+		switch {
+		case !known:
+			f.Outcome = Indeterminate
+		case v:
+			f.Outcome, f.Reason = Met, "decided by the facts present"
+		default:
+			f.Outcome, f.Reason = NotMet, "decided by the facts present"
+			if rq.partly != nil {
+				if p, known := r.Decide(rq.partly, subject); known && p {
+					f.Outcome = Partly
+				}
+			}
+		}
 		return
 	}
 	ok, err := r.Bool(rule, subject)
@@ -407,8 +430,8 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 	}
 	f.Outcome = NotMet
 	f.Failed = r.Failed(rule, subject)
-	if rq.partly != nil && len(rq.partly.Missing(subject, nil)) == 0 {
-		if p, err := r.Bool(rq.partly, subject); err == nil && p {
+	if rq.partly != nil {
+		if p, known := r.Decide(rq.partly, subject); known && p {
 			f.Outcome = Partly
 		}
 	}
@@ -447,7 +470,7 @@ func applies(rq *requirement, subject Subject) (reason string, ok bool) {
 	return "", true
 }
 
-func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject) {
+func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject, sr *rules.Runner) {
 	r := s.decision.Runner()
 	defer r.Release()
 	env := &decisionEnv{subject: subject}
@@ -458,6 +481,18 @@ func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject) {
 		cr.ID, cr.Title, cr.Tally = c.ID, c.Title, l.All
 		env.set(l)
 		env.Score = 0
+		if c.measure != nil {
+			if missing := c.measure.Missing(subject, nil); len(missing) > 0 {
+				cr.Outcome, cr.Reason = Indeterminate, "measure: missing "+strings.Join(missing, ", ")
+				continue
+			}
+			v, err := sr.Number(c.measure, subject)
+			if err != nil {
+				cr.Outcome, cr.Reason = Indeterminate, "measure: "+err.Error()
+				continue
+			}
+			cr.Score, cr.HasScore, env.Score = v, true, v
+		}
 		if c.score != nil {
 			if v, err := runNumber(r, c.score, env); err != nil {
 				cr.Outcome, cr.Reason = Indeterminate, "score: "+err.Error()
@@ -466,7 +501,7 @@ func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject) {
 				cr.Score, cr.HasScore, env.Score = v, true, v
 			}
 		}
-		if l.All.Applicable == 0 {
+		if l.All.Applicable == 0 && l.Bonus.Applicable == 0 {
 			cr.Outcome = NotApplicable
 			continue
 		}
@@ -533,13 +568,18 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 				continue
 			}
 			grant = ok
+			if !ok {
+				ar.Reason = "grant condition does not hold" + explain(r.Failed(a.grant, env))
+			}
 		}
+		gradeUndecided := false
 		if grant && len(a.grades) > 0 {
 			grade := ""
 			for j, g := range a.grades {
 				ok, err := runBool(r, g, env)
 				if err != nil {
 					ar.Reason = fmt.Sprintf("grade %s: %v", a.Grades[j].ID, err)
+					gradeUndecided = true
 					break
 				}
 				if ok {
@@ -550,19 +590,35 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			if grade == "" {
 				grant = false
 				if ar.Reason == "" {
-					ar.Reason = "no grade's condition holds"
+					ar.Reason = "no grade's condition holds" + explain(r.Failed(a.grades[0], env))
 				}
 			}
 		}
 		switch {
 		case grant:
 			ar.Recommendation = Recommend
-		case len(ar.Pending) > 0 || ar.Reason != "" && strings.HasPrefix(ar.Reason, "grade"):
+		case a.grant == nil && len(ar.Failed) > 0:
+			// Under the default grant every criterion must pass: one that
+			// failed decides, whatever is still pending.
+			ar.Recommendation = Refuse
+		case len(ar.Pending) > 0 || gradeUndecided:
 			ar.Recommendation = Pending
 		default:
 			ar.Recommendation = Refuse
 		}
 	}
+}
+
+// explain formats failed comparisons as a reason's tail.
+func explain(cs []Comparison) string {
+	if len(cs) == 0 {
+		return ""
+	}
+	parts := make([]string, len(cs))
+	for i, c := range cs {
+		parts[i] = fmt.Sprintf("%s %s %s, found %v", c.Subject, c.Op, c.Threshold, c.Actual)
+	}
+	return ": " + strings.Join(parts, "; ")
 }
 
 // combine decides a combined authorization from the ones it includes.

@@ -529,3 +529,117 @@ func position(src string, offset int) (line, col int) {
 	}
 	return line, col
 }
+
+// A logic node is a condition taken apart at its top-level and, or and
+// not, so that it can be decided in three-valued (Kleene) logic when some
+// of its facts are missing: "a || b" holds when a does, whatever b's facts.
+type logic struct {
+	op    string // "and", "or", "not" or "" for a leaf
+	left  *logic
+	right *logic
+	// A leaf is compiled on first use, with the facts it reads: it is
+	// needed only when facts are missing.
+	src   string
+	once  sync.Once
+	prog  *vm.Program
+	paths []*path
+}
+
+func buildLogic(n ast.Node) *logic {
+	switch node := n.(type) {
+	case *ast.BinaryNode:
+		switch node.Operator {
+		case "&&", "and":
+			return &logic{op: "and", left: buildLogic(node.Left), right: buildLogic(node.Right)}
+		case "||", "or":
+			return &logic{op: "or", left: buildLogic(node.Left), right: buildLogic(node.Right)}
+		}
+	case *ast.UnaryNode:
+		if node.Operator == "!" || node.Operator == "not" {
+			return &logic{op: "not", left: buildLogic(node.Node)}
+		}
+	}
+	return &logic{src: n.String()}
+}
+
+func (l *logic) compiled(m *Model) *vm.Program {
+	l.once.Do(func() {
+		prog, err := m.compile(l.src, &patcher{m: m})
+		if err != nil {
+			return
+		}
+		paths, err := m.collectPaths(prog.Node())
+		if err != nil {
+			return
+		}
+		l.prog, l.paths = prog, paths
+	})
+	return l.prog
+}
+
+// decide evaluates l in three-valued logic: known is false when the value
+// depends on missing facts or on a leaf that failed.
+func (l *logic) decide(r *Runner, rv reflect.Value, env any) (value, known bool) {
+	switch l.op {
+	case "not":
+		v, k := l.left.decide(r, rv, env)
+		return !v, k
+	case "and":
+		lv, lk := l.left.decide(r, rv, env)
+		if lk && !lv {
+			return false, true
+		}
+		rvv, rk := l.right.decide(r, rv, env)
+		if rk && !rvv {
+			return false, true
+		}
+		return true, lk && rk
+	case "or":
+		lv, lk := l.left.decide(r, rv, env)
+		if lk && lv {
+			return true, true
+		}
+		rvv, rk := l.right.decide(r, rv, env)
+		if rk && rvv {
+			return true, true
+		}
+		return false, lk && rk
+	}
+	prog := l.compiled(r.m)
+	if prog == nil {
+		return false, false
+	}
+	for _, pa := range l.paths {
+		if !pa.present(rv, env) {
+			return false, false
+		}
+	}
+	out, err := r.vm.Run(prog, env)
+	if err != nil {
+		return false, false
+	}
+	switch v := out.(type) {
+	case bool:
+		return v, true
+	case *bool:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return false, false
+}
+
+// Decide evaluates a condition whose facts may be missing in three-valued
+// logic: it reports the condition's value and whether the facts present
+// decide it. A condition with all its facts present is decided as Bool
+// would; "a || b" with a true is decided whatever b's facts.
+func (r *Runner) Decide(p *Program, env any) (value, known bool) {
+	if p.logic == nil {
+		if len(p.Missing(env, nil)) > 0 {
+			return false, false
+		}
+		v, err := r.Bool(p, env)
+		return v, err == nil
+	}
+	return p.logic.decide(r, reflect.ValueOf(env), env)
+}

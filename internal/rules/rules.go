@@ -248,7 +248,10 @@ type Program struct {
 	// comparisons are the top-level conjuncts of a condition that compare
 	// a value with a constant, kept to explain a failure.
 	comparisons []*comparison
-	constant    bool
+	// logic is the condition taken apart at its top-level and, or and
+	// not, for deciding it when facts are missing; nil for a condition
+	// that is not such a combination.
+	logic *logic
 }
 
 // Source returns the expression text.
@@ -287,6 +290,9 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 	}
 	if k == Bool {
 		p.comparisons = m.collectComparisons(root)
+		if l := buildLogic(root); l.op != "" {
+			p.logic = l
+		}
 	}
 	return p, nil
 }

@@ -265,3 +265,44 @@ func FuzzCompile(f *testing.F) {
 		_ = p.Missing(&testEnv{}, nil)
 	})
 }
+
+func TestDecideThreeValued(t *testing.T) {
+	m := newModel(t)
+	noYears := func() *testEnv { e := fullEnv(); e.YearsTrading = nil; return e }
+	tests := []struct {
+		name      string
+		src       string
+		env       func() *testEnv
+		want      bool
+		wantKnown bool
+		reason    string
+	}{
+		{name: "or decided by the present branch", src: "facts.score >= 80 || years_trading >= 3", env: noYears, want: true, wantKnown: true,
+			reason: "a true branch decides an or, whatever the other's facts"},
+		{name: "or undecided", src: "facts.score >= 90 || years_trading >= 3", env: noYears, wantKnown: false,
+			reason: "a false branch leaves the or to the missing one"},
+		{name: "and decided false", src: "facts.score >= 90 && years_trading >= 3", env: noYears, want: false, wantKnown: true,
+			reason: "a false branch decides an and"},
+		{name: "and undecided", src: "facts.score >= 80 && years_trading >= 3", env: noYears, wantKnown: false,
+			reason: "a true branch leaves the and to the missing one"},
+		{name: "not of undecided", src: "!(years_trading >= 3)", env: noYears, wantKnown: false, reason: "not keeps unknown unknown"},
+		{name: "nested", src: "(years_trading > 1 && facts.score > 1) || 'importer' in roles", env: noYears, want: true, wantKnown: true,
+			reason: "the right branch decides"},
+		{name: "all present", src: "years_trading >= 3 && facts.score >= 80", env: fullEnv, want: true, wantKnown: true,
+			reason: "with every fact present Decide is Bool"},
+		{name: "leaf not a combination", src: "years_trading >= 3", env: noYears, wantKnown: false, reason: "a plain condition on a missing fact is unknown"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := m.Compile(tt.src, Bool)
+			require.NoError(t, err)
+			r := m.Runner()
+			defer r.Release()
+			got, known := r.Decide(p, tt.env())
+			assert.Equal(t, tt.wantKnown, known, tt.reason)
+			if known {
+				assert.Equal(t, tt.want, got, tt.reason)
+			}
+		})
+	}
+}
