@@ -1,0 +1,146 @@
+package aeo
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+)
+
+// A Record is one entry of an authorization's audit trail: the event as
+// applied (actor, role, time, reasons, evidence references and the rest),
+// the status before and after, the fingerprint of the programme version
+// it was applied under, and the hash chain. [Lifecycle.Apply] returns one
+// per accepted event; the host appends it to the operator's trail and
+// never changes it.
+//
+// Hash is the lowercase hex SHA-256 of the record's canonical encoding:
+// the encoding/json encoding of the record with Hash empty (so without the
+// "hash" key), fields in declaration order, enumerations as their tokens
+// and times in RFC 3339 with the offset they were given in. It covers
+// Prev, the hash of the record before ("" for the first), so any change
+// to a record, or removal, insertion or reordering of records, breaks the
+// chain at that point; see [Verify].
+type Record struct {
+	Seq         int    `json:"seq"` // 0-based position in the trail
+	Prev        string `json:"prev"`
+	Event       Event  `json:"event"`
+	From        Status `json:"from"`
+	To          Status `json:"to"`
+	Fingerprint string `json:"fingerprint"`
+	Hash        string `json:"hash,omitempty"`
+}
+
+// digest returns the hash of r without its Hash field.
+func (r Record) digest() (string, error) {
+	r.Hash = ""
+	b, err := json.Marshal(r)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
+}
+
+// Verify checks the hash chain of an audit trail, in order. It returns nil
+// if every record sits at its place (Seq), follows the one before (Prev)
+// and hashes to its Hash; otherwise an [*AuditError] wrapping
+// [ErrTampered] whose Index is the first record that does not fit.
+//
+// A chain verifies on its own only against naive tampering: whoever can
+// rewrite every record after a change can also recompute their hashes,
+// and cutting records off the end leaves a valid chain. Keep the head
+// (Authorization.Head) apart from the records and check it with
+// [VerifyHead].
+func Verify(records []Record) error {
+	prev := ""
+	for i, r := range records {
+		if err := r.linked(i, prev); err != nil {
+			return err
+		}
+		if err := r.intact(i); err != nil {
+			return err
+		}
+		prev = r.Hash
+	}
+	return nil
+}
+
+// linked checks that r sits at position i after a record whose hash is
+// prev.
+func (r Record) linked(i int, prev string) error {
+	if r.Seq != i {
+		return &AuditError{Index: i, Detail: fmt.Sprintf("sequence number %d at position %d", r.Seq, i), Err: ErrTampered}
+	}
+	if r.Prev != prev {
+		return &AuditError{Index: i, Detail: "does not follow the record before it", Err: ErrTampered}
+	}
+	return nil
+}
+
+// intact checks that r hashes to its Hash.
+func (r Record) intact(i int) error {
+	h, err := r.digest()
+	if err != nil {
+		return &AuditError{Index: i, Detail: fmt.Sprintf("cannot be encoded: %v", err), Err: ErrTampered}
+	}
+	if h != r.Hash {
+		return &AuditError{Index: i, Detail: "its hash does not match its content", Err: ErrTampered}
+	}
+	return nil
+}
+
+// VerifyHead checks the chain as [Verify] does and that it ends at head,
+// the hash the host kept apart from the records (Authorization.Head). When
+// the chain is sound but ends elsewhere (records cut off the end, or the
+// whole chain rewritten), the error's Index is len(records).
+func VerifyHead(records []Record, head string) error {
+	if err := Verify(records); err != nil {
+		return err
+	}
+	last := ""
+	if n := len(records); n > 0 {
+		last = records[n-1].Hash
+	}
+	if last != head {
+		return &AuditError{Index: len(records), Detail: "the trail does not end at the head kept with the state", Err: ErrTampered}
+	}
+	return nil
+}
+
+// Replay rebuilds an authorization from its audit trail: it applies each
+// record's event, from the zero Authorization, under the record's own
+// programme fingerprint, and checks that it gives back the same record,
+// hash included, so that the trail is verified on the way. The result
+// equals the state the events built when they were applied live.
+//
+// Replay must run on a Lifecycle with the time rules the records were
+// made under: other rules may refuse an event or compute other deadlines.
+// A record whose event is refused, or whose replay gives a different
+// record, is reported as an [*AuditError] wrapping [ErrReplayMismatch]
+// (and the [*RuleError], if any); a broken chain as Verify reports it,
+// wrapping [ErrTampered].
+func (l *Lifecycle) Replay(records []Record) (Authorization, error) {
+	var a Authorization
+	for i, r := range records {
+		if err := r.linked(i, a.Head); err != nil {
+			return Authorization{}, err
+		}
+		next, rec, err := l.apply(a, r.Event, r.Fingerprint)
+		// rec is r rebuilt from r's event, fingerprint and place, so when
+		// its statuses and hash equal r's, r is intact and reproduced.
+		if err != nil || rec.Hash != r.Hash || rec.From != r.From || rec.To != r.To {
+			// Tampering is reported as such; only an intact record that
+			// the rules do not reproduce is a mismatch.
+			if terr := r.intact(i); terr != nil {
+				return Authorization{}, terr
+			}
+			if err != nil {
+				return Authorization{}, &AuditError{Index: i, Detail: "the event is refused on replay", Err: fmt.Errorf("%w: %w", ErrReplayMismatch, err)}
+			}
+			return Authorization{}, &AuditError{Index: i, Detail: fmt.Sprintf("replay gives %s → %s, the record says %s → %s", rec.From, rec.To, r.From, r.To), Err: ErrReplayMismatch}
+		}
+		a = next
+	}
+	return a, nil
+}

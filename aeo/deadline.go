@@ -1,0 +1,147 @@
+package aeo
+
+import (
+	"sort"
+	"time"
+
+	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/internal/diag"
+)
+
+// Deadlines are calendar dates: a period runs from the calendar day of the
+// event that starts it (in the event time's own location) and ends on a
+// day, held as midnight UTC. An act on the last day is in time; the day
+// after, it is late. Counting days rather than instants keeps a deadline
+// the same whatever the time of day or the time zone the host stored.
+
+// deadline returns the last day of period p started by an event at t, or
+// the zero time when p is not set.
+func lcDeadline(p Period, t time.Time) time.Time {
+	if p.IsZero() {
+		return time.Time{}
+	}
+	return p.AddTo(calendar.Date(t))
+}
+
+// after reports whether t falls on a day after the deadline d; a zero d
+// never passes.
+func lcAfter(t, d time.Time) bool {
+	return !d.IsZero() && calendar.Date(t).After(d)
+}
+
+// A DueItem is something due on an authorization, for an officer's work
+// queue: what (Kind), under which rule (Rule, the programme-file key), for
+// which type if it concerns one, by when, and whether it is overdue.
+type DueItem struct {
+	Kind    DueKind   `json:"kind"`
+	Rule    string    `json:"rule"`
+	Type    string    `json:"type,omitempty"`
+	Due     time.Time `json:"due"`
+	Overdue bool      `json:"overdue,omitempty"`
+}
+
+// Due lists what is due on a as of asOf: deadlines Customs must meet,
+// periods that end, cycles that come round. An item is overdue when asOf
+// falls on a day after its due date. The list is sorted by due date, kind
+// and type; it is fresh, and nil when nothing is due.
+//
+// Due takes no decision: an overdue decision deadline makes the omission
+// appealable and a suspension past suspension.to_revocation calls for a
+// proposed revocation, but only the events that say so change the state.
+func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
+	var out []DueItem
+	add := func(k DueKind, rule, typ string, due time.Time) {
+		if due.IsZero() {
+			return
+		}
+		out = append(out, DueItem{Kind: k, Rule: rule, Type: typ, Due: due, Overdue: lcAfter(asOf, due)})
+	}
+	switch a.Status {
+	case StatusLodged:
+		add(DueAcceptance, "acceptance_deadline", "", a.AcceptanceDue)
+	case StatusIncomplete:
+		add(DueCompletion, "completion_window", "", a.CompletionDue)
+	case StatusExamination:
+		rule := "decision_deadline"
+		if a.DecisionExtended {
+			rule = "decision_extension"
+		}
+		add(DueDecision, rule, "", a.DecisionDue)
+	}
+	if a.Status.held() {
+		if !a.EffectiveAt.IsZero() && calendar.Date(asOf).Before(a.EffectiveAt) {
+			add(DueEffect, "effect_after", "", a.EffectiveAt)
+		}
+		for _, t := range a.Types {
+			if !t.Suspended {
+				continue
+			}
+			add(DueSuspensionEnd, "suspension.period", t.Type, t.SuspensionEnds)
+			add(DueRemedy, "suspension.remedy_deadline", t.Type, t.RemedyDue)
+			if a.Status != StatusRevocationProposed {
+				add(DueProposeRevocation, "suspension.to_revocation", t.Type, t.RevocationDue)
+			}
+		}
+		if a.Status == StatusRevocationProposed && a.HeardAt.IsZero() {
+			add(DueHearing, "hearing_period", "", a.HearingEnds)
+		}
+		if a.ReassessmentOpen.IsZero() && !a.RevalidationDue.IsZero() {
+			if n := l.cfg.Revalidation.Notice; !n.IsZero() {
+				add(DueRevalidationNotice, "revalidation.notice", "", Period{Years: -n.Years, Months: -n.Months, Days: -n.Days}.AddTo(a.RevalidationDue))
+			}
+			add(DueRevalidation, "revalidation.cycle", "", a.RevalidationDue)
+		}
+	}
+	if (a.Status.held() || a.Status.pending()) && a.CorrectiveAction != nil {
+		rule := "corrective_action.deadline"
+		if a.CorrectiveAction.Extended {
+			rule = "corrective_action.extension"
+		}
+		add(DueCorrectiveAction, rule, "", a.CorrectiveAction.Due)
+	}
+	if c := a.Coordinator; c != nil && (a.Status.held() || a.Status.pending()) {
+		add(DueCoordinatorRotation, "coordinator.rotation", "", c.RotationDue)
+		if c.Mentor != "" && !lcAfter(asOf, c.MentorUntil) {
+			add(DueMentoringEnd, "coordinator.mentoring", "", c.MentorUntil)
+		}
+	}
+	if ap := a.Appeal; ap != nil {
+		switch ap.Phase {
+		case AppealReasonsRequested:
+			add(DueReasons, l.stageKey(StageRequestReasons, "decision_deadline"), "", ap.ReasonsDue)
+		case AppealLodged:
+			add(DueAppealDecision, l.stageKey(ap.Stage, "decision_deadline"), "", ap.DecisionDue)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		x, y := out[i], out[j]
+		if !x.Due.Equal(y.Due) {
+			return x.Due.Before(y.Due)
+		}
+		if x.Kind != y.Kind {
+			return x.Kind < y.Kind
+		}
+		return x.Type < y.Type
+	})
+	return out
+}
+
+// stage returns the rule for stage st and its index in the programme's
+// stages, or a zero rule and -1 when the programme does not list it.
+func (l *Lifecycle) stage(st AppealStage) (AppealStageRule, int) {
+	for i, s := range l.cfg.Appeal.Stages {
+		if s.Stage == st {
+			return s, i
+		}
+	}
+	return AppealStageRule{Stage: st}, -1
+}
+
+// stageKey returns the programme-file key of field of stage st, e.g.
+// "appeal.stages[1].window".
+func (l *Lifecycle) stageKey(st AppealStage, field string) string {
+	if _, i := l.stage(st); i >= 0 {
+		return diag.Index("appeal.stages", i) + "." + field
+	}
+	return "appeal.stages"
+}

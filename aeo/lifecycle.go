@@ -1,0 +1,640 @@
+package aeo
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+)
+
+// The lifecycle of an authorization is a table of transitions, kept as
+// data below so that people who do not read Go (customs lawyers, auditors)
+// can review it: the status machine (statusTable), the appeal track that
+// runs beside it (appealTable) and what an allowed appeal does to the
+// status (appealEffects). [Transitions], [AppealTransitions] and
+// [AppealEffects] return them; [Lifecycle.Mermaid] and [Lifecycle.DOT]
+// draw them.
+//
+// The guards that refuse an event the table allows are in the handlers
+// (lifecycle_apply.go); each refusal is a *RuleError naming its rule.
+
+// edge is a row of statusTable: event moves each status of from to one of
+// to; a nil to means the status does not change.
+type lcEdge struct {
+	from  []Status
+	event EventKind
+	to    []Status
+	note  string
+}
+
+func lcStatuses(s ...Status) []Status { return s }
+
+var (
+	lcPending = lcStatuses(StatusLodged, StatusIncomplete, StatusExamination)
+	lcHeld    = lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed)
+	lcClosed  = lcStatuses(StatusNotAccepted, StatusRefused, StatusRevoked, StatusWithdrawn, StatusAnnulled)
+)
+
+var lcStatusTable = []lcEdge{
+	// Application (WCO AEO Implementation Guidance, Annex 1: accept
+	// applications, vet, verify; UCC Art 22).
+	{lcStatuses(StatusNone), EventLodge, lcStatuses(StatusLodged), "an operator lodges an application with its self-assessment"},
+	{lcClosed, EventLodge, lcStatuses(StatusLodged), "a new application, unless a re-application bar runs"},
+	{lcStatuses(StatusLodged), EventReturn, lcStatuses(StatusIncomplete), "Customs returns an incomplete application, saying what is missing"},
+	{lcStatuses(StatusIncomplete), EventResubmit, lcStatuses(StatusLodged), "the applicant completes it within the completion window"},
+	{lcStatuses(StatusLodged), EventAccept, lcStatuses(StatusExamination), "Customs accepts a complete application; the decision deadline starts"},
+	{lcStatuses(StatusLodged, StatusIncomplete), EventReject, lcStatuses(StatusNotAccepted), "Customs does not accept the application (appealable)"},
+	{lcStatuses(StatusExamination), EventExtendDeadline, nil, "the decision deadline is extended once, before it expires"},
+	{lcStatuses(StatusLodged, StatusIncomplete, StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+		EventRequestCustomsValidation, nil, "the applicant asks Customs, not a third-party validator, to validate (SAFE)"},
+	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventValidate, nil,
+		"a validation report: document review, on-site visit, or a third-party report Customs accepts; held statuses need an open reassessment"},
+	{lcStatuses(StatusExamination), EventGrant, lcStatuses(StatusAuthorized), "grant, four eyes, on a current assessment that recommends it and a completed validation"},
+	{lcStatuses(StatusExamination), EventRefuse, lcStatuses(StatusRefused), "refusal, four eyes, with reasons (appealable)"},
+	{lcPending, EventWithdraw, lcStatuses(StatusWithdrawn), "the applicant withdraws the application"},
+
+	// Monitoring, reassessment and revalidation.
+	{lcHeld, EventMonitor, nil, "a monitoring activity is recorded"},
+	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventStartReassessment, nil, "a reassessment or revalidation opens"},
+	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventConfirmReassessment, nil,
+		"the reassessment closes on a current assessment and a completed validation; the revalidation cycle restarts"},
+	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+		EventRequestCorrectiveAction, nil, "corrective action is requested by a deadline"},
+	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+		EventExtendCorrectiveAction, nil, "the corrective-action deadline is extended once, before it expires"},
+	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+		EventCompleteCorrectiveAction, nil, "the corrective action is verified as taken"},
+
+	// Suspension (UCC Art 23(4)(b); DA Art 16-18, 30).
+	{lcStatuses(StatusAuthorized, StatusPartlySuspended), EventSuspend, lcStatuses(StatusPartlySuspended, StatusSuspended),
+		"the types that depend on the failing criterion are suspended, the others stay in force (DA Art 30)"},
+	{lcStatuses(StatusPartlySuspended, StatusSuspended), EventLift, lcStatuses(StatusAuthorized, StatusPartlySuspended),
+		"the suspension of some or all types is lifted (DA Art 18)"},
+	{lcStatuses(StatusRevocationProposed), EventLift, lcStatuses(StatusAuthorized, StatusPartlySuspended),
+		"the proposed revocation is withdrawn and the suspensions named (all by default) are lifted"},
+
+	// Revocation, annulment, surrender.
+	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventProposeRevocation, lcStatuses(StatusRevocationProposed),
+		"Customs notifies its intention to revoke and its grounds; the holder may be heard (UCC Art 22(6))"},
+	{lcStatuses(StatusRevocationProposed), EventObservations, nil, "the holder states its views"},
+	{lcStatuses(StatusAuthorized), EventRevoke, lcStatuses(StatusRevoked, StatusAuthorized), "revocation, whole or of some types, four eyes (appealable)"},
+	{lcStatuses(StatusPartlySuspended, StatusRevocationProposed), EventRevoke, lcStatuses(StatusRevoked, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+		"revocation, whole or of some types, four eyes (appealable)"},
+	{lcStatuses(StatusSuspended), EventRevoke, lcStatuses(StatusRevoked, StatusSuspended), "revocation, whole or of some types, four eyes (appealable)"},
+	{lcHeld, EventAnnul, lcStatuses(StatusAnnulled), "annulment: granted on incorrect or incomplete information; effective from the original effective date"},
+	{lcStatuses(StatusAuthorized), EventWithdraw, lcStatuses(StatusWithdrawn, StatusAuthorized), "the holder surrenders some or all types"},
+	{lcStatuses(StatusPartlySuspended), EventWithdraw, lcStatuses(StatusWithdrawn, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+		"the holder surrenders some or all types"},
+	{lcStatuses(StatusSuspended), EventWithdraw, lcStatuses(StatusWithdrawn, StatusSuspended), "the holder surrenders some or all types"},
+	{lcStatuses(StatusRevocationProposed), EventWithdraw, lcStatuses(StatusWithdrawn), "the holder surrenders the whole authorization"},
+
+	// Client coordinator (Annex 4).
+	{append(slices.Clone(lcPending), lcHeld...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
+	{append(slices.Clone(lcPending), lcHeld...), EventRotateCoordinator, nil,
+		"the coordinator rotates; the outgoing one mentors the new one"},
+}
+
+// appealEdge is a row of appealTable.
+type lcAppealEdge struct {
+	from  []AppealPhase
+	event EventKind
+	to    AppealPhase
+	note  string
+}
+
+func lcPhases(p ...AppealPhase) []AppealPhase { return p }
+
+var lcAppealTable = []lcAppealEdge{
+	{lcPhases(AppealNone, AppealDismissed, AppealAllowed, AppealWithdrawn), EventRequestReasons, AppealReasonsRequested,
+		"the reasons for a decision are requested (RKC Standard 10.3)"},
+	{lcPhases(AppealReasonsRequested), EventGiveReasons, AppealReasonsGiven, "Customs gives the reasons in writing"},
+	{lcPhases(AppealNone, AppealReasonsRequested, AppealReasonsGiven, AppealDismissed, AppealAllowed, AppealWithdrawn), EventLodgeAppeal, AppealLodged,
+		"an appeal is lodged in writing with grounds, within the window (RKC 10.4-10.8): at the first stage, or at the next after a dismissal"},
+	{lcPhases(AppealLodged), EventAllowAppeal, AppealAllowed, "the appeal is allowed and given effect (RKC 10.10, 10.12)"},
+	{lcPhases(AppealLodged), EventDismissAppeal, AppealDismissed, "the appeal is dismissed with reasons and notice of the further appeal (RKC 10.11)"},
+	{lcPhases(AppealReasonsRequested, AppealReasonsGiven, AppealLodged, AppealDismissed), EventWithdrawAppeal, AppealWithdrawn,
+		"the appellant withdraws"},
+}
+
+// effect is a row of appealEffects.
+type lcEffect struct {
+	against DecisionKind
+	from    []Status
+	to      []Status
+	note    string
+}
+
+var lcAppealEffects = []lcEffect{
+	{DecisionNonAcceptance, lcStatuses(StatusNotAccepted), lcStatuses(StatusExamination),
+		"the application is accepted; the decision deadline runs from the ruling"},
+	{DecisionRefusal, lcStatuses(StatusRefused), lcStatuses(StatusExamination),
+		"the application is examined again; nothing grants by itself"},
+	{DecisionSuspension, lcStatuses(StatusPartlySuspended, StatusSuspended), lcStatuses(StatusAuthorized, StatusPartlySuspended),
+		"the types that decision suspended are lifted"},
+	{DecisionSuspension, lcStatuses(StatusRevocationProposed), lcStatuses(StatusRevocationProposed),
+		"the types that decision suspended are lifted; the proposed revocation stands"},
+	{DecisionRevocation, lcStatuses(StatusRevoked), lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+		"the revoked types are restored as they stood"},
+	{DecisionRevocation, lcStatuses(StatusAuthorized), lcStatuses(StatusAuthorized, StatusPartlySuspended),
+		"the types revoked in part are restored as they stood, beside those still held"},
+	{DecisionRevocation, lcStatuses(StatusPartlySuspended), lcStatuses(StatusPartlySuspended),
+		"the types revoked in part are restored as they stood, beside those still held"},
+	{DecisionRevocation, lcStatuses(StatusSuspended), lcStatuses(StatusPartlySuspended, StatusSuspended),
+		"the types revoked in part are restored as they stood, beside those still held"},
+	{DecisionRevocation, lcStatuses(StatusRevocationProposed), lcStatuses(StatusRevocationProposed),
+		"the revoked types are restored as they stood; the proposed revocation stands"},
+	{DecisionAnnulment, lcStatuses(StatusAnnulled), lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+		"the annulled types are restored as they stood"},
+}
+
+// A Transition is one edge of the status machine: Event may move an
+// authorization in status From to one of the statuses To. A nil To means
+// the status does not change. Guards may still refuse the event.
+type Transition struct {
+	From  Status
+	Event EventKind
+	To    []Status
+	Note  string
+}
+
+// Transitions returns the status machine, sorted by status and event. The
+// slice is fresh: the caller may keep or change it.
+func Transitions() []Transition {
+	var out []Transition
+	for _, e := range lcStatusTable {
+		for _, f := range e.from {
+			out = append(out, Transition{From: f, Event: e.event, To: slices.Clone(e.to), Note: e.note})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].From != out[j].From {
+			return out[i].From < out[j].From
+		}
+		return out[i].Event < out[j].Event
+	})
+	return out
+}
+
+// An AppealTransition is one edge of the appeal track: Event moves an
+// appeal in phase From to phase To.
+type AppealTransition struct {
+	From  AppealPhase
+	Event EventKind
+	To    AppealPhase
+	Note  string
+}
+
+// AppealTransitions returns the appeal track, sorted by phase and event.
+// The slice is fresh.
+func AppealTransitions() []AppealTransition {
+	var out []AppealTransition
+	for _, e := range lcAppealTable {
+		for _, f := range e.from {
+			out = append(out, AppealTransition{From: f, Event: e.event, To: e.to, Note: e.note})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].From != out[j].From {
+			return out[i].From < out[j].From
+		}
+		return out[i].Event < out[j].Event
+	})
+	return out
+}
+
+// An AppealEffect says what an allowed appeal against a decision of kind
+// Against does to an authorization in status From: it moves it to one of
+// To. In other statuses the ruling is recorded and the status is left as
+// it is; an allowed appeal against an omission changes no status.
+type AppealEffect struct {
+	Against DecisionKind
+	From    Status
+	To      []Status
+	Note    string
+}
+
+// AppealEffects returns the effects of allowed appeals, sorted by decision
+// kind and status. The slice is fresh.
+func AppealEffects() []AppealEffect {
+	var out []AppealEffect
+	for _, e := range lcAppealEffects {
+		for _, f := range e.from {
+			out = append(out, AppealEffect{Against: e.against, From: f, To: slices.Clone(e.to), Note: e.note})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].Against != out[j].Against {
+			return out[i].Against < out[j].Against
+		}
+		return out[i].From < out[j].From
+	})
+	return out
+}
+
+// eventRoles says who may apply each event. The appeal rulings
+// (allow_appeal, dismiss_appeal) depend on the stage; see
+// AppealStage.Reviewer.
+var lcEventRoles = [lcNumEvents]ActorRole{
+	EventLodge:                    ActorOperator,
+	EventReturn:                   ActorOfficer,
+	EventResubmit:                 ActorOperator,
+	EventAccept:                   ActorOfficer,
+	EventReject:                   ActorOfficer,
+	EventExtendDeadline:           ActorOfficer,
+	EventRequestCustomsValidation: ActorOperator,
+	EventValidate:                 ActorOfficer,
+	EventGrant:                    ActorOfficer,
+	EventRefuse:                   ActorOfficer,
+	EventWithdraw:                 ActorOperator,
+	EventMonitor:                  ActorOfficer,
+	EventStartReassessment:        ActorOfficer,
+	EventConfirmReassessment:      ActorOfficer,
+	EventRequestCorrectiveAction:  ActorOfficer,
+	EventExtendCorrectiveAction:   ActorOfficer,
+	EventCompleteCorrectiveAction: ActorOfficer,
+	EventSuspend:                  ActorOfficer,
+	EventLift:                     ActorOfficer,
+	EventProposeRevocation:        ActorOfficer,
+	EventObservations:             ActorOperator,
+	EventRevoke:                   ActorOfficer,
+	EventAnnul:                    ActorOfficer,
+	EventAssignCoordinator:        ActorOfficer,
+	EventRotateCoordinator:        ActorOfficer,
+	EventRequestReasons:           ActorOperator,
+	EventGiveReasons:              ActorOfficer,
+	EventLodgeAppeal:              ActorOperator,
+	EventWithdrawAppeal:           ActorOperator,
+}
+
+// Role returns the role that may apply events of kind k, or ActorUnknown
+// for the appeal rulings, whose role depends on the stage: an officer at
+// customs_review, the review body at independent_review, the court at
+// judicial.
+func (k EventKind) Role() ActorRole {
+	if int(k) < len(lcEventRoles) {
+		return lcEventRoles[k]
+	}
+	return ActorUnknown
+}
+
+// A Lifecycle applies events to authorizations under one programme's time
+// rules. It is the compiled form of a [LifecycleConfig].
+//
+// A Lifecycle is immutable and safe for concurrent use by multiple
+// goroutines. It holds no authorization: the caller keeps each
+// [Authorization] and its [Record]s and passes the state in.
+//
+// # Guards
+//
+// Besides the transition table, Apply enforces these rules; a refusal is a
+// [*RuleError] whose Rule is the name below (or the programme-file key of
+// a time rule) and whose Err is the sentinel in brackets.
+//
+//   - transition: the event is not in the table for the status or appeal
+//     phase [ErrInvalidTransition].
+//   - state: the state given is inconsistent (it did not come from Apply)
+//     and the event would make a move the table does not allow
+//     [ErrInvalidTransition].
+//   - event.kind, event.at, event.actor, event.types, event.sites,
+//     event.stage, event.validation, event.coordinator, event.criterion:
+//     the event is malformed [ErrInvalidEvent].
+//   - event-order: the event is dated before the previous one
+//     [ErrOutOfOrder].
+//   - role: the actor's role may not apply it [ErrNotPermitted].
+//   - reasons: refusals, rejections, returns, suspensions, proposed
+//     revocations, revocations, annulments, requests for corrective
+//     action, given reasons, appeals, rulings and observations must state
+//     reasons or grounds [ErrNoReasons].
+//   - evidence: validation reports and completed corrective actions must
+//     reference evidence [ErrNoReasons].
+//   - four-eyes: grant, refusal, revocation and annulment need an approver
+//     other than the proposer [ErrFourEyes].
+//   - coordinator-not-approver: the client coordinator may not approve
+//     them [ErrConflictOfInterest].
+//   - assessment-required, recommended: a grant or confirmation needs an
+//     assessment recommending each type and grade [ErrNotRecommended].
+//   - current-programme-assessment, assessment-date: the assessment is of
+//     the current programme version and not dated after the event
+//     [ErrStaleAssessment].
+//   - validation-complete: the validation sample is complete
+//     [ErrNotValidated].
+//   - validation.third_party, customs-validation-requested: a third-party
+//     report is accepted only if the programme allows it and the
+//     applicant did not ask for Customs [ErrNotPermitted].
+//   - reassessment-open: validation of a held authorization and
+//     confirmation need an open reassessment, starting one needs none
+//     open [ErrInvalidTransition].
+//   - nothing-to-suspend, nothing-to-appeal, coordinator-assigned,
+//     corrective-action-open, appeal-stage-order, appeal-exhausted,
+//     withdraw-whole: the state the event needs is absent
+//     [ErrInvalidTransition].
+//   - right-to-be-heard: with hearing_period set, a revocation must be
+//     proposed first and waits for the holder's observations or the end
+//     of the period [ErrNotHeard].
+//   - reapply_bar.*: a new application within a bar
+//     [ErrReapplicationBarred].
+//   - completion_window, appeal.windows.*, appeal.stages[i].window,
+//     decision_deadline, corrective_action.deadline: lodged or asked too
+//     late [ErrLate].
+//   - decision_extension, corrective_action.extension: no extension set,
+//     or already used [ErrNoExtension].
+//   - appeal.excluded: the programme excludes appeals against the
+//     decision [ErrNotPermitted].
+//   - reviewer-not-decider, coordinator-not-party: an appeal reviewer who
+//     took or approved the decision, or who is the operator's client
+//     coordinator or mentor [ErrConflictOfInterest].
+//   - coordinator-interest: a coordinator with a declared interest in the
+//     operator [ErrConflictOfInterest].
+type Lifecycle struct {
+	cfg         LifecycleConfig
+	fingerprint string
+	dependsOn   map[string][]string
+	edges       [lcNumStatuses][lcNumEvents][]Status // nil slice with ok=false: not allowed
+	allowed     [lcNumStatuses][lcNumEvents]bool
+	appeal      [lcNumPhases][lcNumEvents]AppealPhase
+	appealOK    [lcNumPhases][lcNumEvents]bool
+	reasons     int   // index of the request_reasons stage in cfg.Appeal.Stages, or -1
+	review      []int // indexes of the review stages in cfg.Appeal.Stages, in order; nil: the RKC chain
+}
+
+// NewLifecycle compiles cfg for the programme version with the given
+// fingerprint. dependsOn maps a criterion ID to the authorization types
+// that depend on it (EU: "competence" to AEOC, "security" to AEOS), for
+// the suspension cascade; a criterion all types depend on lists them all.
+//
+// NewLifecycle returns cfg's problems as a list (see
+// [LifecycleConfig.Validate]) or an error for an empty fingerprint or an
+// empty name in dependsOn. It copies cfg and dependsOn.
+func NewLifecycle(cfg LifecycleConfig, fingerprint string, dependsOn map[string][]string) (*Lifecycle, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(fingerprint) == "" {
+		return nil, fmt.Errorf("aeo: lifecycle needs the fingerprint of the programme version")
+	}
+	l := &Lifecycle{cfg: cfg.clone(), fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
+	for _, c := range sortedKeys(dependsOn) {
+		if strings.TrimSpace(c) == "" {
+			return nil, fmt.Errorf("aeo: lifecycle: dependsOn has an empty criterion")
+		}
+		types := slices.Clone(dependsOn[c])
+		for _, t := range types {
+			if strings.TrimSpace(t) == "" {
+				return nil, fmt.Errorf("aeo: lifecycle: dependsOn[%q] has an empty type", c)
+			}
+		}
+		slices.Sort(types)
+		l.dependsOn[c] = slices.Compact(types)
+	}
+	for _, e := range lcStatusTable {
+		for _, f := range e.from {
+			l.allowed[f][e.event] = true
+			l.edges[f][e.event] = e.to
+		}
+	}
+	for _, e := range lcAppealTable {
+		for _, f := range e.from {
+			l.appealOK[f][e.event] = true
+			l.appeal[f][e.event] = e.to
+		}
+	}
+	for i, s := range l.cfg.Appeal.Stages {
+		if s.Stage == StageRequestReasons {
+			l.reasons = i
+		} else {
+			l.review = append(l.review, i)
+		}
+	}
+	return l, nil
+}
+
+// Config returns a copy of the configuration l was built from.
+func (l *Lifecycle) Config() LifecycleConfig { return l.cfg.clone() }
+
+// Fingerprint returns the fingerprint of the programme version l checks
+// assessments against.
+func (l *Lifecycle) Fingerprint() string { return l.fingerprint }
+
+// Permitted returns the events the transition table allows for a, in
+// order. Guards are not evaluated: Apply may still refuse them.
+func (l *Lifecycle) Permitted(a Authorization) []EventKind {
+	var out []EventKind
+	phase := AppealNone
+	if a.Appeal != nil {
+		phase = a.Appeal.Phase
+	}
+	for k := EventKind(1); k < lcNumEvents; k++ {
+		if k.appeal() {
+			if int(phase) < lcNumPhases && l.appealOK[phase][k] {
+				out = append(out, k)
+			}
+		} else if int(a.Status) < lcNumStatuses && l.allowed[a.Status][k] {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Apply applies ev to a and returns the new state and the record of the
+// event, to be appended to the operator's audit trail.
+//
+// Apply is a pure function: it never modifies a (nor ev), and the result
+// shares no slice with either. If the event is refused, Apply returns a
+// unchanged, a zero Record and a [*RuleError] that names the rule; see
+// [Lifecycle] for the rules. Apply never takes a decision by itself: time
+// passing changes nothing until an event says so ([Lifecycle.Due] lists
+// what is due).
+func (l *Lifecycle) Apply(a Authorization, ev Event) (Authorization, Record, error) {
+	return l.apply(a, ev, l.fingerprint)
+}
+
+// apply applies ev under the programme version fp (Replay passes each
+// record's own).
+func (l *Lifecycle) apply(a Authorization, ev Event, fp string) (Authorization, Record, error) {
+	s := &lcStep{l: l, fp: fp, from: a, ev: ev}
+	if err := s.run(); err != nil {
+		return a, Record{}, err
+	}
+	next := s.next
+	next.normalize()
+	rec := Record{
+		Seq:         a.Seq,
+		Prev:        a.Head,
+		Event:       ev.clone(),
+		From:        a.Status,
+		To:          next.Status,
+		Fingerprint: fp,
+	}
+	h, err := rec.digest()
+	if err != nil {
+		return a, Record{}, s.fail("event", ErrInvalidEvent, "cannot encode the record: %v", err)
+	}
+	rec.Hash = h
+	next.Seq = a.Seq + 1
+	next.Head = h
+	next.LastAt = ev.At
+	return next, rec, nil
+}
+
+// step is one application of an event: the state before (from, never
+// modified), the state being built (next) and the event.
+type lcStep struct {
+	l    *Lifecycle
+	fp   string
+	from Authorization
+	next Authorization
+	ev   Event
+}
+
+func (s *lcStep) fail(rule string, err error, format string, args ...any) error {
+	return &RuleError{Rule: rule, Event: s.ev.Kind, Status: s.from.Status, Detail: fmt.Sprintf(format, args...), Err: err}
+}
+
+func (s *lcStep) run() error {
+	ev, a := s.ev, s.from
+	if ev.Kind == EventUnknown || ev.Kind >= lcNumEvents {
+		return s.fail("event.kind", ErrInvalidEvent, "unknown event kind %d", ev.Kind)
+	}
+	if int(a.Status) >= lcNumStatuses {
+		return s.fail("transition", ErrInvalidTransition, "unknown status %d", a.Status)
+	}
+	phase := AppealNone
+	if a.Appeal != nil {
+		phase = a.Appeal.Phase
+	}
+	if ev.Kind.appeal() {
+		if int(phase) >= lcNumPhases || !s.l.appealOK[phase][ev.Kind] {
+			return s.fail("transition", ErrInvalidTransition, "not possible while the appeal is %s", phase)
+		}
+	} else if !s.l.allowed[a.Status][ev.Kind] {
+		return s.fail("transition", ErrInvalidTransition, "not possible in status %s", a.Status)
+	}
+	if ev.At.IsZero() {
+		return s.fail("event.at", ErrInvalidEvent, "the event has no time")
+	}
+	if ev.At.Before(a.LastAt) {
+		return s.fail("event-order", ErrOutOfOrder, "dated %s, before the previous event (%s)", lcStamp(ev.At), lcStamp(a.LastAt))
+	}
+	if strings.TrimSpace(ev.Actor) == "" {
+		return s.fail("event.actor", ErrInvalidEvent, "the event names no actor")
+	}
+	if want := ev.Kind.Role(); want != ActorUnknown && ev.Role != want {
+		return s.fail("role", ErrNotPermitted, "%s is for the %s, not the %s", ev.Kind, want, ev.Role)
+	}
+	if err := s.checkLists(); err != nil {
+		return err
+	}
+	s.next = a.clone()
+	if err := s.handle(); err != nil {
+		return err
+	}
+	if !ev.Kind.appeal() {
+		if to := s.l.edges[a.Status][ev.Kind]; to == nil && s.next.Status != a.Status ||
+			to != nil && !slices.Contains(to, s.next.Status) {
+			// Only a state that did not come from Apply (its status
+			// disagrees with its types) or a bug can get here; refuse
+			// rather than record a move the table does not allow.
+			return s.fail("state", ErrInvalidTransition, "would move to %s, which the table does not allow; the state given is inconsistent", s.next.Status)
+		}
+	}
+	return nil
+}
+
+// checkLists refuses empty or repeated names in the event's lists.
+func (s *lcStep) checkLists() error {
+	check := func(rule string, list []string) error {
+		seen := make(map[string]bool, len(list))
+		for _, v := range list {
+			if strings.TrimSpace(v) == "" {
+				return s.fail(rule, ErrInvalidEvent, "an empty name")
+			}
+			if seen[v] {
+				return s.fail(rule, ErrInvalidEvent, "%q given twice", v)
+			}
+			seen[v] = true
+		}
+		return nil
+	}
+	if err := check("event.types", s.ev.Types); err != nil {
+		return err
+	}
+	return check("event.sites", s.ev.Sites)
+}
+
+func (s *lcStep) handle() error {
+	switch s.ev.Kind {
+	case EventLodge:
+		return s.lodge()
+	case EventReturn:
+		return s.returnIncomplete()
+	case EventResubmit:
+		return s.resubmit()
+	case EventAccept:
+		return s.accept()
+	case EventReject:
+		return s.reject()
+	case EventExtendDeadline:
+		return s.extendDeadline()
+	case EventRequestCustomsValidation:
+		s.next.Validation.CustomsRequested = true
+		return nil
+	case EventValidate:
+		return s.validate()
+	case EventGrant:
+		return s.grant()
+	case EventRefuse:
+		return s.refuse()
+	case EventWithdraw:
+		return s.withdraw()
+	case EventMonitor:
+		return nil
+	case EventStartReassessment:
+		return s.startReassessment()
+	case EventConfirmReassessment:
+		return s.confirmReassessment()
+	case EventRequestCorrectiveAction:
+		return s.requestCorrectiveAction()
+	case EventExtendCorrectiveAction:
+		return s.extendCorrectiveAction()
+	case EventCompleteCorrectiveAction:
+		return s.completeCorrectiveAction()
+	case EventSuspend:
+		return s.suspend()
+	case EventLift:
+		return s.lift()
+	case EventProposeRevocation:
+		return s.proposeRevocation()
+	case EventObservations:
+		if err := s.needReasons(); err != nil {
+			return err
+		}
+		s.next.HeardAt = s.ev.At
+		return nil
+	case EventRevoke:
+		return s.revoke()
+	case EventAnnul:
+		return s.annul()
+	case EventAssignCoordinator:
+		return s.assignCoordinator()
+	case EventRotateCoordinator:
+		return s.rotateCoordinator()
+	case EventRequestReasons:
+		return s.requestReasons()
+	case EventGiveReasons:
+		return s.giveReasons()
+	case EventLodgeAppeal:
+		return s.lodgeAppeal()
+	case EventAllowAppeal, EventDismissAppeal:
+		return s.rule()
+	case EventWithdrawAppeal:
+		return s.withdrawAppeal()
+	}
+	return s.fail("event.kind", ErrInvalidEvent, "unhandled event kind")
+}
+
+// stamp formats t for error messages.
+func lcStamp(t time.Time) string { return t.Format(time.RFC3339) }
+
+// day formats a deadline for error messages.
+func lcDay(t time.Time) string { return t.Format(time.DateOnly) }

@@ -1,0 +1,492 @@
+package aeo
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/internal/diag"
+)
+
+// A Period is a calendar period such as 120 days, 3 years or 6 months,
+// written in programme files as "120d", "3y", "6m", "2w" or "1y6m". Years
+// and months are calendar units: one month after 31 January is the last
+// day of February. The zero value is the empty period; in a
+// [LifecycleConfig] it means that the rule is not set.
+type Period = calendar.Period
+
+// LifecycleConfig holds the time rules of an authorization's lifecycle:
+// the lifecycle section of a programme file. It is plain data; the JSON
+// names of its fields are the keys of the programme file.
+//
+// The zero value is a valid configuration that sets no time rule: no
+// deadline, no bar, no window (appeals may be lodged at any time), no
+// cycle. Every rule is set by the programme, and every [Period] left zero
+// means "not set": there is no default taken from any one country.
+// Sources records, per rule, the legal reference a lawyer can check.
+type LifecycleConfig struct {
+	// AcceptanceDeadline: time for Customs to check that a lodged
+	// application is complete, from lodgement (GCC: 30 days).
+	AcceptanceDeadline Period `json:"acceptance_deadline,omitzero"`
+	// CompletionWindow: time for the applicant to complete a returned
+	// application, from its return (GCC: 30 days).
+	CompletionWindow Period `json:"completion_window,omitzero"`
+	// DecisionDeadline: time to decide, from acceptance (EU: 120 days,
+	// UCC Art 22(3)).
+	DecisionDeadline Period `json:"decision_deadline,omitzero"`
+	// DecisionExtension: the one extension of the decision deadline,
+	// added to it (EU: 60 days, DA Art 28).
+	DecisionExtension Period `json:"decision_extension,omitzero"`
+	// EffectAfter: a grant takes effect this long after the decision (EU:
+	// 5 days, DA Art 29). Zero: on the day of the decision.
+	EffectAfter Period `json:"effect_after,omitzero"`
+	// HearingPeriod: time the holder has to state its views on a proposed
+	// revocation (EU: 30 days, DA Art 8(1)). When set, a revocation must
+	// be proposed first and is refused until the holder has been heard
+	// or the period has ended.
+	HearingPeriod Period `json:"hearing_period,omitzero"`
+
+	Validation       ValidationRules       `json:"validation,omitzero"`
+	Suspension       SuspensionRules       `json:"suspension,omitzero"`
+	CorrectiveAction CorrectiveActionRules `json:"corrective_action,omitzero"`
+	ReapplyBar       ReapplyBar            `json:"reapply_bar,omitzero"`
+	Appeal           AppealRules           `json:"appeal,omitzero"`
+	Revalidation     RevalidationRules     `json:"revalidation,omitzero"`
+	Coordinator      CoordinatorRules      `json:"coordinator,omitzero"`
+
+	// Sources maps a rule's key ("decision_deadline",
+	// "appeal.stages[0].window", or a section such as "reapply_bar") to
+	// the legal source of its value.
+	Sources map[string]RuleSource `json:"sources,omitempty"`
+}
+
+// ValidationRules say when the validation of an application, or of a
+// reassessment, is complete. The zero value requires every declared site
+// to be validated satisfactorily, by any method, and accepts no
+// third-party report.
+type ValidationRules struct {
+	// SampleMinimum and SamplePercent choose the sample of an operator's
+	// sites that must be validated: at least SampleMinimum sites and at
+	// least SamplePercent per cent of them (rounded up), never more than
+	// there are. When both are zero every site is validated. When the
+	// sample satisfies every condition, the other sites are covered (the
+	// guidance: "3 of 25 premises").
+	SampleMinimum int `json:"sample_minimum,omitempty"`
+	SamplePercent int `json:"sample_percent,omitempty"`
+	// RequireOnSite: only on-site visits and third-party reports count
+	// towards the sample; a document review alone does not ("Customs
+	// should always verify physically").
+	RequireOnSite bool `json:"require_on_site,omitempty"`
+	// ThirdParty: Customs accepts reports of designated third-party
+	// validators, unless the applicant asked Customs to validate.
+	ThirdParty bool `json:"third_party,omitempty"`
+}
+
+// SuspensionRules are the periods that run from a suspension.
+type SuspensionRules struct {
+	// Period: how long a suspension lasts unless the event states the
+	// period the holder notified (EU DA Art 17: at most 30 days while
+	// Customs establishes the facts).
+	Period Period `json:"period,omitzero"`
+	// RemedyDeadline: time for the holder to remedy.
+	RemedyDeadline Period `json:"remedy_deadline,omitzero"`
+	// ToRevocation: a suspension not remedied within this time turns into
+	// a proposed revocation (India: 60 days).
+	ToRevocation Period `json:"to_revocation,omitzero"`
+}
+
+// CorrectiveActionRules are the corrective-action deadline and its one
+// extension (GCC: 90 days, extendable by 90).
+type CorrectiveActionRules struct {
+	Deadline  Period `json:"deadline,omitzero"`
+	Extension Period `json:"extension,omitzero"`
+}
+
+// ReapplyBar holds the periods after which a new application is accepted
+// for an authorization type, counted from the decision. ByGrade overrides
+// the periods for a grade or tier held or applied for (India: T1/T2 one
+// year after revocation, T3/LO three years); a zero period in an override
+// keeps the general one, and an override may not have its own ByGrade.
+type ReapplyBar struct {
+	AfterRefusal    Period                `json:"after_refusal,omitzero"`
+	AfterRevocation Period                `json:"after_revocation,omitzero"`
+	AfterWithdrawal Period                `json:"after_withdrawal,omitzero"`
+	AfterAnnulment  Period                `json:"after_annulment,omitzero"`
+	ByGrade         map[string]ReapplyBar `json:"by_grade,omitempty"`
+}
+
+// AppealRules set the appeal procedure (RKC General Annex Chapter 10).
+type AppealRules struct {
+	// Stages are the stages of the procedure, in the order of
+	// [AppealStage]. Each but the first review stage is reached only by
+	// the dismissal of the one before. When no review stage is listed,
+	// the RKC chain customs_review, independent_review, judicial applies
+	// without time limits.
+	Stages []AppealStageRule `json:"stages,omitempty"`
+	// Windows overrides the window of the first review stage per kind of
+	// decision appealed, keyed by the [DecisionKind] token (C-TPAT:
+	// refusal 90d, suspension 30d).
+	Windows map[string]Period `json:"windows,omitempty"`
+	// Excluded lists decision kinds that cannot be appealed under the
+	// programme (Canada PIP: no formal appeal of a refusal).
+	Excluded []string `json:"excluded,omitempty"`
+}
+
+// An AppealStageRule sets the time limits of one appeal stage.
+type AppealStageRule struct {
+	Stage AppealStage `json:"stage"`
+	// Window: time to lodge at this stage, from the decision (or the day
+	// its reasons were given) for the first review stage, from the
+	// dismissal at the previous stage otherwise. Zero: no limit.
+	Window Period `json:"window,omitzero"`
+	// DecisionDeadline: time to decide, from the lodgement.
+	DecisionDeadline Period `json:"decision_deadline,omitzero"`
+}
+
+// RevalidationRules set the revalidation cycle.
+type RevalidationRules struct {
+	// Cycle: time from the grant, and from each confirmed reassessment,
+	// to the next revalidation (C-TPAT: 4 years; China: 5).
+	Cycle Period `json:"cycle,omitzero"`
+	// Notice: how long before the revalidation the holder is notified
+	// (GCC: 6 months).
+	Notice Period `json:"notice,omitzero"`
+}
+
+// CoordinatorRules set the rotation of the Customs client coordinator
+// (WCO AEO Implementation Guidance, Annex 4). The guidance recommends
+// rotation and a mentoring period but sets no numbers.
+type CoordinatorRules struct {
+	// Rotation: time after an assignment at which the coordinator should
+	// rotate.
+	Rotation Period `json:"rotation,omitzero"`
+	// Mentoring: the overlap during which the outgoing coordinator
+	// mentors the new one.
+	Mentoring Period `json:"mentoring,omitzero"`
+}
+
+// A RuleSource is the legal source of a rule's value.
+type RuleSource struct {
+	Ref string `json:"ref"`           // e.g. "UCC Art 22(3); DA Art 28"
+	URL string `json:"url,omitempty"` // where the text can be read
+	// Unverified marks a value recalled from the instrument but not
+	// checked against its text ([R] in the project's reference notes).
+	Unverified bool   `json:"unverified,omitempty"`
+	Note       string `json:"note,omitempty"`
+}
+
+// A LifecycleRule is one time rule a [LifecycleConfig] sets.
+type LifecycleRule struct {
+	Key    string     // the programme-file key, relative to the lifecycle section
+	Value  string     // the value as written, e.g. "120d" or "true"
+	Source RuleSource // from Sources: the key's own entry, else its nearest section's
+}
+
+// Rules lists every rule c sets, in programme-file order, with its
+// source. It is meant for people who audit a programme.
+func (c LifecycleConfig) Rules() []LifecycleRule {
+	var out []LifecycleRule
+	c.walk(func(key, value string) {
+		out = append(out, LifecycleRule{Key: key, Value: value, Source: c.sourceOf(key)})
+	})
+	return out
+}
+
+func (c LifecycleConfig) sourceOf(key string) RuleSource {
+	for k := key; k != ""; k = lcParentKey(k) {
+		if s, ok := c.Sources[k]; ok {
+			return s
+		}
+	}
+	return RuleSource{}
+}
+
+// parentKey returns the key of the section holding key: "appeal.stages"
+// for "appeal.stages[0]", "appeal" for "appeal.stages".
+func lcParentKey(key string) string {
+	i := strings.LastIndexAny(key, ".[")
+	if i < 0 {
+		return ""
+	}
+	return key[:i]
+}
+
+// walk calls f for every rule c sets, in programme-file order.
+func (c LifecycleConfig) walk(f func(key, value string)) {
+	period := func(key string, p Period) {
+		if !p.IsZero() {
+			f(key, p.String())
+		}
+	}
+	period("acceptance_deadline", c.AcceptanceDeadline)
+	period("completion_window", c.CompletionWindow)
+	period("decision_deadline", c.DecisionDeadline)
+	period("decision_extension", c.DecisionExtension)
+	period("effect_after", c.EffectAfter)
+	period("hearing_period", c.HearingPeriod)
+	if v := c.Validation; v.SampleMinimum != 0 {
+		f("validation.sample_minimum", fmt.Sprint(v.SampleMinimum))
+	}
+	if v := c.Validation; v.SamplePercent != 0 {
+		f("validation.sample_percent", fmt.Sprint(v.SamplePercent))
+	}
+	if c.Validation.RequireOnSite {
+		f("validation.require_on_site", "true")
+	}
+	if c.Validation.ThirdParty {
+		f("validation.third_party", "true")
+	}
+	period("suspension.period", c.Suspension.Period)
+	period("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
+	period("suspension.to_revocation", c.Suspension.ToRevocation)
+	period("corrective_action.deadline", c.CorrectiveAction.Deadline)
+	period("corrective_action.extension", c.CorrectiveAction.Extension)
+	bar := func(prefix string, b ReapplyBar) {
+		period(prefix+"after_refusal", b.AfterRefusal)
+		period(prefix+"after_revocation", b.AfterRevocation)
+		period(prefix+"after_withdrawal", b.AfterWithdrawal)
+		period(prefix+"after_annulment", b.AfterAnnulment)
+	}
+	bar("reapply_bar.", c.ReapplyBar)
+	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
+		bar("reapply_bar.by_grade."+g+".", c.ReapplyBar.ByGrade[g])
+	}
+	for i, s := range c.Appeal.Stages {
+		key := diag.Index("appeal.stages", i)
+		f(key+".stage", s.Stage.String())
+		period(key+".window", s.Window)
+		period(key+".decision_deadline", s.DecisionDeadline)
+	}
+	for _, k := range sortedKeys(c.Appeal.Windows) {
+		period("appeal.windows."+k, c.Appeal.Windows[k])
+	}
+	for i, k := range c.Appeal.Excluded {
+		f(diag.Index("appeal.excluded", i), k)
+	}
+	period("revalidation.cycle", c.Revalidation.Cycle)
+	period("revalidation.notice", c.Revalidation.Notice)
+	period("coordinator.rotation", c.Coordinator.Rotation)
+	period("coordinator.mentoring", c.Coordinator.Mentoring)
+}
+
+// sortedKeys returns the keys of m in order. Other files of the package
+// use it too.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// Validate reports every problem in c, or nil. The error is a list of
+// problems, each with the programme-file key of the value at fault,
+// relative to the lifecycle section ("decision_extension",
+// "appeal.stages[1].stage").
+func (c LifecycleConfig) Validate() error {
+	var l diag.List
+	negative := func(key string, p Period) {
+		if p.Years < 0 || p.Months < 0 || p.Days < 0 {
+			l.Add(key, "period %s is negative", p)
+		}
+	}
+	c.walkPeriods(negative)
+
+	if !c.DecisionExtension.IsZero() && c.DecisionDeadline.IsZero() {
+		l.Add("decision_extension", "an extension needs a decision_deadline to extend")
+	}
+	if v := c.Validation.SampleMinimum; v < 0 {
+		l.Add("validation.sample_minimum", "must not be negative, got %d", v)
+	}
+	if v := c.Validation.SamplePercent; v < 0 || v > 100 {
+		l.Add("validation.sample_percent", "must be between 0 and 100, got %d", v)
+	}
+	if !c.CorrectiveAction.Extension.IsZero() && c.CorrectiveAction.Deadline.IsZero() {
+		l.Add("corrective_action.extension", "an extension needs a corrective_action.deadline to extend")
+	}
+	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
+		key := "reapply_bar.by_grade." + g
+		if strings.TrimSpace(g) == "" {
+			l.Add("reapply_bar.by_grade", "a grade must be named")
+		}
+		if len(c.ReapplyBar.ByGrade[g].ByGrade) > 0 {
+			l.Add(key+".by_grade", "an override by grade cannot have overrides of its own")
+		}
+	}
+
+	last := StageNone
+	for i, s := range c.Appeal.Stages {
+		key := diag.Index("appeal.stages", i) + ".stage"
+		switch {
+		case s.Stage == StageNone || s.Stage >= lcNumStages:
+			l.Add(key, "want one of request_reasons, customs_review, independent_review, judicial")
+		case s.Stage <= last:
+			l.Add(key, "%s must come before %s; list each stage once, in the order of RKC Chapter 10", s.Stage, last)
+		default:
+			last = s.Stage
+		}
+	}
+	for _, k := range sortedKeys(c.Appeal.Windows) {
+		if d, ok := lcParseDecision(k); !ok {
+			l.Add("appeal.windows."+k, "unknown decision %q; want one of %s", k, strings.Join(lcDecisionNames[1:], ", "))
+		} else if !c.appealable(d) {
+			l.Add("appeal.windows."+k, "a window for %s, which appeal.excluded excludes", k)
+		}
+	}
+	seen := map[string]bool{}
+	for i, k := range c.Appeal.Excluded {
+		key := diag.Index("appeal.excluded", i)
+		if _, ok := lcParseDecision(k); !ok {
+			l.Add(key, "unknown decision %q; want one of %s", k, strings.Join(lcDecisionNames[1:], ", "))
+		}
+		if seen[k] {
+			l.Add(key, "%s listed twice", k)
+		}
+		seen[k] = true
+	}
+	if !c.Revalidation.Notice.IsZero() && c.Revalidation.Cycle.IsZero() {
+		l.Add("revalidation.notice", "a notice needs a revalidation.cycle")
+	}
+	if lcLonger(c.Revalidation.Notice, c.Revalidation.Cycle) {
+		l.Add("revalidation.notice", "notice %s is longer than the cycle %s", c.Revalidation.Notice, c.Revalidation.Cycle)
+	}
+	if lcLonger(c.Coordinator.Mentoring, c.Coordinator.Rotation) {
+		l.Add("coordinator.mentoring", "mentoring %s is longer than the rotation period %s", c.Coordinator.Mentoring, c.Coordinator.Rotation)
+	}
+
+	set := map[string]bool{}
+	c.walk(func(key, _ string) {
+		for k := key; k != ""; k = lcParentKey(k) {
+			set[k] = true
+		}
+	})
+	for _, k := range sortedKeys(c.Sources) {
+		key := "sources." + k
+		if !set[k] {
+			l.Add(key, "no rule %q is set; a source must name a rule of this section, e.g. decision_deadline or appeal.stages[0].window", k)
+		}
+		if strings.TrimSpace(c.Sources[k].Ref) == "" {
+			l.Add(key+".ref", "a source needs a reference")
+		}
+	}
+	return l.Err()
+}
+
+// walkPeriods calls f for every period field of c, set or not.
+func (c LifecycleConfig) walkPeriods(f func(key string, p Period)) {
+	f("acceptance_deadline", c.AcceptanceDeadline)
+	f("completion_window", c.CompletionWindow)
+	f("decision_deadline", c.DecisionDeadline)
+	f("decision_extension", c.DecisionExtension)
+	f("effect_after", c.EffectAfter)
+	f("hearing_period", c.HearingPeriod)
+	f("suspension.period", c.Suspension.Period)
+	f("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
+	f("suspension.to_revocation", c.Suspension.ToRevocation)
+	f("corrective_action.deadline", c.CorrectiveAction.Deadline)
+	f("corrective_action.extension", c.CorrectiveAction.Extension)
+	bar := func(prefix string, b ReapplyBar) {
+		f(prefix+"after_refusal", b.AfterRefusal)
+		f(prefix+"after_revocation", b.AfterRevocation)
+		f(prefix+"after_withdrawal", b.AfterWithdrawal)
+		f(prefix+"after_annulment", b.AfterAnnulment)
+	}
+	bar("reapply_bar.", c.ReapplyBar)
+	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
+		bar("reapply_bar.by_grade."+g+".", c.ReapplyBar.ByGrade[g])
+	}
+	for i, s := range c.Appeal.Stages {
+		key := diag.Index("appeal.stages", i)
+		f(key+".window", s.Window)
+		f(key+".decision_deadline", s.DecisionDeadline)
+	}
+	for _, k := range sortedKeys(c.Appeal.Windows) {
+		f("appeal.windows."+k, c.Appeal.Windows[k])
+	}
+	f("revalidation.cycle", c.Revalidation.Cycle)
+	f("revalidation.notice", c.Revalidation.Notice)
+	f("coordinator.rotation", c.Coordinator.Rotation)
+	f("coordinator.mentoring", c.Coordinator.Mentoring)
+}
+
+// longer reports whether a, added to a fixed date, ends after b does. Both
+// must be set.
+func lcLonger(a, b Period) bool {
+	if a.IsZero() || b.IsZero() {
+		return false
+	}
+	ref := time.Date(2001, time.January, 1, 0, 0, 0, 0, time.UTC)
+	return a.AddTo(ref).After(b.AddTo(ref))
+}
+
+func lcParseDecision(s string) (DecisionKind, bool) {
+	var d DecisionKind
+	if err := d.UnmarshalText([]byte(s)); err != nil || d == DecisionNone {
+		return DecisionNone, false
+	}
+	return d, true
+}
+
+// appealable reports whether the programme allows an appeal against d.
+func (c LifecycleConfig) appealable(d DecisionKind) bool {
+	return !slices.Contains(c.Appeal.Excluded, d.String())
+}
+
+// clone returns a deep copy of c, so that a Lifecycle shares nothing with
+// its caller.
+func (c LifecycleConfig) clone() LifecycleConfig {
+	out := c
+	out.ReapplyBar.ByGrade = nil
+	if c.ReapplyBar.ByGrade != nil {
+		out.ReapplyBar.ByGrade = make(map[string]ReapplyBar, len(c.ReapplyBar.ByGrade))
+		for k, v := range c.ReapplyBar.ByGrade {
+			v.ByGrade = nil
+			out.ReapplyBar.ByGrade[k] = v
+		}
+	}
+	out.Appeal.Stages = slices.Clone(c.Appeal.Stages)
+	out.Appeal.Excluded = slices.Clone(c.Appeal.Excluded)
+	out.Appeal.Windows = lcCloneMap(c.Appeal.Windows)
+	out.Sources = lcCloneMap(c.Sources)
+	return out
+}
+
+func lcCloneMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]V, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// barPeriod returns the bar of the given name (after_refusal,
+// after_revocation, after_withdrawal, after_annulment) for a type held or
+// applied for with grade, and the programme-file key that sets it.
+func (c LifecycleConfig) barPeriod(name, grade string) (Period, string) {
+	pick := func(b ReapplyBar) Period {
+		switch name {
+		case "after_refusal":
+			return b.AfterRefusal
+		case "after_revocation":
+			return b.AfterRevocation
+		case "after_withdrawal":
+			return b.AfterWithdrawal
+		case "after_annulment":
+			return b.AfterAnnulment
+		}
+		return Period{}
+	}
+	if g, ok := c.ReapplyBar.ByGrade[grade]; ok && grade != "" {
+		if p := pick(g); !p.IsZero() {
+			return p, "reapply_bar.by_grade." + grade + "." + name
+		}
+	}
+	return pick(c.ReapplyBar), "reapply_bar." + name
+}

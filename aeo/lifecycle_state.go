@@ -1,0 +1,413 @@
+package aeo
+
+import (
+	"slices"
+	"time"
+
+	"github.com/safe-aeo/engine/internal/calendar"
+)
+
+// An Authorization is the state of one operator's application and
+// authorization: what [Lifecycle.Apply] reads and returns. The caller
+// stores it (it is plain JSON-tagged data), together with the [Record]s
+// that produced it; the library keeps nothing.
+//
+// The zero value is the state of an operator that has lodged nothing. Keep
+// one Authorization per operator across applications: the re-application
+// bars are recorded in it. Deadlines are calendar dates (midnight UTC of
+// the day); an act on the day of a deadline is in time. An Authorization is
+// a value: Apply never modifies the one it is given, and its slices are
+// not shared with the result.
+type Authorization struct {
+	Status Status `json:"status"`
+
+	// Applied is the authorization types applied for, Grade the grade or
+	// tier applied for, and Sites the premises declared, as lodged.
+	Applied []string `json:"applied,omitempty"`
+	Grade   string   `json:"grade,omitempty"`
+	Sites   []string `json:"sites,omitempty"`
+
+	LodgedAt      time.Time `json:"lodged_at,omitzero"`
+	AcceptanceDue time.Time `json:"acceptance_due,omitzero"`
+	CompletionDue time.Time `json:"completion_due,omitzero"`
+	AcceptedAt    time.Time `json:"accepted_at,omitzero"`
+	// DecisionDue is the decision deadline, extended when
+	// DecisionExtended.
+	DecisionDue      time.Time `json:"decision_due,omitzero"`
+	DecisionExtended bool      `json:"decision_extended,omitempty"`
+
+	Validation ValidationState `json:"validation,omitzero"`
+
+	// Types is the authorization types held since the grant, sorted by
+	// type; empty before a grant and after a whole revocation, withdrawal
+	// or annulment.
+	Types       []TypeState `json:"types,omitempty"`
+	DecidedAt   time.Time   `json:"decided_at,omitzero"`   // the grant
+	EffectiveAt time.Time   `json:"effective_at,omitzero"` // the grant takes effect
+
+	// RevalidationDue is the next revalidation; ReassessmentOpen is when
+	// the open reassessment started (zero when none is open).
+	RevalidationDue  time.Time `json:"revalidation_due,omitzero"`
+	ReassessmentOpen time.Time `json:"reassessment_open,omitzero"`
+
+	CorrectiveAction *CorrectiveAction `json:"corrective_action,omitempty"`
+
+	// RevocationProposedAt, HearingEnds and HeardAt follow a proposed
+	// revocation: the holder may be heard until HearingEnds.
+	RevocationProposedAt time.Time `json:"revocation_proposed_at,omitzero"`
+	HearingEnds          time.Time `json:"hearing_ends,omitzero"`
+	HeardAt              time.Time `json:"heard_at,omitzero"`
+
+	Coordinator *ClientCoordinator `json:"coordinator,omitempty"`
+
+	// Bars is the re-application bars in force or past, sorted by type.
+	Bars []ReapplicationBar `json:"bars,omitempty"`
+
+	// Decision is the latest appealable decision not yet appealed to the
+	// end; Appeal is the appeal track.
+	Decision *AppealableDecision `json:"decision,omitempty"`
+	Appeal   *AppealState        `json:"appeal,omitempty"`
+
+	// Seq is the number of records so far, Head the hash of the last one
+	// (the empty string before the first), LastAt the time of the last
+	// event. Keep Head where the records cannot rewrite it: see
+	// [VerifyHead].
+	Seq    int       `json:"seq"`
+	Head   string    `json:"head,omitempty"`
+	LastAt time.Time `json:"last_at,omitzero"`
+}
+
+// TypeState is the state of one authorization type held (EU: AEOC, AEOS).
+type TypeState struct {
+	Type  string `json:"type"`
+	Grade string `json:"grade,omitempty"`
+	// Suspended types give no benefits. The other fields describe the
+	// suspension and are zero when the type is not suspended.
+	Suspended      bool      `json:"suspended,omitempty"`
+	SuspendedAt    time.Time `json:"suspended_at,omitzero"`
+	Criterion      string    `json:"criterion,omitempty"`
+	SuspensionEnds time.Time `json:"suspension_ends,omitzero"`
+	RemedyDue      time.Time `json:"remedy_due,omitzero"`
+	RevocationDue  time.Time `json:"revocation_due,omitzero"`
+}
+
+// ValidationState is the progress of the validation of an application or
+// of a reassessment.
+type ValidationState struct {
+	// CustomsRequested: the applicant asked Customs to validate rather
+	// than a third-party validator.
+	CustomsRequested bool `json:"customs_requested,omitempty"`
+	// Required is the number of sites the sample must cover.
+	Required int `json:"required,omitempty"`
+	// Sites is the latest finding per site, sorted by site. A site named
+	// "" stands for the operator's premises when it declared no sites.
+	Sites       []SiteResult `json:"sites,omitempty"`
+	Complete    bool         `json:"complete,omitempty"`
+	CompletedAt time.Time    `json:"completed_at,omitzero"`
+}
+
+// SiteResult is the latest validation finding at one site.
+type SiteResult struct {
+	Site      string           `json:"site,omitempty"`
+	Method    ValidationMethod `json:"method"`
+	Satisfied bool             `json:"satisfied,omitempty"`
+	At        time.Time        `json:"at"`
+}
+
+// CorrectiveAction is a corrective action requested of the operator.
+type CorrectiveAction struct {
+	RequestedAt time.Time `json:"requested_at"`
+	Due         time.Time `json:"due,omitzero"`
+	Extended    bool      `json:"extended,omitempty"`
+}
+
+// ClientCoordinator is the operator's Customs client coordinator (WCO AEO
+// Implementation Guidance, Annex 4) and, after a rotation, the outgoing
+// coordinator who mentors the new one until MentorUntil.
+type ClientCoordinator struct {
+	Officer     string    `json:"officer"`
+	Since       time.Time `json:"since"`
+	RotationDue time.Time `json:"rotation_due,omitzero"`
+	Mentor      string    `json:"mentor,omitempty"`
+	MentorUntil time.Time `json:"mentor_until,omitzero"`
+}
+
+// party reports whether officer is the coordinator, or the mentor during
+// the overlap, at t.
+func (c *ClientCoordinator) party(officer string, t time.Time) bool {
+	if c == nil {
+		return false
+	}
+	if c.Officer == officer {
+		return true
+	}
+	return c.Mentor == officer && !calendar.Date(t).After(c.MentorUntil)
+}
+
+// A ReapplicationBar bars new applications for Type until Until. Rule is
+// the programme-file key that set it; Seq the record of the decision.
+type ReapplicationBar struct {
+	Type  string    `json:"type"`
+	Until time.Time `json:"until"`
+	Rule  string    `json:"rule"`
+	Seq   int       `json:"seq"`
+}
+
+// An AppealableDecision is a decision the operator may appeal.
+type AppealableDecision struct {
+	Kind DecisionKind `json:"kind"`
+	// At is the day the decision was taken, or for an omission the
+	// deadline missed; appeal windows run from it.
+	At time.Time `json:"at"`
+	// Effective is the day the decision takes effect; an annulment takes
+	// effect from the original effective date of the authorization.
+	Effective time.Time `json:"effective,omitzero"`
+	// Seq is the record of the decision.
+	Seq int `json:"seq"`
+	// DecidedBy and ApprovedBy are the officers who took it; neither may
+	// review an appeal against it.
+	DecidedBy  string `json:"decided_by,omitempty"`
+	ApprovedBy string `json:"approved_by,omitempty"`
+	// Types is the types the decision concerned, as they stood before it,
+	// so that an allowed appeal can restore them.
+	Types []TypeState `json:"types,omitempty"`
+}
+
+func (d AppealableDecision) clone() AppealableDecision {
+	d.Types = slices.Clone(d.Types)
+	return d
+}
+
+func (d AppealableDecision) same(o AppealableDecision) bool {
+	return d.Kind == o.Kind && d.Seq == o.Seq && d.At.Equal(o.At)
+}
+
+// AppealState is the appeal track of an authorization: one appeal, from
+// the request for reasons to the last stage. It runs beside the status; an
+// appeal does not suspend the decision appealed (UCC Art 45(1)).
+type AppealState struct {
+	Decision AppealableDecision `json:"decision"`
+	Phase    AppealPhase        `json:"phase"`
+	// Stage is the current stage, or the last one reached.
+	Stage AppealStage `json:"stage"`
+
+	ReasonsRequestedAt time.Time `json:"reasons_requested_at,omitzero"`
+	ReasonsDue         time.Time `json:"reasons_due,omitzero"`
+	ReasonsGivenAt     time.Time `json:"reasons_given_at,omitzero"`
+
+	LodgedAt time.Time `json:"lodged_at,omitzero"`
+	// DecisionDue is the deadline for ruling at Stage.
+	DecisionDue time.Time `json:"decision_due,omitzero"`
+	DecidedAt   time.Time `json:"decided_at,omitzero"`
+	Reviewer    string    `json:"reviewer,omitempty"`
+	// NextWindowEnds is the last day to lodge at the next stage after a
+	// dismissal (zero: no limit, or no next stage).
+	NextWindowEnds time.Time `json:"next_window_ends,omitzero"`
+}
+
+// Active reports whether the operator holds type typ in force on the day
+// of asOf: granted, taken effect, not suspended, not revoked. Benefits tied
+// to a type apply only while it is active.
+func (a Authorization) Active(typ string, asOf time.Time) bool {
+	if !a.Status.held() || calendar.Date(asOf).Before(a.EffectiveAt) {
+		return false
+	}
+	i := a.typeIndex(typ)
+	return i >= 0 && !a.Types[i].Suspended
+}
+
+// ActiveTypes returns the types active on the day of asOf (see Active), in
+// order.
+func (a Authorization) ActiveTypes(asOf time.Time) []string {
+	var out []string
+	for _, t := range a.Types {
+		if a.Active(t.Type, asOf) {
+			out = append(out, t.Type)
+		}
+	}
+	return out
+}
+
+func (a Authorization) typeIndex(typ string) int {
+	for i := range a.Types {
+		if a.Types[i].Type == typ {
+			return i
+		}
+	}
+	return -1
+}
+
+// clone returns a deep copy of a.
+func (a Authorization) clone() Authorization {
+	c := a
+	c.Applied = slices.Clone(a.Applied)
+	c.Sites = slices.Clone(a.Sites)
+	c.Validation.Sites = slices.Clone(a.Validation.Sites)
+	c.Types = slices.Clone(a.Types)
+	c.Bars = slices.Clone(a.Bars)
+	if a.CorrectiveAction != nil {
+		v := *a.CorrectiveAction
+		c.CorrectiveAction = &v
+	}
+	if a.Coordinator != nil {
+		v := *a.Coordinator
+		c.Coordinator = &v
+	}
+	if a.Decision != nil {
+		v := a.Decision.clone()
+		c.Decision = &v
+	}
+	if a.Appeal != nil {
+		v := *a.Appeal
+		v.Decision = v.Decision.clone()
+		c.Appeal = &v
+	}
+	return c
+}
+
+// normalize turns empty slices into nil, so that a state compares equal to
+// its JSON round trip.
+func (a *Authorization) normalize() {
+	a.Applied = lcNilIfEmpty(a.Applied)
+	a.Sites = lcNilIfEmpty(a.Sites)
+	a.Validation.Sites = lcNilIfEmpty(a.Validation.Sites)
+	a.Types = lcNilIfEmpty(a.Types)
+	a.Bars = lcNilIfEmpty(a.Bars)
+	if a.Decision != nil {
+		a.Decision.Types = lcNilIfEmpty(a.Decision.Types)
+	}
+	if a.Appeal != nil {
+		a.Appeal.Decision.Types = lcNilIfEmpty(a.Appeal.Decision.Types)
+	}
+}
+
+func lcNilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// derive returns the status that the types held give: authorized when all
+// are in force, suspended when none is, partly suspended otherwise; none
+// when no type is held.
+func lcDerive(types []TypeState) Status {
+	var active, suspended int
+	for _, t := range types {
+		if t.Suspended {
+			suspended++
+		} else {
+			active++
+		}
+	}
+	switch {
+	case active > 0 && suspended == 0:
+		return StatusAuthorized
+	case active > 0:
+		return StatusPartlySuspended
+	case suspended > 0:
+		return StatusSuspended
+	}
+	return StatusNone
+}
+
+// An Event is something that happens to an authorization: an act of the
+// operator, an officer, a review body or a court. Kind says what; the
+// other fields say who, when, why and with what. Fields that do not apply
+// to Kind must be left zero: they are recorded and hashed as given.
+type Event struct {
+	Kind EventKind `json:"kind"`
+	// At is when the event happened, as the host knows it. Events must be
+	// applied in order of At. Deadlines count calendar days of At in its
+	// own location.
+	At    time.Time `json:"at"`
+	Actor string    `json:"actor"`
+	Role  ActorRole `json:"role"`
+	// Approver is the second officer of a grant, refusal, revocation or
+	// annulment (four eyes).
+	Approver string `json:"approver,omitempty"`
+	// Reasons are the reasons for a decision, the grounds of an appeal or
+	// the holder's observations, in writing.
+	Reasons []string `json:"reasons,omitempty"`
+	// Evidence references documents kept by the host (reports, visit
+	// minutes, letters).
+	Evidence []string `json:"evidence,omitempty"`
+
+	// Types: types applied for (lodge, resubmit), granted (grant), or
+	// acted on (suspend, lift, revoke, withdraw); empty means all where
+	// that makes sense.
+	Types []string `json:"types,omitempty"`
+	// Grade: the grade or tier applied for (lodge), granted (grant), or
+	// confirmed (confirm_reassessment).
+	Grade string `json:"grade,omitempty"`
+	// Sites: the premises declared (lodge, resubmit) or validated
+	// (validate).
+	Sites []string `json:"sites,omitempty"`
+	// Criterion: the criterion whose failure causes a suspension; the
+	// types that depend on it are suspended.
+	Criterion string `json:"criterion,omitempty"`
+	// Period: the period the holder notified for a suspension (EU DA Art
+	// 16(2)) or Customs set for a corrective action, overriding the
+	// programme's.
+	Period Period `json:"period,omitzero"`
+	// Assessment: the assessment a grant or confirmation rests on.
+	Assessment *AssessmentRef `json:"assessment,omitempty"`
+	// Validation: the validation report of a validate event.
+	Validation *ValidationReport `json:"validation,omitempty"`
+	// Stage: the appeal stage lodged at (lodge_appeal).
+	Stage AppealStage `json:"stage,omitempty"`
+	// Against: the decision appealed (request_reasons, lodge_appeal);
+	// zero means the latest appealable decision. Set DecisionOmission to
+	// appeal a missed deadline.
+	Against DecisionKind `json:"against,omitempty"`
+	// Coordinator: the officer assigned as client coordinator, and
+	// Interest whether that officer declared a financial or personal
+	// interest in the operator (Annex 4: no shares), which bars the
+	// assignment.
+	Coordinator string `json:"coordinator,omitempty"`
+	Interest    bool   `json:"interest,omitempty"`
+}
+
+func (e Event) clone() Event {
+	e.Reasons = slices.Clone(e.Reasons)
+	e.Evidence = slices.Clone(e.Evidence)
+	e.Types = slices.Clone(e.Types)
+	e.Sites = slices.Clone(e.Sites)
+	if e.Assessment != nil {
+		v := *e.Assessment
+		v.Recommended = slices.Clone(v.Recommended)
+		e.Assessment = &v
+	}
+	if e.Validation != nil {
+		v := *e.Validation
+		e.Validation = &v
+	}
+	return e
+}
+
+// ValidationReport is the finding of a validation at the sites of
+// Event.Sites (or at the operator's premises when it declared none).
+type ValidationReport struct {
+	Method ValidationMethod `json:"method"`
+	// Validator names the third-party validator whose report Customs
+	// accepts; empty for Customs' own validation.
+	Validator string `json:"validator,omitempty"`
+	// Satisfied: every condition examined is met at these sites.
+	Satisfied bool `json:"satisfied,omitempty"`
+}
+
+// AssessmentRef identifies the assessment a decision rests on: the
+// fingerprint of the programme version that produced it, its date, and
+// what it recommends.
+type AssessmentRef struct {
+	Fingerprint string           `json:"fingerprint"`
+	AsOf        time.Time        `json:"as_of"`
+	Recommended []Recommendation `json:"recommended,omitempty"`
+}
+
+// A Recommendation is an authorization type an assessment recommends, with
+// its grade or tier if the programme grades it.
+type Recommendation struct {
+	Type  string `json:"type"`
+	Grade string `json:"grade,omitempty"`
+}
