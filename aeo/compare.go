@@ -1,0 +1,311 @@
+package aeo
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/safe-aeo/engine/criteria"
+)
+
+// Relation says how a requirement of one programme stands to its match in
+// another.
+type Relation string
+
+// Relations.
+const (
+	// Same: the matched requirements agree on every sample profile (or,
+	// without samples, have the same rule and level).
+	Same Relation = "same"
+	// Stricter: B's requirement is met on no sample where A's is not, and
+	// fails on some where A's is met (or B requires what A only desires).
+	Stricter Relation = "stricter"
+	// Looser: the reverse of Stricter.
+	Looser Relation = "looser"
+	// Different: the requirements disagree both ways on the samples, or
+	// cannot be compared without samples.
+	Different Relation = "different"
+	// Missing: B has no requirement matching A's.
+	Missing Relation = "missing"
+)
+
+// A Match is the comparison of one requirement of programme A with the
+// requirements of B that implement the same thing.
+type Match struct {
+	Requirement string   `json:"requirement"`
+	Title       string   `json:"title"`
+	Matches     []string `json:"matches,omitempty"`
+	Relation    Relation `json:"relation"`
+	Reason      string   `json:"reason"`
+}
+
+// A Comparison compares programme A with programme B requirement by
+// requirement, as an administration does before mutual recognition: it
+// can recognise B's operators when every requirement of its own programme
+// has a match in B that is the same or stricter.
+type Comparison struct {
+	A, B       string         `json:"-"`
+	Programmes [2]string      `json:"programmes"`
+	Samples    int            `json:"samples"`
+	Matches    []Match        `json:"matches"`
+	Summary    map[string]int `json:"summary"`
+	// Compatible reports whether every requirement of A is matched by a
+	// requirement of B that is the same or stricter.
+	Compatible bool `json:"compatible"`
+}
+
+// Compare matches each requirement of a with b's and relates them.
+// Requirements match when they share an ID or a SAFE item they map to
+// (maps_to; a baseline requirement maps to itself). When sample profiles
+// are given, each pair is related by running both programmes on every
+// sample as of asOf: an empirical, not a logical, comparison, as good as
+// the samples. Without samples, rule text and level decide.
+func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time.Time) (*Comparison, error) {
+	keysB := map[string][]string{}
+	for _, r := range b.file.Requirements {
+		for _, k := range matchKeys(r) {
+			keysB[k] = append(keysB[k], r.ID)
+		}
+	}
+	reqB := map[string]criteria.Requirement{}
+	for _, r := range b.file.Requirements {
+		reqB[r.ID] = r
+	}
+	var resA, resB []*Assessment
+	for _, s := range samples {
+		x, err := a.Assess(ctx, s, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("aeo: compare: sample %s: %w", s.OperatorID, err)
+		}
+		y, err := b.Assess(ctx, s, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("aeo: compare: sample %s: %w", s.OperatorID, err)
+		}
+		resA, resB = append(resA, x), append(resB, y)
+	}
+	c := &Comparison{
+		Programmes: [2]string{a.Name() + " " + a.Version(), b.Name() + " " + b.Version()},
+		Samples:    len(samples),
+		Summary:    map[string]int{},
+		Compatible: true,
+	}
+	for _, r := range a.file.Requirements {
+		m := Match{Requirement: r.ID, Title: r.Title}
+		seen := map[string]bool{}
+		for _, k := range matchKeys(r) {
+			for _, id := range keysB[k] {
+				if !seen[id] {
+					seen[id] = true
+					m.Matches = append(m.Matches, id)
+				}
+			}
+		}
+		sort.Strings(m.Matches)
+		switch {
+		case len(m.Matches) == 0:
+			m.Relation, m.Reason = Missing, "no requirement of B has this ID or maps to the same SAFE item"
+		case len(samples) > 0:
+			m.Relation, m.Reason = relateOnSamples(r.ID, m.Matches, resA, resB)
+		default:
+			m.Relation, m.Reason = relateByText(r, m.Matches, reqB)
+		}
+		c.Summary[string(m.Relation)]++
+		if m.Relation != Same && m.Relation != Stricter {
+			c.Compatible = false
+		}
+		c.Matches = append(c.Matches, m)
+	}
+	return c, nil
+}
+
+func matchKeys(r criteria.Requirement) []string {
+	return append([]string{r.ID}, r.MapsTo...)
+}
+
+// relateOnSamples compares requirement id of A with the matched
+// requirements of B, taken together (all must be satisfied), on each
+// sample where both are decided.
+func relateOnSamples(id string, matches []string, resA, resB []*Assessment) (Relation, string) {
+	aOnly, bOnly, agree := 0, 0, 0
+	for i := range resA {
+		fa, ok := resA[i].Finding(id)
+		if !ok || !decided(fa.Outcome) {
+			continue
+		}
+		sa := fa.Outcome.Satisfied()
+		sb, ok := true, true
+		for _, m := range matches {
+			fb, found := resB[i].Finding(m)
+			if !found || !decided(fb.Outcome) {
+				ok = false
+				break
+			}
+			sb = sb && fb.Outcome.Satisfied()
+		}
+		if !ok {
+			continue
+		}
+		switch {
+		case sa == sb:
+			agree++
+		case sa:
+			aOnly++
+		default:
+			bOnly++
+		}
+	}
+	n := agree + aOnly + bOnly
+	switch {
+	case n == 0:
+		return Different, "no sample decides both requirements"
+	case aOnly == 0 && bOnly == 0:
+		return Same, fmt.Sprintf("agree on all %d samples that decide both", n)
+	case bOnly == 0:
+		return Stricter, fmt.Sprintf("B refuses %d sample(s) A accepts, and accepts none A refuses", aOnly)
+	case aOnly == 0:
+		return Looser, fmt.Sprintf("B accepts %d sample(s) A refuses", bOnly)
+	}
+	return Different, fmt.Sprintf("B refuses %d sample(s) A accepts and accepts %d A refuses", aOnly, bOnly)
+}
+
+func decided(o criteria.Outcome) bool {
+	return o != criteria.Indeterminate && o != criteria.NotApplicable
+}
+
+func relateByText(r criteria.Requirement, matches []string, reqB map[string]criteria.Requirement) (Relation, string) {
+	if len(matches) != 1 {
+		return Different, "several requirements of B match; give sample profiles to compare them"
+	}
+	o := reqB[matches[0]]
+	la, lb := levelRank(r.Level), levelRank(o.Level)
+	sameRule := strings.Join(strings.Fields(r.When), " ") == strings.Join(strings.Fields(o.When), " ")
+	switch {
+	case sameRule && la == lb:
+		return Same, "same rule and level"
+	case sameRule && lb > la:
+		return Stricter, "same rule, but B requires what A " + string(levelOf(r.Level))
+	case sameRule:
+		return Looser, "same rule, but B only " + string(levelOf(o.Level)) + " it"
+	}
+	return Different, "the rules differ; give sample profiles to compare them"
+}
+
+func levelOf(l criteria.Level) criteria.Level {
+	if l == "" {
+		return criteria.Required
+	}
+	return l
+}
+
+func levelRank(l criteria.Level) int {
+	switch levelOf(l) {
+	case criteria.Required:
+		return 2
+	case criteria.Desired:
+		return 1
+	}
+	return 0
+}
+
+// A Change is one outcome that differs between two programme versions for
+// one profile.
+type Change struct {
+	Profile string `json:"profile"`
+	// Kind is requirement, criterion or authorization.
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	Old  string `json:"old"`
+	New  string `json:"new"`
+}
+
+// Impact assesses every profile under both versions of a programme as of
+// asOf and lists every outcome that changes, before the new version is
+// activated. Requirements present in only one version are listed with
+// "absent" on the other side.
+func Impact(ctx context.Context, old, new *Programme, profiles []*Profile, asOf time.Time) ([]Change, error) {
+	var out []Change
+	for _, prof := range profiles {
+		a, err := old.Assess(ctx, prof, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("aeo: impact: %s: %w", prof.OperatorID, err)
+		}
+		b, err := new.Assess(ctx, prof, asOf)
+		if err != nil {
+			return nil, fmt.Errorf("aeo: impact: %s: %w", prof.OperatorID, err)
+		}
+		name := prof.OperatorID
+		if name == "" {
+			name = prof.Name
+		}
+		out = append(out, diffOutcomes(name, "requirement", findingMap(a), findingMap(b))...)
+		out = append(out, diffOutcomes(name, "criterion", criterionMap(a), criterionMap(b))...)
+		out = append(out, diffOutcomes(name, "authorization", authMap(a), authMap(b))...)
+	}
+	return out, nil
+}
+
+func findingMap(a *Assessment) outcomes {
+	var ids []string
+	m := map[string]string{}
+	for _, f := range a.Findings {
+		ids = append(ids, f.Requirement)
+		m[f.Requirement] = f.Outcome.String()
+	}
+	return outcomes{ids, m}
+}
+
+func criterionMap(a *Assessment) outcomes {
+	var ids []string
+	m := map[string]string{}
+	for _, c := range a.Criteria {
+		ids = append(ids, c.ID)
+		m[c.ID] = c.Outcome.String()
+	}
+	return outcomes{ids, m}
+}
+
+func authMap(a *Assessment) outcomes {
+	var ids []string
+	m := map[string]string{}
+	for _, au := range a.Authorizations {
+		ids = append(ids, au.ID)
+		v := au.Recommendation.String()
+		if au.Grade != "" {
+			v += " " + au.Grade
+		}
+		m[au.ID] = v
+	}
+	return outcomes{ids, m}
+}
+
+// outcomes are the outcomes of one kind in an assessment, in order.
+type outcomes struct {
+	ids []string
+	m   map[string]string
+}
+
+func diffOutcomes(profile, kind string, old, new outcomes) []Change {
+	var out []Change
+	seen := map[string]bool{}
+	oldM, newM := old.m, new.m
+	for _, id := range append(append([]string(nil), old.ids...), new.ids...) {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		o, ok1 := oldM[id]
+		n, ok2 := newM[id]
+		if !ok1 {
+			o = "absent"
+		}
+		if !ok2 {
+			n = "absent"
+		}
+		if o != n {
+			out = append(out, Change{Profile: profile, Kind: kind, ID: id, Old: o, New: n})
+		}
+	}
+	return out
+}

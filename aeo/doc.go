@@ -1,0 +1,38 @@
+// Package aeo is the front door of the engine: the operator profile, the
+// national programme loaded from its file, the assessment of an applicant
+// and its explanation, fixtures for rule authors, the comparison of two
+// programmes for mutual recognition, and the authorization lifecycle with
+// its audit trail.
+//
+// # Programmes
+//
+// A national programme is a YAML or JSON file (see [File]) that extends
+// the built-in SAFE Annex IV baseline or stands alone, declares its
+// requirements with their legal sources, groups them into criteria and
+// authorization types, and sets the time limits of its lifecycle. [Load]
+// parses, type-checks and compiles it once; every problem in it is reported
+// at once, each as a [ConfigError] with file, line and column, including
+// the position inside a rule's expression. The resulting [Programme] is
+// immutable, fingerprinted, and safe for concurrent use.
+//
+// # Assessment
+//
+// [Programme.Assess] evaluates a [Profile] as of a date the caller passes.
+// Each requirement is met, partly met, not met, not applicable, satisfied by
+// an equivalent certification, or indeterminate: a requirement whose facts
+// the profile lacks is never silently met or not met. An [Assessment]
+// names the facts each rule read, the comparison that failed with its
+// threshold and actual value, what must still be verified on site, the
+// recommendation on each authorization type with its grade, and the
+// programme's fingerprint, so that the same decision can be replayed on
+// appeal. The engine recommends; Customs decides: nothing here grants a
+// status, and [Assessment.OperatorView] leaves out the internal reasoning.
+//
+// # Lifecycle
+//
+// The authorization lifecycle (application, validation, decision,
+// monitoring, suspension, revocation, appeal) is a state machine whose
+// state the caller keeps; every officer's decision is an event, checked
+// against the programme's guards and time rules, and recorded in a
+// hash-chained audit trail.
+package aeo

@@ -1,0 +1,325 @@
+package aeo
+
+import (
+	"strings"
+	"time"
+)
+
+// A Profile is what an application for AEO status carries: who the
+// operator is, what it does, its compliance record, records, finances,
+// certifications, sites, security measures and self-assessment. It is
+// JSON-tagged so that a host can store and exchange it; rule authors read
+// its fields in expressions under the same names (the `expr` tags).
+//
+// Optional facts are pointers, slices or maps: nil means the fact was not
+// supplied, and a requirement that reads it is indeterminate, never met or
+// not met by default. An empty slice means "supplied, and there are none"
+// (no infringements). The zero value is an empty application.
+type Profile struct {
+	OperatorID string `json:"operator_id" expr:"operator_id"`
+	Name       string `json:"name" expr:"name"`
+	Country    string `json:"country,omitempty" expr:"country"`
+	// Roles in the supply chain: importer, exporter, carrier,
+	// customs_broker, warehouse, port_operator, logistics_operator,
+	// manufacturer, freight_forwarder, ecommerce_platform,
+	// fulfilment_centre, postal_operator, express_carrier.
+	Roles []string `json:"roles,omitempty" expr:"roles"`
+	// BusinessModel is the e-commerce business model of the WCO note:
+	// "1" (self-run), "2" (half-run), "3" (platform or marketplace), "4-1",
+	// "4-2", "4-3" (fulfilment centre offshore, in a free zone, domestic).
+	BusinessModel string `json:"business_model,omitempty" expr:"business_model"`
+	// SME reports whether the operator is a small or medium-sized
+	// enterprise under national law.
+	SME       *bool `json:"sme,omitempty" expr:"sme"`
+	Employees *int  `json:"employees,omitempty" expr:"employees"`
+	// Established is the date the operator started trading; years_trading
+	// is derived from it when not given.
+	Established  time.Time `json:"established,omitempty" expr:"established"`
+	YearsTrading *int      `json:"years_trading,omitempty" expr:"years_trading"`
+	// DeclarationsPerYear is the number of import and export declarations
+	// in the last year (India admits entities with 25 or more).
+	DeclarationsPerYear *int `json:"declarations_per_year,omitempty" expr:"declarations_per_year"`
+
+	Compliance     *Compliance       `json:"compliance,omitempty" expr:"compliance"`
+	Records        *Records          `json:"records,omitempty" expr:"records"`
+	Financials     []FinancialYear   `json:"financials,omitempty" expr:"financials"`
+	Certifications []Certification   `json:"certifications,omitempty" expr:"certifications"`
+	Sites          []Site            `json:"sites,omitempty" expr:"sites"`
+	Security       *Security         `json:"security,omitempty" expr:"security"`
+	Personnel      *Personnel        `json:"personnel,omitempty" expr:"personnel"`
+	Competence     *Competence       `json:"competence,omitempty" expr:"competence"`
+	Partners       []TradingPartner  `json:"partners,omitempty" expr:"partners"`
+	Incidents      []Incident        `json:"incidents,omitempty" expr:"incidents"`
+	SelfAssessment map[string]string `json:"self_assessment,omitempty" expr:"self_assessment"`
+	// Facts holds the extra facts a programme declares, by name.
+	Facts map[string]any `json:"facts,omitempty" expr:"-"`
+}
+
+// Compliance is the operator's record with Customs and tax authorities.
+type Compliance struct {
+	// Infringements lists established infringements of customs and tax
+	// rules and criminal offences, by the applicant and its designated
+	// persons. An empty list means a clean record.
+	Infringements []Infringement `json:"infringements" expr:"infringements"`
+	// UnpaidDuties reports overdue duties or taxes.
+	UnpaidDuties *bool `json:"unpaid_duties,omitempty" expr:"unpaid_duties"`
+	// DesignatedPersonsChecked reports that the persons in charge of the
+	// applicant and of its customs matters were checked too.
+	DesignatedPersonsChecked *bool `json:"designated_persons_checked,omitempty" expr:"designated_persons_checked"`
+	// DeclarationQuality reports a quality-assurance system for
+	// declarations.
+	DeclarationQuality *bool `json:"declaration_quality,omitempty" expr:"declaration_quality"`
+	// ComplianceScore is a national compliance score where the
+	// administration keeps one (Korea's legal-compliance score).
+	ComplianceScore *float64 `json:"compliance_score,omitempty" expr:"compliance_score"`
+}
+
+// An Infringement is one established infringement or offence.
+type Infringement struct {
+	Date time.Time `json:"date" expr:"date"`
+	// Severity is minor, serious, repeated or criminal.
+	Severity string `json:"severity" expr:"severity"`
+	// Kind is customs, tax or criminal.
+	Kind string `json:"kind,omitempty" expr:"kind"`
+	// Person is applicant, or the role of the designated person.
+	Person      string `json:"person,omitempty" expr:"person"`
+	Description string `json:"description,omitempty" expr:"description"`
+	// Disclosed reports voluntary disclosure; Corrected corrective action.
+	Disclosed bool `json:"disclosed,omitempty" expr:"disclosed"`
+	Corrected bool `json:"corrected,omitempty" expr:"corrected"`
+}
+
+// Records describes the system for managing commercial records.
+type Records struct {
+	AuditTrail       *bool `json:"audit_trail,omitempty" expr:"audit_trail"`
+	CustomsAccess    *bool `json:"customs_access,omitempty" expr:"customs_access"`
+	InternalControls *bool `json:"internal_controls,omitempty" expr:"internal_controls"`
+	Archiving        *bool `json:"archiving,omitempty" expr:"archiving"`
+	ITSecurity       *bool `json:"it_security,omitempty" expr:"it_security"`
+	// Integrated reports customs records integrated in, or cross-checkable
+	// with, the accounting system.
+	Integrated *bool `json:"integrated,omitempty" expr:"integrated"`
+	// GoodsStatus reports a logistics system that tells goods of different
+	// customs status apart.
+	GoodsStatus *bool `json:"goods_status,omitempty" expr:"goods_status"`
+	// Licences reports procedures for licences and authorizations.
+	Licences       *bool `json:"licences,omitempty" expr:"licences"`
+	RetentionYears *int  `json:"retention_years,omitempty" expr:"retention_years"`
+}
+
+// A FinancialYear is one year of financial statements. Amounts are in the
+// national currency.
+type FinancialYear struct {
+	Year        int     `json:"year" expr:"year"`
+	NetAssets   float64 `json:"net_assets" expr:"net_assets"`
+	Equity      float64 `json:"equity" expr:"equity"`
+	TotalAssets float64 `json:"total_assets,omitempty" expr:"total_assets"`
+	Liabilities float64 `json:"liabilities,omitempty" expr:"liabilities"`
+	Turnover    float64 `json:"turnover,omitempty" expr:"turnover"`
+	Profit      float64 `json:"profit,omitempty" expr:"profit"`
+	// DebtRatio is liabilities over equity in percent; IndustryDebtRatio
+	// the industry average the administration compares it with.
+	DebtRatio         float64 `json:"debt_ratio,omitempty" expr:"debt_ratio"`
+	IndustryDebtRatio float64 `json:"industry_debt_ratio,omitempty" expr:"industry_debt_ratio"`
+	// Insolvency reports bankruptcy or insolvency proceedings.
+	Insolvency bool `json:"insolvency,omitempty" expr:"insolvency"`
+	// TaxesPaid reports that customs duties and taxes due were paid.
+	TaxesPaid bool `json:"taxes_paid,omitempty" expr:"taxes_paid"`
+	// CoveredBy names what covers negative net assets (a parent-company
+	// guarantee, a bank facility), if anything.
+	CoveredBy string `json:"covered_by,omitempty" expr:"covered_by"`
+	// CreditRating is a credit rating, e.g. "BBB"; InvestmentGrade reports
+	// whether it is investment grade.
+	CreditRating    string `json:"credit_rating,omitempty" expr:"credit_rating"`
+	InvestmentGrade bool   `json:"investment_grade,omitempty" expr:"investment_grade"`
+}
+
+// A Certification is a certificate the operator holds: ISO 28000, the ISPS
+// Code, UPU S58/S59, another programme's AEO status, EN 16992.
+type Certification struct {
+	Kind       string    `json:"kind" expr:"kind"`
+	Issuer     string    `json:"issuer,omitempty" expr:"issuer"`
+	ID         string    `json:"id,omitempty" expr:"id"`
+	ValidFrom  time.Time `json:"valid_from,omitempty" expr:"valid_from"`
+	ValidUntil time.Time `json:"valid_until,omitempty" expr:"valid_until"`
+	Scope      []string  `json:"scope,omitempty" expr:"scope"`
+}
+
+// ValidOn reports whether c is valid on day t: from ValidFrom (when set)
+// to ValidUntil inclusive (when set).
+func (c Certification) ValidOn(t time.Time) bool {
+	d := dateOf(t)
+	if !c.ValidFrom.IsZero() && d.Before(dateOf(c.ValidFrom)) {
+		return false
+	}
+	if !c.ValidUntil.IsZero() && d.After(dateOf(c.ValidUntil)) {
+		return false
+	}
+	return true
+}
+
+func dateOf(t time.Time) time.Time {
+	y, m, d := t.Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// A Site is a premises the operator uses.
+type Site struct {
+	ID      string `json:"id" expr:"id"`
+	Name    string `json:"name,omitempty" expr:"name"`
+	Kind    string `json:"kind,omitempty" expr:"kind"`
+	Country string `json:"country,omitempty" expr:"country"`
+	// Secured reports that the site meets the premises security
+	// requirements on the operator's own assessment.
+	Secured bool `json:"secured,omitempty" expr:"secured"`
+}
+
+// Security describes security measures (SAFE Annex IV G, H, I, L, M).
+type Security struct {
+	SecurityManual       *bool `json:"security_manual,omitempty" expr:"security_manual"`
+	SealsISO17712        *bool `json:"seals_iso17712,omitempty" expr:"seals_iso17712"`
+	SealProcedures       *bool `json:"seal_procedures,omitempty" expr:"seal_procedures"`
+	SealOfficer          *bool `json:"seal_officer,omitempty" expr:"seal_officer"`
+	UnitInspection       *bool `json:"unit_inspection,omitempty" expr:"unit_inspection"`
+	IncidentReporting    *bool `json:"incident_reporting,omitempty" expr:"incident_reporting"`
+	ConveyanceSecured    *bool `json:"conveyance_secured,omitempty" expr:"conveyance_secured"`
+	ConveyanceInspection *bool `json:"conveyance_inspection,omitempty" expr:"conveyance_inspection"`
+	ConveyanceTraining   *bool `json:"conveyance_training,omitempty" expr:"conveyance_training"`
+	AccessControl        *bool `json:"access_control,omitempty" expr:"access_control"`
+	Perimeter            *bool `json:"perimeter,omitempty" expr:"perimeter"`
+	Lighting             *bool `json:"lighting,omitempty" expr:"lighting"`
+	Alarms               *bool `json:"alarms,omitempty" expr:"alarms"`
+	ContingencyPlan      *bool `json:"contingency_plan,omitempty" expr:"contingency_plan"`
+	ContingencyTested    *bool `json:"contingency_tested,omitempty" expr:"contingency_tested"`
+	// RiskAssessed is the date of the last security risk assessment.
+	RiskAssessed time.Time `json:"risk_assessed,omitempty" expr:"risk_assessed"`
+	// SelfReviewed is the date of the last documented self-assessment of
+	// the security management system.
+	SelfReviewed time.Time `json:"self_reviewed,omitempty" expr:"self_reviewed"`
+}
+
+// Personnel describes personnel security and training (SAFE Annex IV E, J).
+type Personnel struct {
+	PreEmploymentScreening *bool `json:"pre_employment_screening,omitempty" expr:"pre_employment_screening"`
+	PeriodicChecks         *bool `json:"periodic_checks,omitempty" expr:"periodic_checks"`
+	IdentityBadges         *bool `json:"identity_badges,omitempty" expr:"identity_badges"`
+	ExitProcedure          *bool `json:"exit_procedure,omitempty" expr:"exit_procedure"`
+	SecurityTraining       *bool `json:"security_training,omitempty" expr:"security_training"`
+	TrainingRecords        *bool `json:"training_records,omitempty" expr:"training_records"`
+	// TrainedShare is the share of staff in security-sensitive posts
+	// trained in the last year, from 0 to 1.
+	TrainedShare *float64 `json:"trained_share,omitempty" expr:"trained_share"`
+}
+
+// Competence describes practical standards of competence in customs
+// matters (UCC Art. 39(d), IA Art. 27).
+type Competence struct {
+	// ExperienceYears is the customs experience of the applicant or its
+	// person in charge of customs matters.
+	ExperienceYears *float64 `json:"experience_years,omitempty" expr:"experience_years"`
+	// Training reports recognised customs training completed.
+	Training *bool `json:"training,omitempty" expr:"training"`
+	// QualityStandard reports a quality standard on customs matters
+	// applied (EN 16992).
+	QualityStandard *bool `json:"quality_standard,omitempty" expr:"quality_standard"`
+	// Outsourced reports customs matters contracted out to a holder of the
+	// customs-simplifications authorization.
+	Outsourced *bool `json:"outsourced,omitempty" expr:"outsourced"`
+}
+
+// A TradingPartner is a business partner in the supply chain.
+type TradingPartner struct {
+	Name    string `json:"name" expr:"name"`
+	Country string `json:"country,omitempty" expr:"country"`
+	Role    string `json:"role,omitempty" expr:"role"`
+	// SecurityClause reports a contractual security commitment.
+	SecurityClause bool `json:"security_clause,omitempty" expr:"security_clause"`
+	// AEO reports that the partner holds AEO status (at home or under an
+	// MRA).
+	AEO bool `json:"aeo,omitempty" expr:"aeo"`
+	// Reviewed reports that the partner's information was reviewed before
+	// contracting.
+	Reviewed bool `json:"reviewed,omitempty" expr:"reviewed"`
+}
+
+// An Incident is a security incident: a seizure, a breach, a theft.
+type Incident struct {
+	Date        time.Time `json:"date" expr:"date"`
+	Kind        string    `json:"kind" expr:"kind"`
+	Reported    bool      `json:"reported" expr:"reported"`
+	Description string    `json:"description,omitempty" expr:"description"`
+}
+
+// A ProfileError reports what is wrong with a profile: an extra fact the
+// programme does not declare, or one of the wrong type.
+type ProfileError struct {
+	Problems []string
+}
+
+func (e *ProfileError) Error() string {
+	return "aeo: invalid profile: " + strings.Join(e.Problems, "; ")
+}
+
+// env is the environment requirements are evaluated against: the profile,
+// not copied, and the assessment date.
+type env struct {
+	*Profile
+	Date  time.Time      `expr:"as_of"`
+	facts map[string]any // declared facts converted to their types
+}
+
+func (e *env) AsOf() time.Time { return e.Date }
+
+func (e *env) HasRole(role string) (has, known bool) {
+	if e.Roles == nil {
+		return false, false
+	}
+	for _, r := range e.Roles {
+		if r == role {
+			return true, true
+		}
+	}
+	return false, true
+}
+
+func (e *env) BusinessModel() (string, bool) {
+	return e.Profile.BusinessModel, e.Profile.BusinessModel != ""
+}
+
+func (e *env) SME() (sme, known bool) {
+	if e.Profile.SME == nil {
+		return false, false
+	}
+	return *e.Profile.SME, true
+}
+
+func (e *env) Certification(kind string, issuers []string) (string, bool) {
+	for _, c := range e.Certifications {
+		if !strings.EqualFold(c.Kind, kind) || !c.ValidOn(e.Date) {
+			continue
+		}
+		if len(issuers) > 0 && !containsFold(issuers, c.Issuer) {
+			continue
+		}
+		id := c.ID
+		if id == "" {
+			id = c.Kind
+		}
+		return id, true
+	}
+	return "", false
+}
+
+func (e *env) Fact(name string) (any, bool) {
+	v, ok := e.facts[name]
+	return v, ok
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,799 @@
+package aeo
+
+import (
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/internal/decode"
+	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/internal/rules"
+)
+
+// A File is a programme file: the national programme as plain data. Its
+// JSON names are the keys of the YAML or JSON file.
+type File struct {
+	Programme Meta `json:"programme"`
+	// Extends names the programme this one builds on: "baseline" for the
+	// built-in SAFE Annex IV baseline, or the path of another programme
+	// file, relative to this one.
+	Extends string `json:"extends,omitempty"`
+	// The criteria configuration: facts, scoring, criteria, requirements,
+	// equivalences and authorizations. Those given here add to what
+	// Extends provides (see Override and Drop to change or remove).
+	criteria.Config
+	// Override changes inherited requirements by ID: every field set in an
+	// override replaces the inherited one (to relax a requirement, set its
+	// level to desired; to tighten it, give a stricter when).
+	Override []criteria.Requirement `json:"override,omitempty"`
+	// Drop removes inherited requirements, or whole criteria with their
+	// requirements, by ID.
+	Drop []string `json:"drop,omitempty"`
+	// Lifecycle holds the time rules of the authorization lifecycle.
+	Lifecycle *LifecycleConfig `json:"lifecycle,omitempty"`
+}
+
+// Meta identifies a programme version.
+type Meta struct {
+	Name      string `json:"name"`
+	Country   string `json:"country,omitempty"`
+	Authority string `json:"authority,omitempty"`
+	Version   string `json:"version"`
+	// Effective is the date from which this version applies.
+	Effective   time.Time `json:"effective,omitzero"`
+	Description string    `json:"description,omitempty"`
+	// Sources are the legal instruments the programme implements.
+	Sources []string `json:"sources,omitempty"`
+}
+
+// A Programme is a loaded national programme: compiled, immutable and
+// fingerprinted. It is safe for concurrent use by multiple goroutines.
+type Programme struct {
+	file        File
+	fingerprint string
+	set         *criteria.Set
+	lifecycle   *Lifecycle
+	declared    map[string]rules.FactType
+}
+
+//go:embed baseline/*.yaml
+var builtin embed.FS
+
+// BaselineName is the name under which programme files extend the
+// built-in SAFE Annex IV baseline.
+const BaselineName = "baseline"
+
+// An Option configures loading a programme.
+type Option func(*loadOptions)
+
+type loadOptions struct {
+	maxNodes uint
+	memory   uint
+}
+
+// WithMaxNodes bounds the size of each expression in the programme.
+func WithMaxNodes(n uint) Option { return func(o *loadOptions) { o.maxNodes = n } }
+
+// WithMemoryBudget bounds what one expression may allocate in one
+// evaluation, in elements.
+func WithMemoryBudget(n uint) Option { return func(o *loadOptions) { o.memory = n } }
+
+// Baseline loads the built-in SAFE Annex IV baseline programme.
+func Baseline(opts ...Option) (*Programme, error) {
+	return LoadFS(builtin, "baseline/safe.yaml", opts...)
+}
+
+// BaselineFile returns the built-in SAFE baseline programme file.
+func BaselineFile() []byte {
+	b, _ := builtin.ReadFile("baseline/safe.yaml")
+	return b
+}
+
+// Load loads the programme file at name from the operating system's file
+// system. Every problem in the file, and in the files it extends, is
+// reported at once as a list of *ConfigError with file, line and column.
+func Load(name string, opts ...Option) (*Programme, error) {
+	dir, base := filepath.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	l := &loader{fsys: os.DirFS(dir), prefix: filepath.ToSlash(dir)}
+	if dir == "." {
+		l.prefix = ""
+	}
+	f, err := l.load(base, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.compile(f, opts)
+}
+
+// LoadFS is Load from a file system.
+func LoadFS(fsys fs.FS, name string, opts ...Option) (*Programme, error) {
+	l := &loader{fsys: fsys}
+	f, err := l.load(name, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.compile(f, opts)
+}
+
+// Parse loads a programme from data, the contents of a file called name.
+// Extends may name only the baseline.
+func Parse(name string, data []byte, opts ...Option) (*Programme, error) {
+	l := &loader{fsys: builtin, inMemory: map[string][]byte{name: data}}
+	f, err := l.load(name, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.compile(f, opts)
+}
+
+// Compile compiles a programme given as Go values. Extends may name only
+// the baseline; problems are reported by path, without positions.
+func Compile(f File, opts ...Option) (*Programme, error) {
+	l := &loader{fsys: builtin}
+	merged, err := l.resolve(&source{file: f}, 0)
+	if err != nil {
+		return nil, err
+	}
+	return l.compile(merged, opts)
+}
+
+// A ConfigError is one problem in a programme: the file, line and column,
+// the path of the value at fault (requirements[3].when) and what is wrong.
+// Loading reports every problem at once, as ConfigErrors.
+type ConfigError = diag.Error
+
+// ConfigErrors is the list of problems loading reports.
+type ConfigErrors = diag.List
+
+// source is one decoded file and where it came from.
+type source struct {
+	name string
+	doc  *decode.Doc
+	file File
+}
+
+// origin records where an element of the merged configuration came from,
+// so that a problem found in it is reported in the right file and line.
+type origin struct {
+	src  *source
+	path string
+}
+
+type loader struct {
+	fsys     fs.FS
+	inMemory map[string][]byte
+	// origins maps a path prefix of the merged configuration
+	// ("requirements[12]") to where it was written.
+	origins map[string][]origin
+	sources []*source
+	// prefix is prepended to file names in problems, so that they name
+	// the file as the caller did.
+	prefix string
+	// problems found while decoding, reported with those found later.
+	decodeErrs diag.List
+}
+
+const maxExtends = 8
+
+func (l *loader) read(name string) ([]byte, error) {
+	if b, ok := l.inMemory[name]; ok {
+		return b, nil
+	}
+	return fs.ReadFile(l.fsys, name)
+}
+
+func (l *loader) load(name string, depth int) (*merged, error) {
+	data, err := l.read(name)
+	if err != nil {
+		return nil, fmt.Errorf("aeo: %w", err)
+	}
+	var f File
+	doc, err := decode.Parse(l.prefix+name, data)
+	if err != nil {
+		return nil, err
+	}
+	src := &source{name: name, doc: doc}
+	// Decoding problems are kept and reported with those compiling finds,
+	// so that the author sees every problem at once.
+	l.decodeErrs = append(l.decodeErrs, doc.Decode(&f)...)
+	src.file = f
+	return l.resolve(src, depth)
+}
+
+// merged is a programme after Extends, Override and Drop are applied.
+type merged struct {
+	file    File
+	origins map[string]origin
+	fields  map[string]origin // requirements[i].field -> override origin
+}
+
+func (l *loader) resolve(src *source, depth int) (*merged, error) {
+	l.sources = append(l.sources, src)
+	f := src.file
+	var base *merged
+	if f.Extends != "" {
+		if depth >= maxExtends {
+			return nil, l.fail(src, "extends", "programmes extend each other more than %d deep (a cycle?)", maxExtends)
+		}
+		var err error
+		switch {
+		case f.Extends == BaselineName:
+			bl := &loader{fsys: builtin}
+			base, err = bl.load("baseline/safe.yaml", depth+1)
+			l.sources = append(l.sources, bl.sources...)
+			l.decodeErrs = append(l.decodeErrs, bl.decodeErrs...)
+		case l.inMemory != nil || src.doc == nil:
+			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file", f.Extends, BaselineName)
+		default:
+			base, err = l.load(path.Join(path.Dir(src.name), f.Extends), depth+1)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return l.merge(base, src)
+}
+
+func (l *loader) fail(src *source, p, format string, args ...any) error {
+	e := &diag.Error{Path: p, Message: fmt.Sprintf(format, args...)}
+	if src.doc != nil {
+		src.doc.Resolve(e)
+	}
+	return diag.List{e}
+}
+
+// merge applies src on top of base.
+func (l *loader) merge(base *merged, src *source) (*merged, error) {
+	f := src.file
+	out := &merged{origins: map[string]origin{}, fields: map[string]origin{}}
+	var errs diag.List
+	at := func(p string) origin { return origin{src: src, path: p} }
+	// Sections written once: problems in them are reported in the file
+	// that set them.
+	out.origins["programme"] = at("programme")
+	for _, sec := range []string{"lifecycle", "scoring"} {
+		if base != nil {
+			if o, ok := base.origins[sec]; ok {
+				out.origins[sec] = o
+			}
+		}
+	}
+	if f.Lifecycle != nil {
+		out.origins["lifecycle"] = at("lifecycle")
+	}
+	if f.Scoring != (criteria.Scoring{}) {
+		out.origins["scoring"] = at("scoring")
+	}
+	if base == nil {
+		out.file = f
+		out.file.Extends = ""
+		out.file.Override, out.file.Drop = nil, nil
+		for i := range f.Requirements {
+			out.origins[diag.Index("requirements", i)] = at(diag.Index("requirements", i))
+		}
+		for i := range f.Criteria {
+			out.origins[diag.Index("criteria", i)] = at(diag.Index("criteria", i))
+		}
+		for i := range f.Equivalences {
+			out.origins[diag.Index("equivalences", i)] = at(diag.Index("equivalences", i))
+		}
+		for i := range f.Authorizations {
+			out.origins[diag.Index("authorizations", i)] = at(diag.Index("authorizations", i))
+		}
+		for i := range f.Facts {
+			out.origins[diag.Index("facts", i)] = at(diag.Index("facts", i))
+		}
+		if len(f.Override) > 0 {
+			errs.Add("override", "override needs extends: there is nothing to override")
+		}
+		if len(f.Drop) > 0 {
+			errs.Add("drop", "drop needs extends: there is nothing to drop")
+		}
+		return out, l.located(errs, src)
+	}
+	b := base.file
+	m := File{Programme: f.Programme, Lifecycle: b.Lifecycle}
+	if f.Lifecycle != nil {
+		m.Lifecycle = f.Lifecycle
+	}
+	m.Scoring = b.Scoring
+	if f.Scoring != (criteria.Scoring{}) {
+		m.Scoring = f.Scoring
+	}
+	// Drop first: criteria (with their requirements) and requirements.
+	drop := map[string]bool{}
+	critIDs, reqIDs := map[string]bool{}, map[string]bool{}
+	for _, c := range b.Criteria {
+		critIDs[c.ID] = true
+	}
+	for _, r := range b.Requirements {
+		reqIDs[r.ID] = true
+	}
+	for i, id := range f.Drop {
+		if !critIDs[id] && !reqIDs[id] {
+			errs.Add(diag.Index("drop", i), "cannot drop %q: no inherited criterion or requirement has that ID", id)
+		}
+		drop[id] = true
+	}
+	// Criteria: inherited ones in order (replaced by a same-ID one from
+	// this file), then new ones.
+	ownCrit := map[string]int{}
+	for i, c := range f.Criteria {
+		ownCrit[c.ID] = i
+	}
+	for i, c := range b.Criteria {
+		if drop[c.ID] {
+			continue
+		}
+		k := diag.Index("criteria", len(m.Criteria))
+		if j, ok := ownCrit[c.ID]; ok {
+			m.Criteria = append(m.Criteria, f.Criteria[j])
+			out.origins[k] = at(diag.Index("criteria", j))
+			delete(ownCrit, c.ID)
+			continue
+		}
+		m.Criteria = append(m.Criteria, c)
+		out.origins[k] = base.origins[diag.Index("criteria", i)]
+	}
+	for i, c := range f.Criteria {
+		if _, ok := ownCrit[c.ID]; ok {
+			out.origins[diag.Index("criteria", len(m.Criteria))] = at(diag.Index("criteria", i))
+			m.Criteria = append(m.Criteria, c)
+		}
+	}
+	// Requirements: inherited ones not dropped, with overrides applied,
+	// then this file's own.
+	overrides := map[string]int{}
+	for i, o := range f.Override {
+		if !reqIDs[o.ID] {
+			errs.Add(diag.Join(diag.Index("override", i), "id"), "cannot override %q: no inherited requirement has that ID", o.ID)
+			continue
+		}
+		overrides[o.ID] = i
+	}
+	for i, r := range b.Requirements {
+		if drop[r.ID] || drop[r.Criterion] {
+			continue
+		}
+		k := diag.Index("requirements", len(m.Requirements))
+		out.origins[k] = base.origins[diag.Index("requirements", i)]
+		for fk, o := range base.fields {
+			if rest, ok := strings.CutPrefix(fk, diag.Index("requirements", i)+"."); ok {
+				out.fields[k+"."+rest] = o
+			}
+		}
+		if j, ok := overrides[r.ID]; ok {
+			for _, name := range overlay(&r, f.Override[j]) {
+				out.fields[k+"."+name] = at(diag.Join(diag.Index("override", j), name))
+			}
+		}
+		m.Requirements = append(m.Requirements, r)
+	}
+	for i, r := range f.Requirements {
+		if reqIDs[r.ID] && !drop[r.ID] {
+			errs.Add(diag.Join(diag.Index("requirements", i), "id"), "requirement %q is inherited: change it under override, or drop it first", r.ID)
+			continue
+		}
+		out.origins[diag.Index("requirements", len(m.Requirements))] = at(diag.Index("requirements", i))
+		m.Requirements = append(m.Requirements, r)
+	}
+	// Facts and equivalences add up; authorizations are national, so a
+	// file that gives any replaces the inherited ones.
+	for i, fd := range b.Facts {
+		out.origins[diag.Index("facts", len(m.Facts))] = base.origins[diag.Index("facts", i)]
+		m.Facts = append(m.Facts, fd)
+	}
+	for i, fd := range f.Facts {
+		out.origins[diag.Index("facts", len(m.Facts))] = at(diag.Index("facts", i))
+		m.Facts = append(m.Facts, fd)
+	}
+	ownEq := map[string]int{}
+	for i, e := range f.Equivalences {
+		ownEq[e.ID] = i
+	}
+	for i, e := range b.Equivalences {
+		k := diag.Index("equivalences", len(m.Equivalences))
+		if j, ok := ownEq[e.ID]; ok {
+			m.Equivalences = append(m.Equivalences, f.Equivalences[j])
+			out.origins[k] = at(diag.Index("equivalences", j))
+			delete(ownEq, e.ID)
+			continue
+		}
+		e.Satisfies = keep(e.Satisfies, func(id string) bool { return !drop[id] && !droppedByCriterion(b, id, drop) })
+		if len(e.Satisfies) == 0 {
+			continue
+		}
+		m.Equivalences = append(m.Equivalences, e)
+		out.origins[k] = base.origins[diag.Index("equivalences", i)]
+	}
+	for i, e := range f.Equivalences {
+		if _, ok := ownEq[e.ID]; ok {
+			out.origins[diag.Index("equivalences", len(m.Equivalences))] = at(diag.Index("equivalences", i))
+			m.Equivalences = append(m.Equivalences, e)
+		}
+	}
+	src2 := b.Authorizations
+	authOrigin := func(i int) origin { return base.origins[diag.Index("authorizations", i)] }
+	if len(f.Authorizations) > 0 {
+		src2 = f.Authorizations
+		authOrigin = func(i int) origin { return at(diag.Index("authorizations", i)) }
+	}
+	for i, a := range src2 {
+		a.Criteria = keep(a.Criteria, func(id string) bool { return !drop[id] })
+		out.origins[diag.Index("authorizations", len(m.Authorizations))] = authOrigin(i)
+		m.Authorizations = append(m.Authorizations, a)
+	}
+	out.file = m
+	return out, l.located(errs, src)
+}
+
+func droppedByCriterion(b File, reqID string, drop map[string]bool) bool {
+	for _, r := range b.Requirements {
+		if r.ID == reqID {
+			return drop[r.Criterion]
+		}
+	}
+	return false
+}
+
+func keep(ids []string, ok func(string) bool) []string {
+	var out []string
+	for _, id := range ids {
+		if ok(id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// overlay copies into r every field set in o, except the ID, and returns
+// the JSON names of the fields it copied.
+func overlay(r *criteria.Requirement, o criteria.Requirement) []string {
+	var names []string
+	rv, ov := reflect.ValueOf(r).Elem(), reflect.ValueOf(o)
+	t := rv.Type()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name == "id" || ov.Field(i).IsZero() {
+			continue
+		}
+		rv.Field(i).Set(ov.Field(i))
+		names = append(names, name)
+	}
+	return names
+}
+
+// located records problems found while merging src, with their
+// positions; they are reported with every other problem when compiling.
+func (l *loader) located(errs diag.List, src *source) error {
+	for _, e := range errs {
+		if src.doc != nil {
+			src.doc.Resolve(e)
+		}
+	}
+	l.decodeErrs = append(l.decodeErrs, errs...)
+	return nil
+}
+
+// locate fills in the file, line and column of a problem found in the
+// merged configuration.
+func (m *merged) locate(e *diag.Error) {
+	// The longest recorded prefix of the path decides the file.
+	best, bestLen := origin{}, -1
+	for k, o := range m.fields {
+		if (e.Path == k || strings.HasPrefix(e.Path, k+".") || strings.HasPrefix(e.Path, k+"[")) && len(k) > bestLen {
+			best, bestLen = o, len(k)
+		}
+	}
+	for k, o := range m.origins {
+		if (e.Path == k || strings.HasPrefix(e.Path, k+".") || strings.HasPrefix(e.Path, k+"[")) && len(k) > bestLen {
+			best, bestLen = o, len(k)
+		}
+	}
+	if bestLen < 0 || best.src == nil {
+		return
+	}
+	local := best.path + strings.TrimPrefix(e.Path, pathKey(e.Path, bestLen))
+	e.Path = local
+	if best.src.doc != nil {
+		best.src.doc.Resolve(e)
+	} else {
+		e.File = ""
+	}
+}
+
+func pathKey(p string, n int) string {
+	if n > len(p) {
+		return p
+	}
+	return p[:n]
+}
+
+func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	f := m.file
+	var errs diag.List
+	for _, e := range l.decodeErrs {
+		// Decoding problems carry their position already; locate only
+		// ignores them.
+		errs = append(errs, e)
+	}
+	if strings.TrimSpace(f.Programme.Name) == "" {
+		errs.Add("programme.name", "the programme needs a name")
+	}
+	if strings.TrimSpace(f.Programme.Version) == "" {
+		errs.Add("programme.version", "the programme needs a version, so that decisions can name the rules they were made under")
+	}
+	set, err := criteria.Compile(f.Config, criteria.WithEnv(&env{}), criteria.WithFunctions(profileFunctions()...),
+		criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory))
+	if err != nil {
+		var list diag.List
+		if !errors.As(err, &list) {
+			return nil, err
+		}
+		errs = append(errs, list...)
+	}
+	fp := fingerprint(f)
+	var lc *Lifecycle
+	if f.Lifecycle != nil {
+		if err := f.Lifecycle.Validate(); err != nil {
+			errs.Wrap("lifecycle", err)
+		} else if set != nil {
+			lc, err = NewLifecycle(*f.Lifecycle, fp, dependsOn(f.Config))
+			if err != nil {
+				errs.Wrap("lifecycle", err)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		for _, e := range errs[len(l.decodeErrs):] {
+			m.locate(e)
+		}
+		errs.Sort()
+		return nil, errs
+	}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, declared: map[string]rules.FactType{}}
+	for _, fd := range f.Facts {
+		p.declared[fd.Name] = rules.FactType(fd.Type)
+	}
+	return p, nil
+}
+
+// dependsOn maps each criterion to the authorization types decided on it,
+// for the partial-suspension cascade (EU DA Art 30: failing competence
+// suspends AEOC only).
+func dependsOn(c criteria.Config) map[string][]string {
+	out := map[string][]string{}
+	for _, a := range c.Authorizations {
+		if len(a.Includes) > 0 {
+			continue
+		}
+		crits := a.Criteria
+		if len(crits) == 0 {
+			for _, cr := range c.Criteria {
+				crits = append(crits, cr.ID)
+			}
+		}
+		for _, id := range crits {
+			out[id] = append(out[id], a.ID)
+		}
+	}
+	return out
+}
+
+// fingerprint hashes the canonical JSON form of a merged programme:
+// encoding/json writes struct fields in declaration order and map keys
+// sorted, so the same programme always gives the same fingerprint.
+func fingerprint(f File) string {
+	b, err := json.Marshal(f)
+	if err != nil {
+		// Every field of File is marshallable; this cannot happen.
+		panic(fmt.Sprintf("aeo: fingerprint: %v", err))
+	}
+	sum := sha256.Sum256(b)
+	return "sha256:" + hex.EncodeToString(sum[:])
+}
+
+// Name returns the programme's name.
+func (p *Programme) Name() string { return p.file.Programme.Name }
+
+// Version returns the programme's version.
+func (p *Programme) Version() string { return p.file.Programme.Version }
+
+// Meta returns the programme's metadata.
+func (p *Programme) Meta() Meta { return p.file.Programme }
+
+// Fingerprint returns the SHA-256 of the programme's canonical form, after
+// extends, overrides and drops are applied. Every assessment carries it,
+// so that a decision can be replayed under the rules it was made under.
+func (p *Programme) Fingerprint() string { return p.fingerprint }
+
+// File returns the merged programme. It shares memory with p: treat it as
+// read-only.
+func (p *Programme) File() File { return p.file }
+
+// Criteria returns the compiled criteria set.
+func (p *Programme) Criteria() *criteria.Set { return p.set }
+
+// Lifecycle returns the programme's authorization lifecycle, compiled from
+// its lifecycle section with the programme's fingerprint and the criteria
+// each authorization type depends on; nil when the programme sets no
+// lifecycle section.
+func (p *Programme) Lifecycle() *Lifecycle { return p.lifecycle }
+
+// Sections reports which parts of the programme structure the programme
+// defines, by the names phases.StructureSections uses: requirements,
+// application, certification, validation, benefits, suspension, appeal.
+func (p *Programme) Sections() []string {
+	var out []string
+	if len(p.file.Requirements) > 0 {
+		out = append(out, "requirements")
+	}
+	lc := p.file.Lifecycle
+	if lc != nil && (!lc.DecisionDeadline.IsZero() || !lc.AcceptanceDeadline.IsZero()) {
+		out = append(out, "application")
+	}
+	if len(p.file.Authorizations) > 0 {
+		out = append(out, "certification")
+	}
+	if lc != nil && !reflect.ValueOf(lc.Validation).IsZero() {
+		out = append(out, "validation")
+	}
+	if lc != nil && !reflect.ValueOf(lc.Suspension).IsZero() {
+		out = append(out, "suspension")
+	}
+	if lc != nil && !reflect.ValueOf(lc.Appeal).IsZero() {
+		out = append(out, "appeal")
+	}
+	sort.Strings(out)
+	return out
+}
+
+// An Assessment is a programme's reasoned recommendation on one operator
+// as of a date. It recommends; it never grants: only an officer's
+// recorded decision moves an authorization.
+type Assessment struct {
+	Programme   string `json:"programme"`
+	Version     string `json:"version"`
+	Fingerprint string `json:"fingerprint"`
+	OperatorID  string `json:"operator_id"`
+	Operator    string `json:"operator"`
+	// View is "internal" for the full assessment, "operator" for what may
+	// be shown to the applicant.
+	View string `json:"view"`
+	criteria.Result
+}
+
+// Assess evaluates prof against the programme as of asOf. Requirements
+// whose facts the profile lacks are indeterminate. Assess returns an error
+// only when ctx is done or the profile is invalid (an undeclared or
+// mistyped extra fact).
+func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (*Assessment, error) {
+	if prof == nil {
+		return nil, errors.New("aeo: Assess needs a profile")
+	}
+	facts, err := p.convertFacts(prof.Facts)
+	if err != nil {
+		return nil, err
+	}
+	e := &env{Profile: prof, Date: asOf, facts: facts}
+	res, err := p.set.Evaluate(ctx, e)
+	if err != nil {
+		return nil, err
+	}
+	return &Assessment{
+		Programme:   p.file.Programme.Name,
+		Version:     p.file.Programme.Version,
+		Fingerprint: p.fingerprint,
+		OperatorID:  prof.OperatorID,
+		Operator:    prof.Name,
+		View:        "internal",
+		Result:      res,
+	}, nil
+}
+
+// convertFacts checks the profile's extra facts against the declarations
+// and converts them to their declared types.
+func (p *Programme) convertFacts(in map[string]any) (map[string]any, error) {
+	if len(in) == 0 {
+		return nil, nil
+	}
+	var problems []string
+	out := make(map[string]any, len(in))
+	for _, name := range sortedKeys(in) {
+		t, ok := p.declared[name]
+		if !ok {
+			problems = append(problems, fmt.Sprintf("fact %q is not declared by the programme", name))
+			continue
+		}
+		if in[name] == nil {
+			continue
+		}
+		v, err := rules.ConvertFact(t, in[name])
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("fact %q: %v", name, err))
+			continue
+		}
+		out[name] = v
+	}
+	if len(problems) > 0 {
+		return nil, &ProfileError{Problems: problems}
+	}
+	return out, nil
+}
+
+// Ref returns what the lifecycle needs of the assessment to allow a grant:
+// the programme fingerprint, the date, and each authorization type the
+// assessment recommends with its grade.
+func (a *Assessment) Ref() AssessmentRef {
+	ref := AssessmentRef{Fingerprint: a.Fingerprint, AsOf: a.AsOf}
+	for _, au := range a.Authorizations {
+		if au.Recommendation == criteria.Recommend {
+			ref.Recommended = append(ref.Recommended, Recommendation{Type: au.ID, Grade: au.Grade})
+		}
+	}
+	return ref
+}
+
+// OperatorView returns the assessment as it may be shown to the operator:
+// without internal messages, fact values or internal reasons.
+func (a *Assessment) OperatorView() *Assessment {
+	out := *a
+	out.View = "operator"
+	out.Result = a.Result.OperatorView()
+	return &out
+}
+
+// profileFunctions are the functions over the profile rule authors may
+// call besides expr's builtins and the date helpers.
+func profileFunctions() []criteria.Function {
+	return []criteria.Function{
+		{
+			Name:    "has_cert",
+			Doc:     `has_cert("ISO 28000"): whether the operator holds a certification of that kind valid on the assessment date`,
+			Subject: true,
+			Types:   []any{new(func(any, string) bool)},
+			Fn: func(args ...any) (any, error) {
+				e, ok := args[0].(*env)
+				if !ok {
+					return nil, fmt.Errorf("has_cert: no profile")
+				}
+				_, held := e.Certification(args[1].(string), nil)
+				return held, nil
+			},
+		},
+		{
+			Name:    "has_cert_from",
+			Doc:     `has_cert_from("AEO", "US CBP"): whether the operator holds a certification of that kind from that issuer valid on the assessment date`,
+			Subject: true,
+			Types:   []any{new(func(any, string, string) bool)},
+			Fn: func(args ...any) (any, error) {
+				e, ok := args[0].(*env)
+				if !ok {
+					return nil, fmt.Errorf("has_cert_from: no profile")
+				}
+				_, held := e.Certification(args[1].(string), []string{args[2].(string)})
+				return held, nil
+			},
+		},
+	}
+}

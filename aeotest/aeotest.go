@@ -1,0 +1,60 @@
+// Package aeotest runs a programme's fixture files from go test, so that a
+// host system proves in its own test suite that the national programme it
+// embeds gives the outcomes the rule authors pinned.
+//
+//	func TestProgramme(t *testing.T) {
+//		aeotest.Run(t, "programme.yaml", "fixtures.yaml")
+//	}
+//
+// Each case is a subtest named after it; a failing case reports every
+// mismatch as `mismatch (-want +got)`.
+package aeotest
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/safe-aeo/engine/aeo"
+)
+
+// Run loads programme and fixtures and runs every case as a subtest of t.
+// When programme is empty, the fixtures file's own programme key names it.
+func Run(t *testing.T, programme, fixtures string) {
+	t.Helper()
+	fx, err := aeo.LoadFixtures(fixtures)
+	if err != nil {
+		t.Fatalf("fixtures: %v", err)
+	}
+	if programme == "" {
+		if fx.Programme == "" {
+			t.Fatalf("%s names no programme; pass one to Run", fixtures)
+		}
+		programme = filepath.Join(filepath.Dir(fixtures), fx.Programme)
+	}
+	p, err := aeo.Load(programme)
+	if err != nil {
+		t.Fatalf("programme: %v", err)
+	}
+	RunFixtures(t, p, fx)
+}
+
+// RunFixtures runs loaded fixtures against a loaded programme.
+func RunFixtures(t *testing.T, p *aeo.Programme, fx *aeo.Fixtures) {
+	t.Helper()
+	if len(fx.Cases) == 0 {
+		t.Fatal("the fixtures hold no case")
+	}
+	for _, c := range fx.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			res := p.RunCase(t.Context(), c)
+			if res.Err != "" {
+				t.Fatalf("case %q: %s", c.Name, res.Err)
+			}
+			if len(res.Mismatches) > 0 {
+				t.Errorf("case %q mismatch (-want +got):\n%s", c.Name, cmp.Diff(c.Expect, aeo.Observed(res.Assessment, c.Expect)))
+			}
+		})
+	}
+}
