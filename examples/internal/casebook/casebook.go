@@ -1,0 +1,112 @@
+// Package casebook runs a national programme's fixture cases as a
+// walk-through: for each applicant it prints the national outcome per
+// authorization type and why, so that each reference programme is one
+// `go run` away.
+package casebook
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"io/fs"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/criteria"
+)
+
+// Run loads programme.yaml and fixtures.yaml from fsys, assesses every case
+// and prints what the programme recommends for each applicant. It returns
+// an error if a case's outcome differs from what its fixture pins.
+func Run(w io.Writer, fsys fs.FS) error {
+	src, err := fs.ReadFile(fsys, "programme.yaml")
+	if err != nil {
+		return err
+	}
+	p, err := aeo.Parse("programme.yaml", src)
+	if err != nil {
+		return err
+	}
+	data, err := fs.ReadFile(fsys, "fixtures.yaml")
+	if err != nil {
+		return err
+	}
+	fx, err := aeo.ParseFixtures(fsys, "fixtures.yaml", data)
+	if err != nil {
+		return err
+	}
+	m := p.Meta()
+	fmt.Fprintf(w, "%s (%s), version %s\n", m.Name, m.Country, m.Version)
+	fmt.Fprintf(w, "%d requirements in %d criteria; authorizations:", len(p.File().Requirements), len(p.File().Criteria))
+	for _, a := range p.File().Authorizations {
+		fmt.Fprintf(w, " %s", a.ID)
+	}
+	fmt.Fprintf(w, "\nfingerprint %s\n", p.Fingerprint())
+	failed := 0
+	for _, c := range fx.Cases {
+		res := p.RunCase(context.Background(), c)
+		if res.Err != "" {
+			return fmt.Errorf("case %s: %s", c.Name, res.Err)
+		}
+		a := res.Assessment
+		fmt.Fprintf(w, "\n%s, as of %s\n", c.Name, c.AsOf.Format("2006-01-02"))
+		if c.Description != "" {
+			fmt.Fprintf(w, "  %s\n", wrap(strings.TrimSpace(c.Description), 76, "  "))
+		}
+		tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+		for _, au := range a.Authorizations {
+			out := au.Recommendation.String()
+			if au.Grade != "" {
+				out += " " + au.Grade
+			}
+			var why []string
+			if len(au.Failed) > 0 {
+				why = append(why, "failed "+strings.Join(au.Failed, ", "))
+			}
+			if len(au.Pending) > 0 {
+				why = append(why, "pending "+strings.Join(au.Pending, ", "))
+			}
+			if au.Reason != "" {
+				why = append(why, au.Reason)
+			}
+			if au.Tally.Points != 0 {
+				why = append(why, fmt.Sprintf("%+g points", au.Tally.Points))
+			}
+			fmt.Fprintf(tw, "  %s\t%s\t%s\n", au.ID, out, strings.Join(why, "; "))
+		}
+		_ = tw.Flush()
+		for _, f := range a.Findings {
+			if f.Outcome == criteria.NotMet || f.Outcome == criteria.Partly {
+				fmt.Fprintf(w, "    %s %s: %s\n", f.Requirement, f.Title, f.Outcome)
+			}
+		}
+		if !res.Passed() {
+			failed++
+			for _, mm := range res.Mismatches {
+				fmt.Fprintf(w, "  FIXTURE MISMATCH: %s\n", mm)
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d case(s) differ from their fixtures", failed)
+	}
+	return nil
+}
+
+func wrap(s string, width int, indent string) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(s) {
+		if i > 0 && n+1+len(word) > width {
+			b.WriteString("\n" + indent)
+			n = 0
+		} else if i > 0 {
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += len(word)
+	}
+	return b.String()
+}
