@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/safe-aeo/engine/aeo"
+)
+
+func cmdCompare(args []string, w io.Writer) error {
+	fs := newFlags("compare", "A B")
+	profiles := fs.String("profiles", "", "a directory of sample profiles (*.yaml, *.json) to relate the requirements on")
+	asOf := fs.String("as-of", "", "date the samples are assessed as of, YYYY-MM-DD (default today)")
+	format := fs.String("format", "text", "text or json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want programmes A B, got %d arguments", len(pos))
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return err
+	}
+	date, err := dateOrToday(*asOf)
+	if err != nil {
+		return err
+	}
+	a, b, err := loadTwo(w, pos[0], pos[1])
+	if err != nil {
+		return err
+	}
+	var samples []*aeo.Profile
+	if *profiles != "" {
+		if samples, err = loadProfiles(w, *profiles); err != nil {
+			return err
+		}
+	}
+	c, err := aeo.Compare(context.Background(), a, b, samples, date)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(c)
+	}
+	fmt.Fprintf(w, "A: %s\nB: %s\n", c.Programmes[0], c.Programmes[1])
+	if c.Samples > 0 {
+		fmt.Fprintf(w, "related on %d sample profiles as of %s\n", c.Samples, date.Format("2006-01-02"))
+	} else {
+		fmt.Fprintln(w, "related by rule text and level (give --profiles to relate them on samples)")
+	}
+	fmt.Fprintln(w)
+	for _, m := range c.Matches {
+		match := strings.Join(m.Matches, ", ")
+		if match == "" {
+			match = "-"
+		}
+		fmt.Fprintf(w, "%-10s %-9s %-14s %s\n", m.Requirement, m.Relation, match, m.Reason)
+	}
+	var parts []string
+	for _, r := range []aeo.Relation{aeo.Same, aeo.Stricter, aeo.Looser, aeo.Different, aeo.Missing} {
+		parts = append(parts, fmt.Sprintf("%d %s", c.Summary[string(r)], r))
+	}
+	verdict := "not compatible: A cannot recognise B's operators without further requirements"
+	if c.Compatible {
+		verdict = "compatible: every requirement of A is matched in B by one as strict or stricter"
+	}
+	fmt.Fprintf(w, "\n%s\n%s\n", strings.Join(parts, ", "), verdict)
+	return nil
+}
+
+func cmdImpact(args []string, w io.Writer) error {
+	fs := newFlags("impact", "OLD NEW")
+	profiles := fs.String("profiles", "", "a directory of registered operators' profiles (*.yaml, *.json)")
+	asOf := fs.String("as-of", "", "date the profiles are assessed as of, YYYY-MM-DD (default today)")
+	format := fs.String("format", "text", "text or json")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return usagef("want programmes OLD NEW, got %d arguments", len(pos))
+	}
+	if *profiles == "" {
+		return usagef("--profiles DIR is required: the operators to replay")
+	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return err
+	}
+	date, err := dateOrToday(*asOf)
+	if err != nil {
+		return err
+	}
+	old, nw, err := loadTwo(w, pos[0], pos[1])
+	if err != nil {
+		return err
+	}
+	profs, err := loadProfiles(w, *profiles)
+	if err != nil {
+		return err
+	}
+	changes, err := aeo.Impact(context.Background(), old, nw, profs, date)
+	if err != nil {
+		return err
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(struct {
+			Old      string       `json:"old"`
+			New      string       `json:"new"`
+			Profiles int          `json:"profiles"`
+			Changes  []aeo.Change `json:"changes"`
+		}{old.Fingerprint(), nw.Fingerprint(), len(profs), changes})
+	}
+	fmt.Fprintf(w, "old: %s %s (%s)\nnew: %s %s (%s)\n%d profiles as of %s\n\n",
+		old.Name(), old.Version(), old.Fingerprint(), nw.Name(), nw.Version(), nw.Fingerprint(), len(profs), date.Format("2006-01-02"))
+	if len(changes) == 0 {
+		fmt.Fprintln(w, "no outcome changes")
+		return nil
+	}
+	for _, c := range changes {
+		fmt.Fprintf(w, "%-20s %-13s %-10s %s -> %s\n", c.Profile, c.Kind, c.ID, c.Old, c.New)
+	}
+	fmt.Fprintf(w, "\n%d outcome(s) change\n", len(changes))
+	return nil
+}
+
+func loadTwo(w io.Writer, a, b string) (*aeo.Programme, *aeo.Programme, error) {
+	pa, errA := aeo.Load(a)
+	pb, errB := aeo.Load(b)
+	if errA != nil || errB != nil {
+		if errA != nil {
+			printProblems(w, errA)
+		}
+		if errB != nil {
+			printProblems(w, errB)
+		}
+		return nil, nil, errFailed
+	}
+	return pa, pb, nil
+}
+
+// loadProfiles reads every *.yaml, *.yml and *.json profile in dir, in
+// name order.
+func loadProfiles(w io.Writer, dir string) ([]*aeo.Profile, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, unwrapPath(err)
+	}
+	var names []string
+	for _, e := range entries {
+		switch strings.ToLower(filepath.Ext(e.Name())) {
+		case ".yaml", ".yml", ".json":
+			names = append(names, e.Name())
+		}
+	}
+	sort.Strings(names)
+	if len(names) == 0 {
+		return nil, fmt.Errorf("%s: no profiles (*.yaml, *.json)", dir)
+	}
+	var out []*aeo.Profile
+	bad := false
+	for _, n := range names {
+		p, err := aeo.LoadProfile(filepath.Join(dir, n))
+		if err != nil {
+			printProblems(w, err)
+			bad = true
+			continue
+		}
+		out = append(out, p)
+	}
+	if bad {
+		return nil, errFailed
+	}
+	return out, nil
+}
