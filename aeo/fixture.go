@@ -2,6 +2,7 @@ package aeo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io/fs"
 	"math"
@@ -47,6 +48,24 @@ type Case struct {
 	// used instead of the base.
 	ProfileFile string `json:"profile_file,omitempty"`
 	Expect      Expect `json:"expect"`
+	// Lifecycle is a sequence of events applied, in order, to a new
+	// authorization under the programme's lifecycle, each with the status
+	// it must lead to or the rule that must refuse it.
+	Lifecycle []Step `json:"lifecycle,omitempty"`
+}
+
+// A Step is one lifecycle event of a fixture and what it must do.
+type Step struct {
+	Event Event `json:"event"`
+	// UseAssessment attaches the case's own assessment (its fingerprint,
+	// date and recommendations) to the event, as a grant needs.
+	UseAssessment bool `json:"use_assessment,omitempty"`
+	// Status is the status the event must lead to.
+	Status Status `json:"status,omitempty"`
+	// Refused names the rule that must refuse the event ("four-eyes",
+	// "reapply_bar.after_revocation", ...); the status must then stay as
+	// it was.
+	Refused string `json:"refused,omitempty"`
 }
 
 // Expect lists expected outcomes; anything not listed is not checked.
@@ -232,6 +251,19 @@ type CaseResult struct {
 	// Err is set when the case could not be run (an invalid profile).
 	Err        string      `json:"error,omitempty"`
 	Assessment *Assessment `json:"-"`
+	// Steps are the lifecycle events tried, refused ones included, for
+	// coverage; Records the audit records of those applied.
+	Steps   []StepResult `json:"-"`
+	Records []Record     `json:"-"`
+}
+
+// A StepResult is what one lifecycle event of a fixture did: the status
+// before and after, or the rule that refused it (and then To is From).
+type StepResult struct {
+	From    Status
+	Event   EventKind
+	To      Status
+	Refused string
 }
 
 // Passed reports whether the case met every expectation.
@@ -253,7 +285,52 @@ func (p *Programme) RunCase(ctx context.Context, c Case) CaseResult {
 	}
 	res.Assessment = a
 	res.Mismatches = compareExpect(c.Expect, a)
+	res.Mismatches = append(res.Mismatches, p.runSteps(c, a, &res)...)
 	return res
+}
+
+// runSteps applies a case's lifecycle events in order and reports each
+// that does not do what the step expects.
+func (p *Programme) runSteps(c Case, a *Assessment, res *CaseResult) []string {
+	if len(c.Lifecycle) == 0 {
+		return nil
+	}
+	if p.lifecycle == nil {
+		return []string{"lifecycle: the programme has no lifecycle section"}
+	}
+	var out []string
+	var auth Authorization
+	for i, st := range c.Lifecycle {
+		ev := st.Event
+		if st.UseAssessment {
+			ref := a.Ref()
+			ev.Assessment = &ref
+		}
+		next, rec, err := p.lifecycle.Apply(auth, ev)
+		var re *RuleError
+		sr := StepResult{From: auth.Status, Event: ev.Kind, To: next.Status}
+		if errors.As(err, &re) {
+			sr.Refused = re.Rule
+		}
+		res.Steps = append(res.Steps, sr)
+		switch {
+		case st.Refused != "" && err == nil:
+			out = append(out, fmt.Sprintf("lifecycle step %d (%s): want refused by %s, got %s", i+1, ev.Kind, st.Refused, next.Status))
+		case st.Refused != "" && !errors.As(err, &re):
+			out = append(out, fmt.Sprintf("lifecycle step %d (%s): want refused by %s, got %v", i+1, ev.Kind, st.Refused, err))
+		case st.Refused != "" && re.Rule != st.Refused:
+			out = append(out, fmt.Sprintf("lifecycle step %d (%s): want refused by %s, refused by %s: %v", i+1, ev.Kind, st.Refused, re.Rule, err))
+		case st.Refused == "" && err != nil:
+			out = append(out, fmt.Sprintf("lifecycle step %d (%s): refused: %v", i+1, ev.Kind, err))
+		case st.Refused == "" && st.Status != next.Status:
+			out = append(out, fmt.Sprintf("lifecycle step %d (%s): want status %s, got %s", i+1, ev.Kind, st.Status, next.Status))
+		}
+		if err == nil {
+			auth = next
+			res.Records = append(res.Records, rec)
+		}
+	}
+	return out
 }
 
 func compareExpect(want Expect, a *Assessment) []string {

@@ -19,6 +19,9 @@ import (
 type coverage struct {
 	Requirements   map[string]map[string]bool `json:"requirements"`
 	Authorizations map[string]map[string]bool `json:"authorizations"`
+	// Transitions counts the lifecycle transitions exercised ("lodge:
+	// none -> lodged") and the refusals ("grant: refused by four-eyes").
+	Transitions map[string]int `json:"transitions,omitempty"`
 	// Percent is the share of requirement branches exercised: each
 	// requirement has two, seen satisfied and seen not satisfied.
 	Percent float64 `json:"percent"`
@@ -82,6 +85,16 @@ func cmdTest(args []string, w io.Writer) error {
 			}
 			if res.Assessment != nil {
 				cov.observe(res.Assessment)
+			}
+			for _, st := range res.Steps {
+				key := fmt.Sprintf("%s: %s -> %s", st.Event, st.From, st.To)
+				if st.Refused != "" {
+					key = fmt.Sprintf("%s in %s: refused by %s", st.Event, st.From, st.Refused)
+				}
+				if cov.Transitions == nil {
+					cov.Transitions = map[string]int{}
+				}
+				cov.Transitions[key]++
 			}
 		}
 	}
@@ -204,6 +217,17 @@ func writeTestText(w io.Writer, p *aeo.Programme, rep testReport) {
 			}
 		}
 		fmt.Fprintf(w, "  authorization %s seen: %s\n", id, strings.Join(seen, ", "))
+	}
+	if len(rep.Coverage.Transitions) > 0 {
+		keys := make([]string, 0, len(rep.Coverage.Transitions))
+		for k := range rep.Coverage.Transitions {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintf(w, "  lifecycle transitions exercised (%d):\n", len(keys))
+		for _, k := range keys {
+			fmt.Fprintf(w, "    %s\n", k)
+		}
 	}
 }
 
