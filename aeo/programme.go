@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/diag"
@@ -44,6 +45,9 @@ type File struct {
 	Drop []string `json:"drop,omitempty"`
 	// Lifecycle holds the time rules of the authorization lifecycle.
 	Lifecycle *LifecycleConfig `json:"lifecycle,omitempty"`
+	// Benefits chooses the benefit catalogues and sets eligibility,
+	// sequenced introduction and the ledger's baselines.
+	Benefits *benefits.Config `json:"benefits,omitempty"`
 }
 
 // Meta identifies a programme version.
@@ -66,6 +70,7 @@ type Programme struct {
 	fingerprint string
 	set         *criteria.Set
 	lifecycle   *Lifecycle
+	benefits    *benefits.Catalogue
 	declared    map[string]rules.FactType
 }
 
@@ -267,7 +272,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	// Sections written once: problems in them are reported in the file
 	// that set them.
 	out.origins["programme"] = at("programme")
-	for _, sec := range []string{"lifecycle", "scoring"} {
+	for _, sec := range []string{"lifecycle", "scoring", "benefits"} {
 		if base != nil {
 			if o, ok := base.origins[sec]; ok {
 				out.origins[sec] = o
@@ -279,6 +284,9 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	}
 	if f.Scoring != (criteria.Scoring{}) {
 		out.origins["scoring"] = at("scoring")
+	}
+	if f.Benefits != nil {
+		out.origins["benefits"] = at("benefits")
 	}
 	if base == nil {
 		out.file = f
@@ -308,9 +316,12 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 		return out, l.located(errs, src)
 	}
 	b := base.file
-	m := File{Programme: f.Programme, Lifecycle: b.Lifecycle}
+	m := File{Programme: f.Programme, Lifecycle: b.Lifecycle, Benefits: b.Benefits}
 	if f.Lifecycle != nil {
 		m.Lifecycle = f.Lifecycle
+	}
+	if f.Benefits != nil {
+		m.Benefits = f.Benefits
 	}
 	m.Scoring = b.Scoring
 	if f.Scoring != (criteria.Scoring{}) {
@@ -564,6 +575,13 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 			}
 		}
 	}
+	var cat *benefits.Catalogue
+	if f.Benefits != nil {
+		cat, err = benefits.Compile(benefitsConfig(*f.Benefits, f.Facts), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory))
+		if err != nil {
+			errs.Wrap("benefits", err)
+		}
+	}
 	if len(errs) > 0 {
 		for _, e := range errs[len(l.decodeErrs):] {
 			m.locate(e)
@@ -571,7 +589,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs.Sort()
 		return nil, errs
 	}
-	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, declared: map[string]rules.FactType{}}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, benefits: cat, declared: map[string]rules.FactType{}}
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}
@@ -640,6 +658,52 @@ func (p *Programme) Criteria() *criteria.Set { return p.set }
 // lifecycle section.
 func (p *Programme) Lifecycle() *Lifecycle { return p.lifecycle }
 
+// Benefits returns the programme's benefit catalogue, or nil when the
+// programme has no benefits section.
+func (p *Programme) Benefits() *benefits.Catalogue { return p.benefits }
+
+// benefitsConfig gives the benefits section the programme's declared facts
+// too, so that eligibility rules can read them as facts.NAME; a fact the
+// section declares itself takes precedence.
+func benefitsConfig(c benefits.Config, facts []criteria.FactDecl) benefits.Config {
+	declared := map[string]bool{}
+	for _, f := range c.Facts {
+		declared[f.Name] = true
+	}
+	c.Facts = append([]benefits.FactDecl(nil), c.Facts...)
+	for _, f := range facts {
+		if !declared[f.Name] {
+			c.Facts = append(c.Facts, benefits.FactDecl{Name: f.Name, Type: f.Type, Description: f.Description})
+		}
+	}
+	return c
+}
+
+// Holder describes the operator to the benefits catalogue as of a date:
+// its lifecycle status, the authorization types that have taken effect and
+// those suspended, its grade, roles, business model and extra facts. The
+// caller adds what only it knows: the operator's risk level, its partner
+// programme under an MRA, and the milestones reached.
+func Holder(prof *Profile, a Authorization, asOf time.Time) benefits.Holder {
+	h := benefits.Holder{Status: a.Status.String()}
+	if prof != nil {
+		h.Operator, h.Roles, h.BusinessModel, h.Facts = prof.OperatorID, prof.Roles, prof.BusinessModel, prof.Facts
+	}
+	for _, t := range a.Types {
+		if !a.EffectiveAt.IsZero() && dateOf(asOf).Before(a.EffectiveAt) {
+			continue // granted but not yet in effect (EU DA Art 29)
+		}
+		h.Types = append(h.Types, t.Type)
+		if t.Suspended {
+			h.Suspended = append(h.Suspended, t.Type)
+		}
+		if t.Grade != "" {
+			h.Grade = t.Grade
+		}
+	}
+	return h
+}
+
 // Sections reports which parts of the programme structure the programme
 // defines, by the names phases.StructureSections uses: requirements,
 // application, certification, validation, benefits, suspension, appeal.
@@ -654,6 +718,9 @@ func (p *Programme) Sections() []string {
 	}
 	if len(p.file.Authorizations) > 0 {
 		out = append(out, "certification")
+	}
+	if p.benefits != nil {
+		out = append(out, "benefits")
 	}
 	if lc != nil && !reflect.ValueOf(lc.Validation).IsZero() {
 		out = append(out, "validation")
