@@ -1,0 +1,399 @@
+package risk_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/risk"
+)
+
+func TestModel_Map_dimensions(t *testing.T) {
+	m := demoModel(t)
+	type contrib struct {
+		Dimension string
+		Status    risk.DimensionStatus
+		Score     float64
+		Share     float64
+		Missing   []string
+	}
+	tests := []struct {
+		name        string
+		env         func() *operatorEnv
+		wantScore   float64
+		wantLevel   string
+		provisional bool
+		coverage    float64
+		want        []contrib
+		reason      string
+	}{{
+		name:      "every fact supplied",
+		env:       fullOperator,
+		wantScore: (1*10 + 3*25 + 1*40 + 2*90 + 1*60) / 8.0,
+		wantLevel: "medium",
+		coverage:  1,
+		want: []contrib{
+			{"organisation", risk.Scored, 10, 1.0 / 8, nil},
+			{"compliance", risk.Scored, 25, 3.0 / 8, nil},
+			{"volume", risk.Scored, 40, 1.0 / 8, nil},
+			{"goods", risk.Scored, 90, 2.0 / 8, nil},
+			{"procedures", risk.Scored, 60, 1.0 / 8, nil},
+		},
+		reason: "the overall score is the weighted mean of the five dimensions: 365/8 = 45.6, medium from 35",
+	}, {
+		name: "compliance record missing",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Infringements = nil
+			return e
+		},
+		wantScore:   (1*10 + 1*40 + 2*90 + 1*60) / 5.0,
+		wantLevel:   "medium",
+		provisional: true,
+		coverage:    5.0 / 8,
+		want: []contrib{
+			{"organisation", risk.Scored, 10, 1.0 / 5, nil},
+			{"compliance", risk.Unknown, 0, 0, []string{"infringements"}},
+			{"volume", risk.Scored, 40, 1.0 / 5, nil},
+			{"goods", risk.Scored, 90, 2.0 / 5, nil},
+			{"procedures", risk.Scored, 60, 1.0 / 5, nil},
+		},
+		reason: "a dimension whose facts are missing is unknown, not low risk: the other weights are renormalised and the level is provisional",
+	}, {
+		name: "many infringements",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Infringements = ptr(9)
+			return e
+		},
+		wantScore: (1*10 + 3*100 + 1*40 + 2*90 + 1*60) / 8.0,
+		wantLevel: "high",
+		coverage:  1,
+		want: []contrib{
+			{"organisation", risk.Scored, 10, 1.0 / 8, nil},
+			{"compliance", risk.Scored, 100, 3.0 / 8, nil},
+			{"volume", risk.Scored, 40, 1.0 / 8, nil},
+			{"goods", risk.Scored, 90, 2.0 / 8, nil},
+			{"procedures", risk.Scored, 60, 1.0 / 8, nil},
+		},
+		reason: "the compliance score is capped at 100 by the expression; 590/8 = 73.75 is high",
+	}, {
+		name:        "nothing supplied",
+		env:         func() *operatorEnv { return &operatorEnv{AsOf: day("2025-01-31")} },
+		provisional: true,
+		want: []contrib{
+			{"organisation", risk.Unknown, 0, 0, []string{"years_trading"}},
+			{"compliance", risk.Unknown, 0, 0, []string{"infringements"}},
+			{"volume", risk.Unknown, 0, 0, []string{"declarations"}},
+			{"goods", risk.Unknown, 0, 0, []string{"hs_chapters"}},
+			{"procedures", risk.Unknown, 0, 0, []string{"procedures"}},
+		},
+		reason: "with no dimension scored there is no level at all, rather than a level of 0",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := m.Map(t.Context(), tt.env(), nil)
+			require.NoError(t, err)
+			assert.InDelta(t, tt.wantScore, got.Score, 1e-9, tt.reason)
+			assert.Equal(t, tt.wantLevel, got.Level, tt.reason)
+			assert.Equal(t, tt.provisional, got.Provisional, tt.reason)
+			assert.InDelta(t, tt.coverage, got.Coverage, 1e-9, tt.reason)
+			var gotC []contrib
+			var sum float64
+			for _, c := range got.Contributions {
+				gotC = append(gotC, contrib{c.Dimension, c.Status, c.Score, c.Share, c.Missing})
+				sum += c.Points
+			}
+			if diff := cmp.Diff(tt.want, gotC, cmpopts.EquateApprox(0, 1e-12)); diff != "" {
+				t.Errorf("contributions mismatch (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+			assert.InDelta(t, got.Score, sum, 1e-9, "the contributions add up to the score")
+		})
+	}
+}
+
+func TestModel_Map_failedDimension(t *testing.T) {
+	cfg := demo()
+	cfg.Dimensions = []risk.Dimension{
+		{ID: "ratio", Weight: 1, Score: "100 / years_trading"},
+		{ID: "negative", Weight: 1, Score: "-5"},
+		{ID: "ok", Weight: 2, Score: "50"},
+	}
+	m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.NoError(t, err)
+	env := fullOperator()
+	env.YearsTrading = ptr(0)
+	got, err := m.Map(t.Context(), env, nil)
+	require.NoError(t, err)
+	assert.Equal(t, risk.Failed, got.Contributions[0].Status, "100/0 is +Inf, outside 0..100")
+	assert.Contains(t, got.Contributions[0].Reason, "outside 0..100")
+	assert.Equal(t, risk.Failed, got.Contributions[1].Status, "a negative score is refused, not clamped")
+	assert.Equal(t, 50.0, got.Score, "failed dimensions are left out like unknown ones")
+	assert.True(t, got.Provisional)
+	assert.Equal(t, 0.5, got.Coverage)
+}
+
+func TestModel_Map_risks(t *testing.T) {
+	m := demoModel(t)
+	type rated struct {
+		ID, Likelihood, Consequence, Rating string
+		Product                             int
+		Weight                              float64
+		Causes                              []string
+	}
+	tests := []struct {
+		name     string
+		env      func() *operatorEnv
+		findings []risk.Finding
+		want     []rated
+		reason   string
+	}{{
+		name: "inherent risk only",
+		env:  fullOperator,
+		want: []rated{{"excise", "possible", "major", "high", 12, 4, []string{"profile"}}},
+		reason: "chapter 22 (beverages) raises the excise risk whatever the assessment found; " +
+			"possible × major = 3 × 4 = 12 is high",
+	}, {
+		name: "findings mapped",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Chapters = []string{"08"}
+			return e
+		},
+		findings: []risk.Finding{
+			{Requirement: "B.2", Criterion: "records", Outcome: risk.Partly},
+			{Requirement: "B.3", Criterion: "records", Outcome: risk.Met},
+			{Requirement: "K.1", Criterion: "security", Outcome: risk.NotMet},
+			{Requirement: "C.1", Criterion: "solvency", Outcome: risk.Indeterminate},
+			{Requirement: "C.3", Criterion: "solvency", Outcome: risk.NotMet},
+		},
+		want: []rated{
+			{"security", "unlikely", "severe", "high", 10, 4, []string{"K.1 not_met"}},
+			{"records", "possible", "moderate", "medium", 9, 2, []string{"B.2 partly"}},
+			{"solvency", "rare", "major", "low", 4, 1, []string{"C.1 indeterminate"}},
+		},
+		reason: "unlikely × severe = 2 × 5 = 10 is high; a partly met B requirement is rated possible, not likely; " +
+			"met findings raise nothing; a criterion pattern catches K.1; C.3 is not mapped; risks sort by weight then product",
+	}, {
+		name: "worst finding wins",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Chapters = []string{"08"}
+			return e
+		},
+		findings: []risk.Finding{
+			{Requirement: "B.2", Outcome: risk.Partly},
+			{Requirement: "B.1", Outcome: risk.NotMet},
+			{Requirement: "B.1", Outcome: risk.NotMet},
+		},
+		want: []rated{
+			{"records", "likely", "moderate", "high", 12, 4, []string{"B.1 not_met", "B.2 partly"}},
+		},
+		reason: "several findings raising one risk give one risk, rated by the worst, with every cause listed once",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := m.Map(t.Context(), tt.env(), tt.findings)
+			require.NoError(t, err)
+			var gotR []rated
+			for _, r := range got.Risks {
+				gotR = append(gotR, rated{r.ID, r.Likelihood, r.Consequence, r.Rating, r.Product, r.Weight, r.Causes})
+			}
+			if diff := cmp.Diff(tt.want, gotR); diff != "" {
+				t.Errorf("risks mismatch (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+		})
+	}
+}
+
+func TestModel_Map_undecided(t *testing.T) {
+	m := demoModel(t)
+	env := fullOperator()
+	env.Chapters = nil
+	got, err := m.Map(t.Context(), env, nil)
+	require.NoError(t, err)
+	if diff := cmp.Diff([]risk.Undecided{{Risk: "excise", Missing: []string{"hs_chapters"}}}, got.Undecided); diff != "" {
+		t.Errorf("undecided mismatch (-want +got):\n%s", diff)
+	}
+	assert.Empty(t, got.Risks, "an inherent risk that cannot be decided is neither raised nor dismissed")
+}
+
+func TestModel_Map_errors(t *testing.T) {
+	m := demoModel(t)
+	_, err := m.Map(t.Context(), &risk.Facts{}, nil)
+	assert.ErrorContains(t, err, "risk: Map needs a *risk_test.operatorEnv, got *risk.Facts")
+	_, err = m.Map(t.Context(), nil, nil)
+	assert.Error(t, err)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = m.Map(ctx, fullOperator(), nil)
+	assert.True(t, errors.Is(err, context.Canceled), "a cancelled context stops the mapping")
+}
+
+func TestModel_Rate_grid(t *testing.T) {
+	cfg := risk.Config{Matrix: risk.Matrix{
+		Likelihood:  []string{"low", "high"},
+		Consequence: []string{"minor", "major"},
+		Ratings:     []risk.RatingBand{{Rating: "green"}, {Rating: "amber"}, {Rating: "red"}},
+		Grid:        [][]string{{"green", "amber"}, {"amber", "red"}},
+	}}
+	m, err := risk.Compile(cfg)
+	require.NoError(t, err)
+	tests := []struct {
+		l, c, want string
+		weight     float64
+		reason     string
+	}{
+		{"low", "minor", "green", 1, "an explicit grid rates each cell; without rating weights the weight is the product"},
+		{"low", "major", "amber", 2, "row low, column major"},
+		{"high", "minor", "amber", 2, "row high, column minor"},
+		{"high", "major", "red", 4, "the top cell"},
+	}
+	for _, tt := range tests {
+		r, ok := m.Rate(tt.l, tt.c)
+		require.True(t, ok)
+		assert.Equal(t, tt.want, r.Rating, tt.reason)
+		assert.Equal(t, tt.weight, r.Weight, tt.reason)
+	}
+	_, ok := m.Rate("medium", "minor")
+	assert.False(t, ok, "an unknown label is reported, not rated")
+}
+
+func TestCompile_errors(t *testing.T) {
+	type problem struct {
+		Path       string
+		Message    string
+		ExprLine   int
+		ExprColumn int
+	}
+	tests := []struct {
+		name   string
+		edit   func(*risk.Config)
+		want   []problem
+		reason string
+	}{{
+		name: "expression errors",
+		edit: func(c *risk.Config) {
+			c.Dimensions[1].Score = "infringements > 'many'"
+			c.Dimensions[2].Score = "volume_of_trade * 2"
+			c.Risks[0].When = "hs_chapters"
+		},
+		want: []problem{
+			{Path: "dimensions[1].score", Message: "invalid operation: > (mismatched types int and string)", ExprLine: 1, ExprColumn: 15},
+			{Path: "dimensions[2].score", Message: "unknown name volume_of_trade", ExprLine: 1, ExprColumn: 1},
+			{Path: "risks[0].when", Message: "expression must be a condition (true or false), but it is a list", ExprLine: 1, ExprColumn: 1},
+		},
+		reason: "expression errors carry the path of the key and the position inside the expression",
+	}, {
+		name: "structure",
+		edit: func(c *risk.Config) {
+			c.Dimensions[0].Weight = 0
+			c.Dimensions[3].ID = "compliance"
+			c.Levels[1].Min = 0
+			c.Risks[1].Likelihood = "often"
+			c.Findings[0].Risk = "record"
+			c.Findings[2].Requirements, c.Findings[2].Criteria = nil, nil
+			c.Controls[0].Kind = 0
+			c.Controls[1].Addresses = []string{"valuation", "fraud"}
+			c.Controls[2].Hours = -1
+			c.Review.ReanalyseAfter = risk.Period{Months: -1}
+		},
+		want: []problem{
+			{Path: "dimensions[0].weight", Message: "weight must be a positive number"},
+			{Path: "dimensions[3].id", Message: `dimension "compliance" defined twice`},
+			{Path: "levels[1].min", Message: "bands must be listed lowest first, each min above the one before"},
+			{Path: "risks[1].likelihood", Message: `unknown likelihood "often" (known: almost_certain, likely, possible, rare, unlikely)`},
+			{Path: "findings[0].risk", Message: `unknown risk "record": declare it under risks (known: excise, records, security, solvency, valuation)`},
+			{Path: "findings[2]", Message: "give requirements or criteria: the ID patterns of the findings that raise the risk"},
+			{Path: "controls[0].kind", Message: "kind is required: physical_inspection, documentary_check, accounting_control, post_clearance_audit, spot_check or self_assessment_review"},
+			{Path: "controls[1].addresses[1]", Message: `unknown risk "fraud" (known: excise, records, security, solvency, valuation)`},
+			{Path: "controls[2].hours", Message: "hours must be a positive number: the staff hours of one occurrence"},
+			{Path: "review.reanalyse_after", Message: "the period must not be negative"},
+		},
+		reason: "every structural problem is reported at once, in configuration order",
+	}, {
+		name: "matrix",
+		edit: func(c *risk.Config) {
+			c.Matrix.Ratings[2].Min = 5
+			c.Matrix.Ratings[3].Weight = 0
+			c.Matrix.Likelihood[4] = "rare"
+		},
+		want: []problem{
+			{Path: "matrix.likelihood[4]", Message: `label "rare" given twice`},
+			{Path: "matrix.ratings[2].min", Message: "bands must be listed lowest first, each min above the one before"},
+			{Path: "matrix.ratings", Message: "give a weight to every rating or to none"},
+		},
+		reason: "rating bands must be ordered and weighted consistently",
+	}, {
+		name: "no matrix",
+		edit: func(c *risk.Config) {
+			c.Matrix = risk.Matrix{}
+			c.Risks = c.Risks[:1]
+			c.Findings, c.Controls = nil, nil
+		},
+		want: []problem{
+			{Path: "matrix", Message: "matrix is required with risks: the likelihood and consequence scales and the ratings"},
+		},
+		reason: "risks cannot be rated without a matrix, and the missing matrix is reported once",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := demo()
+			tt.edit(&cfg)
+			_, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+			require.Error(t, err)
+			var list risk.ConfigErrors
+			require.True(t, errors.As(err, &list), "Compile returns ConfigErrors, got %T", err)
+			var got []problem
+			for _, e := range list {
+				got = append(got, problem{e.Path, e.Message, e.ExprLine, e.ExprColumn})
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("problems mismatch (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+			var one *risk.ConfigError
+			assert.True(t, errors.As(err, &one), "errors.As finds a single *ConfigError")
+		})
+	}
+}
+
+func TestCompile_badOptions(t *testing.T) {
+	_, err := risk.Compile(demo(), risk.WithEnv(operatorEnv{}))
+	assert.ErrorContains(t, err, "risk: rules: environment prototype must be a pointer to a struct")
+	var list risk.ConfigErrors
+	assert.False(t, errors.As(err, &list), "a bad prototype is the host's mistake, not the programme's")
+
+	_, err = risk.Compile(demo(), risk.WithEnv(&operatorEnv{}), risk.WithFacts(risk.FactDecl{Name: "turnover", Type: "money"}))
+	assert.ErrorContains(t, err, `fact "turnover": unknown type "money"`)
+}
+
+func TestCompile_copiesConfig(t *testing.T) {
+	cfg := demo()
+	m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.NoError(t, err)
+	cfg.Findings[0].Requirements[0] = "Z.*"
+	cfg.Matrix.Likelihood[0] = "changed"
+	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{{Requirement: "B.1", Outcome: risk.NotMet}})
+	require.NoError(t, err)
+	require.Len(t, got.Risks, 2)
+	assert.Equal(t, "records", got.Risks[1].ID, "changing the caller's configuration after Compile changes nothing")
+	assert.Equal(t, "likely", got.Risks[1].Likelihood)
+}
+
+func TestMap_JSON(t *testing.T) {
+	m := demoModel(t)
+	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{
+		{Requirement: "B.1", Criterion: "records", Outcome: risk.NotMet},
+		{Requirement: "K.2", Criterion: "security", Outcome: risk.Partly},
+	})
+	require.NoError(t, err)
+	b, err := json.MarshalIndent(got, "", "  ")
+	require.NoError(t, err)
+	golden(t, "map.json", append(b, '\n'))
+}

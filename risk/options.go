@@ -1,0 +1,81 @@
+package risk
+
+import "time"
+
+// An Option configures Compile and CompileSelectivity.
+type Option func(*options)
+
+type options struct {
+	env      any
+	facts    []FactDecl
+	funcs    []Function
+	maxNodes uint
+	memory   uint
+	seed     *string
+}
+
+// A Function is a function rule authors may call in expressions. It must
+// be safe for concurrent use: one Model or Selector is used from many
+// goroutines.
+type Function struct {
+	Name string
+	Doc  string
+	// Fn receives the call's arguments, preceded by the environment when
+	// Env is true.
+	Fn func(args ...any) (any, error)
+	// Types are signatures for type checking, such as
+	// new(func(string) bool); with Env, include the leading environment
+	// parameter as any: new(func(any, string) bool).
+	Types []any
+	Env   bool
+}
+
+// WithEnv sets the type of the operator environment that dimension scores
+// and risk conditions are checked against, by a prototype: a pointer to a
+// struct whose fields, named by their `expr` tags, are the facts. If the
+// type has a method Fact(name string) (any, bool), declared extra facts
+// are read through it as facts.NAME. Model.Map must then be given values
+// of that type. The default is *Facts. CompileSelectivity ignores it: lane
+// rules read declarations.
+func WithEnv(prototype any) Option { return func(o *options) { o.env = prototype } }
+
+// WithFacts declares extra facts expressions may read as facts.NAME, in
+// addition to those the configuration declares. A host passes the facts
+// its programme declares for operators.
+func WithFacts(facts ...FactDecl) Option {
+	return func(o *options) { o.facts = append(o.facts, facts...) }
+}
+
+// WithFunctions adds functions rule authors may call.
+func WithFunctions(fs ...Function) Option {
+	return func(o *options) { o.funcs = append(o.funcs, fs...) }
+}
+
+// WithMaxNodes bounds the size of each expression (default 2000 nodes).
+func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
+
+// WithMemoryBudget bounds what one expression may allocate during one
+// evaluation, in elements (default 100,000).
+func WithMemoryBudget(n uint) Option { return func(o *options) { o.memory = n } }
+
+// WithSeed replaces the seed of a selectivity configuration, so that a
+// host can keep the seed out of the published programme file (see
+// "Random selection" in the package documentation).
+func WithSeed(seed string) Option { return func(o *options) { o.seed = &seed } }
+
+// Facts is the default operator environment: every fact is a declared
+// extra fact, read as facts.NAME. Package aeo's profile environment is the
+// one hosts normally pass with WithEnv.
+type Facts struct {
+	// Date is the date of the risk mapping, read as as_of by years_since,
+	// days_since and within.
+	Date time.Time `expr:"as_of"`
+	// Values holds the declared facts by name.
+	Values map[string]any `expr:"-"`
+}
+
+// Fact returns f.Values[name].
+func (f *Facts) Fact(name string) (any, bool) {
+	v, ok := f.Values[name]
+	return v, ok
+}
