@@ -9,15 +9,18 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/risk"
 )
 
 // Fixtures are a rule author's test cases for a programme: operator
@@ -52,6 +55,36 @@ type Case struct {
 	// authorization under the programme's lifecycle, each with the status
 	// it must lead to or the rule that must refuse it.
 	Lifecycle []Step `json:"lifecycle,omitempty"`
+	// Declarations are declarations of this operator put through the
+	// programme's selectivity, each with the lane it must get.
+	Declarations []DeclarationCase `json:"declarations,omitempty"`
+	// Holder describes the operator's AEO standing for the benefits and
+	// lanes of the case; without it, the standing is the state the
+	// lifecycle steps end in (or none).
+	Holder *CaseHolder `json:"holder,omitempty"`
+}
+
+// A CaseHolder is the AEO standing of a fixture's operator when no
+// lifecycle steps establish it.
+type CaseHolder struct {
+	Status    string   `json:"status"`
+	Types     []string `json:"types,omitempty"`
+	Suspended []string `json:"suspended,omitempty"`
+	Grade     string   `json:"grade,omitempty"`
+	// Partner is the partner programme the operator is a member of,
+	// under a mutual recognition arrangement.
+	Partner   string `json:"partner,omitempty"`
+	RiskLevel string `json:"risk_level,omitempty"`
+	// Milestones reached by the implementation plan, by name, with dates.
+	Milestones map[string]time.Time `json:"milestones,omitempty"`
+}
+
+// A DeclarationCase is one declaration of a fixture and the lane it must
+// get; Rule, when given, is the rule that must decide it.
+type DeclarationCase struct {
+	Declaration risk.Declaration `json:"declaration"`
+	Lane        risk.Lane        `json:"lane"`
+	Rule        string           `json:"rule,omitempty"`
 }
 
 // A Step is one lifecycle event of a fixture and what it must do.
@@ -84,6 +117,12 @@ type Expect struct {
 	// Points maps an authorization ID to the expected points total of its
 	// requirements, to within 0.005.
 	Points map[string]float64 `json:"points,omitempty"`
+	// RiskLevel is the expected level of the operator's risk map.
+	RiskLevel string `json:"risk_level,omitempty"`
+	// Benefits maps a benefit ID to its expected status (granted,
+	// not_eligible, suspended, not_yet_introduced, cannot_decide) as of
+	// the case's date.
+	Benefits map[string]benefits.Status `json:"benefits,omitempty"`
 }
 
 // ExpectAuthorization is the expected recommendation on an authorization.
@@ -255,6 +294,11 @@ type CaseResult struct {
 	// coverage; Records the audit records of those applied.
 	Steps   []StepResult `json:"-"`
 	Records []Record     `json:"-"`
+	// Risk, Entitlements and Decisions are the risk map, the benefit
+	// decisions and the lane decisions the case checked.
+	Risk         *risk.Map              `json:"-"`
+	Entitlements []benefits.Entitlement `json:"-"`
+	Decisions    []risk.Decision        `json:"-"`
 }
 
 // A StepResult is what one lifecycle event of a fixture did: the status
@@ -285,18 +329,99 @@ func (p *Programme) RunCase(ctx context.Context, c Case) CaseResult {
 	}
 	res.Assessment = a
 	res.Mismatches = compareExpect(c.Expect, a)
-	res.Mismatches = append(res.Mismatches, p.runSteps(c, a, &res)...)
+	auth, steps := p.runSteps(c, a, &res)
+	res.Mismatches = append(res.Mismatches, steps...)
+	res.Mismatches = append(res.Mismatches, p.checkStanding(ctx, c, prof, a, auth, &res)...)
 	return res
+}
+
+// standing returns the benefits holder and selectivity operator of a
+// case: its explicit holder, or the state its lifecycle steps end in.
+func standing(c Case, prof *Profile, auth Authorization) (benefits.Holder, risk.Operator) {
+	if c.Holder == nil {
+		return Holder(prof, auth, c.AsOf), Operator(prof.OperatorID, auth, c.AsOf)
+	}
+	h := c.Holder
+	bh := benefits.Holder{Operator: prof.OperatorID, Status: h.Status, Types: h.Types, Suspended: h.Suspended, Grade: h.Grade,
+		RiskLevel: h.RiskLevel, Roles: prof.Roles, BusinessModel: prof.BusinessModel, Partner: h.Partner, Milestones: h.Milestones, Facts: prof.Facts}
+	var active []string
+	for _, t := range h.Types {
+		if !slices.Contains(h.Suspended, t) {
+			active = append(active, t)
+		}
+	}
+	return bh, risk.Operator{ID: prof.OperatorID, Status: h.Status, Types: active, Grade: h.Grade, Partner: h.Partner}
+}
+
+// checkStanding checks the risk level, benefits and lanes a case expects.
+func (p *Programme) checkStanding(ctx context.Context, c Case, prof *Profile, a *Assessment, auth Authorization, res *CaseResult) []string {
+	var out []string
+	holder, op := standing(c, prof, auth)
+	if c.Expect.RiskLevel != "" || len(c.Expect.Benefits) > 0 {
+		if p.risk != nil {
+			m, err := p.MapRisk(ctx, prof, a)
+			switch {
+			case err != nil:
+				out = append(out, fmt.Sprintf("risk: %v", err))
+			default:
+				res.Risk = &m
+				if holder.RiskLevel == "" {
+					holder.RiskLevel = m.Level
+				}
+				if c.Expect.RiskLevel != "" && m.Level != c.Expect.RiskLevel {
+					out = append(out, fmt.Sprintf("risk level: want %s, got %q (score %s)", c.Expect.RiskLevel, m.Level, number(m.Score)))
+				}
+			}
+		} else if c.Expect.RiskLevel != "" {
+			out = append(out, "risk level: the programme has no risk section")
+		}
+	}
+	if len(c.Expect.Benefits) > 0 {
+		if p.benefits == nil {
+			out = append(out, "benefits: the programme has no benefits section")
+		} else {
+			for _, id := range sortedKeys(c.Expect.Benefits) {
+				e, err := p.benefits.Decide(&holder, id, c.AsOf)
+				if err != nil {
+					out = append(out, fmt.Sprintf("benefit %s: %v", id, err))
+					continue
+				}
+				res.Entitlements = append(res.Entitlements, e)
+				if want := c.Expect.Benefits[id]; e.Status != want {
+					out = append(out, fmt.Sprintf("benefit %s: want %s, got %s (%s)", id, want, e.Status, e.Reason))
+				}
+			}
+		}
+	}
+	if len(c.Declarations) > 0 {
+		if p.selector == nil {
+			return append(out, "declarations: the programme has no selectivity section")
+		}
+		for i, dc := range c.Declarations {
+			d := dc.Declaration
+			if d.Operator == "" {
+				d.Operator = prof.OperatorID
+			}
+			dec := p.selector.Select(&d, &op)
+			res.Decisions = append(res.Decisions, dec)
+			if dec.Lane != dc.Lane {
+				out = append(out, fmt.Sprintf("declaration %d (%s): want lane %s, got %s (%s %s)", i+1, d.ID, dc.Lane, dec.Lane, dec.Cause, dec.Rule))
+			} else if dc.Rule != "" && dec.Rule != dc.Rule {
+				out = append(out, fmt.Sprintf("declaration %d (%s): want lane %s by rule %s, got it by %s %s", i+1, d.ID, dc.Lane, dc.Rule, dec.Cause, dec.Rule))
+			}
+		}
+	}
+	return out
 }
 
 // runSteps applies a case's lifecycle events in order and reports each
 // that does not do what the step expects.
-func (p *Programme) runSteps(c Case, a *Assessment, res *CaseResult) []string {
+func (p *Programme) runSteps(c Case, a *Assessment, res *CaseResult) (Authorization, []string) {
 	if len(c.Lifecycle) == 0 {
-		return nil
+		return Authorization{}, nil
 	}
 	if p.lifecycle == nil {
-		return []string{"lifecycle: the programme has no lifecycle section"}
+		return Authorization{}, []string{"lifecycle: the programme has no lifecycle section"}
 	}
 	var out []string
 	var auth Authorization
@@ -330,7 +455,7 @@ func (p *Programme) runSteps(c Case, a *Assessment, res *CaseResult) []string {
 			res.Records = append(res.Records, rec)
 		}
 	}
-	return out
+	return auth, out
 }
 
 func compareExpect(want Expect, a *Assessment) []string {

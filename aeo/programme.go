@@ -22,6 +22,7 @@ import (
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/diag"
 	"github.com/safe-aeo/engine/internal/rules"
+	"github.com/safe-aeo/engine/risk"
 )
 
 // A File is a programme file: the national programme as plain data. Its
@@ -48,6 +49,11 @@ type File struct {
 	// Benefits chooses the benefit catalogues and sets eligibility,
 	// sequenced introduction and the ledger's baselines.
 	Benefits *benefits.Config `json:"benefits,omitempty"`
+	// Risk maps an operator's risk (dimensions over the profile, risks
+	// from the assessment's findings) and holds the control programme.
+	Risk *risk.Config `json:"risk,omitempty"`
+	// Selectivity holds the lane rules for declarations.
+	Selectivity *risk.SelectivityConfig `json:"selectivity,omitempty"`
 }
 
 // Meta identifies a programme version.
@@ -71,6 +77,8 @@ type Programme struct {
 	set         *criteria.Set
 	lifecycle   *Lifecycle
 	benefits    *benefits.Catalogue
+	risk        *risk.Model
+	selector    *risk.Selector
 	declared    map[string]rules.FactType
 }
 
@@ -87,7 +95,14 @@ type Option func(*loadOptions)
 type loadOptions struct {
 	maxNodes uint
 	memory   uint
+	seed     *string
 }
+
+// WithSeed sets the seed of the selectivity profile's random draws,
+// overriding the programme file's: an administration keeps the seed
+// secret, outside the published programme, so that random selection
+// cannot be predicted.
+func WithSeed(seed string) Option { return func(o *loadOptions) { o.seed = &seed } }
 
 // WithMaxNodes bounds the size of each expression in the programme.
 func WithMaxNodes(n uint) Option { return func(o *loadOptions) { o.maxNodes = n } }
@@ -272,7 +287,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	// Sections written once: problems in them are reported in the file
 	// that set them.
 	out.origins["programme"] = at("programme")
-	for _, sec := range []string{"lifecycle", "scoring", "benefits"} {
+	for _, sec := range []string{"lifecycle", "scoring", "benefits", "risk", "selectivity"} {
 		if base != nil {
 			if o, ok := base.origins[sec]; ok {
 				out.origins[sec] = o
@@ -287,6 +302,12 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	}
 	if f.Benefits != nil {
 		out.origins["benefits"] = at("benefits")
+	}
+	if f.Risk != nil {
+		out.origins["risk"] = at("risk")
+	}
+	if f.Selectivity != nil {
+		out.origins["selectivity"] = at("selectivity")
 	}
 	if base == nil {
 		out.file = f
@@ -322,6 +343,13 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	}
 	if f.Benefits != nil {
 		m.Benefits = f.Benefits
+	}
+	m.Risk, m.Selectivity = b.Risk, b.Selectivity
+	if f.Risk != nil {
+		m.Risk = f.Risk
+	}
+	if f.Selectivity != nil {
+		m.Selectivity = f.Selectivity
 	}
 	m.Scoring = b.Scoring
 	if f.Scoring != (criteria.Scoring{}) {
@@ -582,6 +610,33 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 			errs.Wrap("benefits", err)
 		}
 	}
+	var rm *risk.Model
+	if f.Risk != nil {
+		var rfacts []risk.FactDecl
+		for _, fd := range f.Facts {
+			rfacts = append(rfacts, risk.FactDecl{Name: fd.Name, Type: fd.Type, Description: fd.Description, Source: fd.Source})
+		}
+		var rfuncs []risk.Function
+		for _, fn := range profileFunctions() {
+			rfuncs = append(rfuncs, risk.Function{Name: fn.Name, Doc: fn.Doc, Fn: fn.Fn, Types: fn.Types, Env: fn.Subject})
+		}
+		rm, err = risk.Compile(*f.Risk, risk.WithEnv(&env{}), risk.WithFacts(rfacts...), risk.WithFunctions(rfuncs...),
+			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory))
+		if err != nil {
+			errs.Wrap("risk", err)
+		}
+	}
+	var sel *risk.Selector
+	if f.Selectivity != nil {
+		sopts := []risk.Option{risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory)}
+		if o.seed != nil {
+			sopts = append(sopts, risk.WithSeed(*o.seed))
+		}
+		sel, err = risk.CompileSelectivity(*f.Selectivity, sopts...)
+		if err != nil {
+			errs.Wrap("selectivity", err)
+		}
+	}
 	if len(errs) > 0 {
 		for _, e := range errs[len(l.decodeErrs):] {
 			m.locate(e)
@@ -589,7 +644,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs.Sort()
 		return nil, errs
 	}
-	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, benefits: cat, declared: map[string]rules.FactType{}}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}}
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}
@@ -702,6 +757,49 @@ func Holder(prof *Profile, a Authorization, asOf time.Time) benefits.Holder {
 		}
 	}
 	return h
+}
+
+// Risk returns the programme's risk model, or nil when the programme has
+// no risk section.
+func (p *Programme) Risk() *risk.Model { return p.risk }
+
+// Selector returns the programme's declaration selectivity, or nil when
+// the programme has no selectivity section.
+func (p *Programme) Selector() *risk.Selector { return p.selector }
+
+// MapRisk maps the risk of the operator of an assessment: the risk
+// dimensions evaluated over its profile as of the assessment's date, and
+// the risks its failed or partly met requirements raise.
+func (p *Programme) MapRisk(ctx context.Context, prof *Profile, a *Assessment) (risk.Map, error) {
+	if p.risk == nil {
+		return risk.Map{}, errors.New("aeo: the programme has no risk section")
+	}
+	if prof == nil || a == nil {
+		return risk.Map{}, errors.New("aeo: MapRisk needs a profile and its assessment")
+	}
+	facts, err := p.convertFacts(prof.Facts)
+	if err != nil {
+		return risk.Map{}, err
+	}
+	findings := make([]risk.Finding, len(a.Findings))
+	for i, f := range a.Findings {
+		tok, _ := f.Outcome.MarshalText()
+		findings[i] = risk.Finding{Requirement: f.Requirement, Criterion: f.Criterion, Outcome: risk.Outcome(tok)}
+	}
+	return p.risk.Map(ctx, &env{Profile: prof, Date: a.AsOf, facts: facts}, findings)
+}
+
+// Operator describes an operator to the selectivity profile from its
+// lifecycle state as of a date: its status and the types in force, with
+// the grade. The caller adds the partner programme under an MRA.
+func Operator(id string, a Authorization, asOf time.Time) risk.Operator {
+	op := risk.Operator{ID: id, Status: a.Status.String(), Types: a.ActiveTypes(asOf)}
+	for _, t := range a.Types {
+		if t.Grade != "" {
+			op.Grade = t.Grade
+		}
+	}
+	return op
 }
 
 // Sections reports which parts of the programme structure the programme

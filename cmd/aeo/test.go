@@ -22,6 +22,12 @@ type coverage struct {
 	// Transitions counts the lifecycle transitions exercised ("lodge:
 	// none -> lodged") and the refusals ("grant: refused by four-eyes").
 	Transitions map[string]int `json:"transitions,omitempty"`
+	// LaneRules counts, per lane rule of the selectivity profile, the
+	// fixture declarations whose lane it decided; Lanes per lane.
+	LaneRules map[string]int `json:"lane_rules,omitempty"`
+	Lanes     map[string]int `json:"lanes,omitempty"`
+	// Benefits records, per benefit checked, the statuses seen.
+	Benefits map[string]map[string]bool `json:"benefits,omitempty"`
 	// Percent is the share of requirement branches exercised: each
 	// requirement has two, seen satisfied and seen not satisfied.
 	Percent float64 `json:"percent"`
@@ -86,6 +92,18 @@ func cmdTest(args []string, w io.Writer) error {
 			if res.Assessment != nil {
 				cov.observe(res.Assessment)
 			}
+			for _, d := range res.Decisions {
+				cov.Lanes[d.Lane.String()]++
+				if d.Rule != "" {
+					cov.LaneRules[d.Rule]++
+				}
+			}
+			for _, e := range res.Entitlements {
+				if cov.Benefits[e.Benefit] == nil {
+					cov.Benefits[e.Benefit] = map[string]bool{}
+				}
+				cov.Benefits[e.Benefit][e.Status.String()] = true
+			}
 			for _, st := range res.Steps {
 				key := fmt.Sprintf("%s: %s -> %s", st.Event, st.From, st.To)
 				if st.Refused != "" {
@@ -121,7 +139,13 @@ func cmdTest(args []string, w io.Writer) error {
 }
 
 func newCoverage(p *aeo.Programme) *coverage {
-	c := &coverage{Requirements: map[string]map[string]bool{}, Authorizations: map[string]map[string]bool{}}
+	c := &coverage{Requirements: map[string]map[string]bool{}, Authorizations: map[string]map[string]bool{},
+		LaneRules: map[string]int{}, Lanes: map[string]int{}, Benefits: map[string]map[string]bool{}}
+	if s := p.Selector(); s != nil {
+		for _, r := range s.Config().Rules {
+			c.LaneRules[r.ID] = 0
+		}
+	}
 	for _, r := range p.File().Requirements {
 		c.Requirements[r.ID] = map[string]bool{}
 	}
@@ -218,6 +242,21 @@ func writeTestText(w io.Writer, p *aeo.Programme, rep testReport) {
 		}
 		fmt.Fprintf(w, "  authorization %s seen: %s\n", id, strings.Join(seen, ", "))
 	}
+	if len(rep.Coverage.LaneRules) > 0 {
+		var fired, never []string
+		for _, id := range sortedKeys(rep.Coverage.LaneRules) {
+			if n := rep.Coverage.LaneRules[id]; n > 0 {
+				fired = append(fired, fmt.Sprintf("%s (%d)", id, n))
+			} else {
+				never = append(never, id)
+			}
+		}
+		list("lane rules that decided a lane", fired)
+		list("lane rules never deciding a lane", never)
+	}
+	for _, id := range sortedKeys(rep.Coverage.Benefits) {
+		fmt.Fprintf(w, "  benefit %s seen: %s\n", id, strings.Join(sortedKeys(rep.Coverage.Benefits[id]), ", "))
+	}
 	if len(rep.Coverage.Transitions) > 0 {
 		keys := make([]string, 0, len(rep.Coverage.Transitions))
 		for k := range rep.Coverage.Transitions {
@@ -281,4 +320,13 @@ func writeJUnit(w io.Writer, rep testReport) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
