@@ -93,6 +93,11 @@ type Set struct {
 	critIndex map[string]int
 	reqIndex  map[string]int
 	numFacts  int
+	maxFacts  int
+	numOnSite int
+	// views reports whether any authorization expression reads the
+	// criteria (criteria.ID...), so that evaluation builds them only then.
+	views bool
 }
 
 type requirement struct {
@@ -107,6 +112,9 @@ type requirement struct {
 	weight      float64
 	onSite      bool
 	level       Level
+	// notApplicable are the reasons given when the requirement does not
+	// apply, written once here rather than on every evaluation.
+	notForRoles, notForModels string
 }
 
 type criterion struct {
@@ -223,7 +231,9 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if _, dup := s.reqIndex[r.ID]; dup && r.ID != "" {
 			errs.Add(diag.Join(p, "id"), "requirement %q defined twice", r.ID)
 		}
-		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level}
+		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level,
+			notForRoles:  "applies to " + strings.Join(r.Roles, ", ") + " only",
+			notForModels: "applies to business models " + strings.Join(r.BusinessModels, ", ") + " only"}
 		if rq.level == "" {
 			rq.level = Required
 		}
@@ -264,6 +274,9 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			}
 			rq.onSite = rq.onSite || e == OnSite
 		}
+		if rq.onSite {
+			s.numOnSite++
+		}
 		if strings.TrimSpace(r.When) == "" {
 			errs.Add(p, "when is required: the condition under which the requirement is met")
 		} else {
@@ -278,11 +291,11 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if r.SME != nil {
 			rq.sme = compile(subject, diag.Join(p, "sme.when"), r.SME.When, rules.Bool)
 		}
-		if rq.when != nil {
-			s.numFacts += rq.when.NumFacts()
-		}
-		if rq.sme != nil {
-			s.numFacts += rq.sme.NumFacts()
+		for _, p := range []*rules.Program{rq.when, rq.sme} {
+			if p != nil {
+				s.numFacts += p.NumFacts()
+				s.maxFacts = max(s.maxFacts, p.NumFacts())
+			}
 		}
 		s.reqIndex[r.ID] = i
 		s.reqs = append(s.reqs, rq)
@@ -356,7 +369,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		}
 		if a.Grant != "" {
 			au.grant = compile(decision, diag.Join(p, "grant"), a.Grant, rules.Bool)
-			checkCriteriaRefs(&errs, diag.Join(p, "grant"), au.grant, s.critIndex)
+			s.views = checkCriteriaRefs(&errs, diag.Join(p, "grant"), au.grant, s.critIndex) || s.views
 		}
 		gradeIDs := map[string]bool{}
 		for j, g := range a.Grades {
@@ -367,7 +380,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			}
 			gradeIDs[g.ID] = true
 			prog := compile(decision, diag.Join(gp, "when"), g.When, rules.Bool)
-			checkCriteriaRefs(&errs, diag.Join(gp, "when"), prog, s.critIndex)
+			s.views = checkCriteriaRefs(&errs, diag.Join(gp, "when"), prog, s.critIndex) || s.views
 			au.grades = append(au.grades, prog)
 		}
 		authIndex[a.ID] = len(s.auths)
@@ -409,11 +422,15 @@ func known(m map[string]int) string {
 
 // checkCriteriaRefs reports criteria["X"] references to criteria that do
 // not exist, which would otherwise fail only at run time.
-func checkCriteriaRefs(errs *diag.List, path string, p *rules.Program, crits map[string]int) {
+func checkCriteriaRefs(errs *diag.List, path string, p *rules.Program, crits map[string]int) bool {
 	if p == nil {
-		return
+		return false
 	}
+	reads := false
 	for _, f := range p.Facts() {
+		if strings.HasPrefix(f, "criteria") {
+			reads = true
+		}
 		id, ok := strings.CutPrefix(f, `criteria["`)
 		if !ok {
 			continue
@@ -423,6 +440,7 @@ func checkCriteriaRefs(errs *diag.List, path string, p *rules.Program, crits map
 			errs.Add(path, "unknown criterion %q in %s%s", id, f, known(crits))
 		}
 	}
+	return reads
 }
 
 // MustCompile is like Compile but panics on error. It is for

@@ -301,8 +301,11 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 	}
 	asOf := subject.AsOf()
 	res := Result{AsOf: asOf, Findings: make([]Finding, len(s.reqs))}
+	if s.numOnSite > 0 {
+		res.VerifyOnSite = make([]string, 0, s.numOnSite)
+	}
 	values := make([]FactValue, 0, s.numFacts)
-	var rawValues []rules.Value
+	rawValues := make([]rules.Value, 0, s.maxFacts)
 	r := s.subject.Runner()
 	defer r.Release()
 	crit := make([]levels, len(s.crits))
@@ -452,7 +455,7 @@ func applies(rq *requirement, subject Subject) (reason string, ok bool) {
 			return "the operator's roles are not known", true
 		}
 		if !hit {
-			return "applies to " + strings.Join(rq.Roles, ", ") + " only", false
+			return rq.notForRoles, false
 		}
 	}
 	if len(rq.BusinessModels) > 0 {
@@ -465,7 +468,7 @@ func applies(rq *requirement, subject Subject) (reason string, ok bool) {
 				return "", true
 			}
 		}
-		return "applies to business models " + strings.Join(rq.BusinessModels, ", ") + " only", false
+		return rq.notForModels, false
 	}
 	return "", true
 }
@@ -533,12 +536,18 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 	}
 	r := s.decision.Runner()
 	defer r.Release()
-	views := make(map[string]*CriterionView, len(s.crits))
-	for i, c := range s.crits {
-		cr := res.Criteria[i]
-		views[c.ID] = &CriterionView{Tally: crit[i].All, Required: crit[i].Required, Desired: crit[i].Desired, Bonus: crit[i].Bonus, Score: cr.Score, Passed: cr.Outcome == Met}
+	env := &decisionEnv{subject: subject}
+	if s.views {
+		// Built only for programmes whose authorization rules read them.
+		views := make(map[string]*CriterionView, len(s.crits))
+		all := make([]CriterionView, len(s.crits))
+		for i, c := range s.crits {
+			cr := res.Criteria[i]
+			all[i] = CriterionView{Tally: crit[i].All, Required: crit[i].Required, Desired: crit[i].Desired, Bonus: crit[i].Bonus, Score: cr.Score, Passed: cr.Outcome == Met}
+			views[c.ID] = &all[i]
+		}
+		env.Criteria = views
 	}
-	env := &decisionEnv{subject: subject, Criteria: views}
 	res.Authorizations = make([]AuthorizationResult, len(s.auths))
 	for i, a := range s.auths {
 		ar := &res.Authorizations[i]
