@@ -15,6 +15,7 @@ import (
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/phases"
 )
 
 func TestBaselineLoads(t *testing.T) {
@@ -178,4 +179,14 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("Assess after Parse: %v", err)
 		}
 	})
+}
+
+// A loaded programme is what the phases tracker's first gate reads.
+var _ phases.Programme = (*aeo.Programme)(nil)
+
+func TestSectionsForPhaseOne(t *testing.T) {
+	p, err := aeo.Load("../examples/eu/programme.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"appeal", "application", "certification", "requirements", "suspension"}, p.Sections(),
+		"the EU programme sets no validation rules or benefits section, which phase 1's gate will name")
 }
