@@ -491,19 +491,9 @@ func compareExpect(want Expect, a *Assessment) []string {
 		case !ok:
 			out = append(out, fmt.Sprintf("authorization %s: not in the programme", id))
 		case got.Recommendation != w.Recommendation:
-			var why []string
-			if len(got.Failed) > 0 {
-				why = append(why, "failed: "+strings.Join(got.Failed, ", "))
-			}
-			if len(got.Pending) > 0 {
-				why = append(why, "pending: "+strings.Join(got.Pending, ", "))
-			}
-			if got.Reason != "" {
-				why = append(why, got.Reason)
-			}
 			detail := ""
-			if len(why) > 0 {
-				detail = " (" + strings.Join(why, "; ") + ")"
+			if why := got.Why(); why != "" {
+				detail = " (" + why + ")"
 			}
 			out = append(out, fmt.Sprintf("authorization %s: want %s, got %s%s", id, w.Recommendation, got.Recommendation, detail))
 		case w.Grade != "" && got.Grade != w.Grade:

@@ -39,18 +39,8 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if au.Grade != "" {
 				line += ", grade " + au.Grade
 			}
-			var why []string
-			if len(au.Failed) > 0 {
-				why = append(why, "failed: "+strings.Join(au.Failed, ", "))
-			}
-			if len(au.Pending) > 0 {
-				why = append(why, "pending: "+strings.Join(au.Pending, ", "))
-			}
-			if au.Reason != "" {
-				why = append(why, au.Reason)
-			}
-			if len(why) > 0 {
-				line += " (" + strings.Join(why, "; ") + ")"
+			if why := au.Why(); why != "" {
+				line += " (" + why + ")"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", au.ID, au.Title, line)
 		}

@@ -240,6 +240,22 @@ type AuthorizationResult struct {
 	Reason  string   `json:"reason,omitempty"`
 }
 
+// Why explains the recommendation in one line: the criteria that failed,
+// those still pending, and the reason; empty when there is nothing to add.
+func (a AuthorizationResult) Why() string {
+	var why []string
+	if len(a.Failed) > 0 {
+		why = append(why, "failed: "+strings.Join(a.Failed, ", "))
+	}
+	if len(a.Pending) > 0 {
+		why = append(why, "pending: "+strings.Join(a.Pending, ", "))
+	}
+	if a.Reason != "" {
+		why = append(why, a.Reason)
+	}
+	return strings.Join(why, "; ")
+}
+
 // A Result is the assessment of one subject against a Set. It recommends;
 // it grants nothing.
 type Result struct {

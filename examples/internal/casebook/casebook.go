@@ -61,14 +61,8 @@ func Run(w io.Writer, fsys fs.FS) error {
 				out += " " + au.Grade
 			}
 			var why []string
-			if len(au.Failed) > 0 {
-				why = append(why, "failed "+strings.Join(au.Failed, ", "))
-			}
-			if len(au.Pending) > 0 {
-				why = append(why, "pending "+strings.Join(au.Pending, ", "))
-			}
-			if au.Reason != "" {
-				why = append(why, au.Reason)
+			if w := au.Why(); w != "" {
+				why = append(why, w)
 			}
 			if au.Tally.Points != 0 {
 				why = append(why, fmt.Sprintf("%+g points", au.Tally.Points))
