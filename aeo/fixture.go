@@ -59,8 +59,8 @@ type Case struct {
 	// programme's selectivity, each with the lane it must get.
 	Declarations []DeclarationCase `json:"declarations,omitempty"`
 	// Holder describes the operator's AEO standing for the benefits and
-	// lanes of the case; without it, the standing is the state the
-	// lifecycle steps end in (or none).
+	// lanes of the case, as of AsOf; without it, the standing is the
+	// state the lifecycle steps end in, as of the last step (or none).
 	Holder *CaseHolder `json:"holder,omitempty"`
 }
 
@@ -290,6 +290,8 @@ type CaseResult struct {
 	// Err is set when the case could not be run (an invalid profile).
 	Err        string      `json:"error,omitempty"`
 	Assessment *Assessment `json:"-"`
+	// Authorization is the state the case's lifecycle steps end in.
+	Authorization Authorization `json:"-"`
 	// Steps are the lifecycle events tried, refused ones included, for
 	// coverage; Records the audit records of those applied.
 	Steps   []StepResult `json:"-"`
@@ -330,16 +332,24 @@ func (p *Programme) RunCase(ctx context.Context, c Case) CaseResult {
 	res.Assessment = a
 	res.Mismatches = compareExpect(c.Expect, a)
 	auth, steps := p.runSteps(c, a, &res)
+	res.Authorization = auth
 	res.Mismatches = append(res.Mismatches, steps...)
 	res.Mismatches = append(res.Mismatches, p.checkStanding(ctx, c, prof, a, auth, &res)...)
 	return res
 }
 
 // standing returns the benefits holder and selectivity operator of a
-// case: its explicit holder, or the state its lifecycle steps end in.
-func standing(c Case, prof *Profile, auth Authorization) (benefits.Holder, risk.Operator) {
+// case, and the date they are judged on: its explicit holder as of the
+// case's date, or the state its lifecycle steps end in as of the last
+// step (a grant rests on an assessment made before it, so the case's
+// date comes first).
+func standing(c Case, prof *Profile, auth Authorization) (benefits.Holder, risk.Operator, time.Time) {
 	if c.Holder == nil {
-		return Holder(prof, auth, c.AsOf), Operator(prof.OperatorID, auth, c.AsOf)
+		at := c.AsOf
+		if auth.LastAt.After(at) {
+			at = auth.LastAt
+		}
+		return Holder(prof, auth, at), Operator(prof.OperatorID, auth, at), at
 	}
 	h := c.Holder
 	bh := benefits.Holder{Operator: prof.OperatorID, Status: h.Status, Types: h.Types, Suspended: h.Suspended, Grade: h.Grade,
@@ -350,13 +360,13 @@ func standing(c Case, prof *Profile, auth Authorization) (benefits.Holder, risk.
 			active = append(active, t)
 		}
 	}
-	return bh, risk.Operator{ID: prof.OperatorID, Status: h.Status, Types: active, Grade: h.Grade, Partner: h.Partner}
+	return bh, risk.Operator{ID: prof.OperatorID, Status: h.Status, Types: active, Grade: h.Grade, Partner: h.Partner}, c.AsOf
 }
 
 // checkStanding checks the risk level, benefits and lanes a case expects.
 func (p *Programme) checkStanding(ctx context.Context, c Case, prof *Profile, a *Assessment, auth Authorization, res *CaseResult) []string {
 	var out []string
-	holder, op := standing(c, prof, auth)
+	holder, op, at := standing(c, prof, auth)
 	if c.Expect.RiskLevel != "" || len(c.Expect.Benefits) > 0 {
 		if p.risk != nil {
 			m, err := p.MapRisk(ctx, prof, a)
@@ -381,7 +391,7 @@ func (p *Programme) checkStanding(ctx context.Context, c Case, prof *Profile, a 
 			out = append(out, "benefits: the programme has no benefits section")
 		} else {
 			for _, id := range sortedKeys(c.Expect.Benefits) {
-				e, err := p.benefits.Decide(&holder, id, c.AsOf)
+				e, err := p.benefits.Decide(&holder, id, at)
 				if err != nil {
 					out = append(out, fmt.Sprintf("benefit %s: %v", id, err))
 					continue

@@ -735,19 +735,23 @@ func benefitsConfig(c benefits.Config, facts []criteria.FactDecl) benefits.Confi
 }
 
 // Holder describes the operator to the benefits catalogue as of a date:
-// its lifecycle status, the authorization types that have taken effect and
-// those suspended, its grade, roles, business model and extra facts. The
-// caller adds what only it knows: the operator's risk level, its partner
-// programme under an MRA, and the milestones reached.
+// its lifecycle status, the authorization types it holds and those
+// suspended, its grade, roles, business model and extra facts. Until a
+// grant takes effect (EU DA Art 29: five days after the decision) the
+// operator is described as an applicant under examination, so that no
+// benefit of the status applies early. The caller adds what only it
+// knows: the operator's risk level, its partner programme under an MRA,
+// and the milestones reached.
 func Holder(prof *Profile, a Authorization, asOf time.Time) benefits.Holder {
 	h := benefits.Holder{Status: a.Status.String()}
 	if prof != nil {
 		h.Operator, h.Roles, h.BusinessModel, h.Facts = prof.OperatorID, prof.Roles, prof.BusinessModel, prof.Facts
 	}
+	if len(a.Types) > 0 && !a.EffectiveAt.IsZero() && dateOf(asOf).Before(a.EffectiveAt) {
+		h.Status = StatusExamination.String()
+		return h
+	}
 	for _, t := range a.Types {
-		if !a.EffectiveAt.IsZero() && dateOf(asOf).Before(a.EffectiveAt) {
-			continue // granted but not yet in effect (EU DA Art 29)
-		}
 		h.Types = append(h.Types, t.Type)
 		if t.Suspended {
 			h.Suspended = append(h.Suspended, t.Type)

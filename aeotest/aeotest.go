@@ -22,7 +22,9 @@ import (
 
 // Run loads programme and fixtures and runs every case as a subtest of t.
 // When programme is empty, the fixtures file's own programme key names it.
-func Run(t *testing.T, programme, fixtures string) {
+// Options are passed to aeo.Load: a seed kept out of the published file,
+// for instance.
+func Run(t *testing.T, programme, fixtures string, opts ...aeo.Option) {
 	t.Helper()
 	fx, err := aeo.LoadFixtures(fixtures)
 	if err != nil {
@@ -34,7 +36,7 @@ func Run(t *testing.T, programme, fixtures string) {
 		}
 		programme = filepath.Join(filepath.Dir(fixtures), fx.Programme)
 	}
-	p, err := aeo.Load(programme)
+	p, err := aeo.Load(programme, opts...)
 	if err != nil {
 		t.Fatalf("programme: %v", err)
 	}
