@@ -2,28 +2,12 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/examples/internal/golden"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
-
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		require.NoError(t, os.WriteFile(path, got, 0o644))
-	}
-	want, err := os.ReadFile(path)
-	require.NoError(t, err)
-	if !bytes.Equal(got, want) {
-		t.Errorf("output differs from %s; rerun with -update and review the diff:\n%s", path, got)
-	}
-}
 
 func TestRun(t *testing.T) {
 	tests := []struct {
@@ -40,7 +24,7 @@ func TestRun(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
 			require.NoError(t, run(&out, tt.args), tt.reason)
-			golden(t, tt.golden, out.Bytes())
+			golden.Check(t, tt.golden, out.Bytes())
 		})
 	}
 }

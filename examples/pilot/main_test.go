@@ -2,30 +2,19 @@ package main
 
 import (
 	"bytes"
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files in testdata")
+	"github.com/safe-aeo/engine/examples/internal/golden"
+)
 
 func TestRun(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(&out, nil))
-	golden := filepath.Join("testdata", "output.txt")
-	if *update {
-		require.NoError(t, os.WriteFile(golden, out.Bytes(), 0o644))
-	}
-	want, err := os.ReadFile(golden)
-	require.NoError(t, err)
-	if !bytes.Equal(out.Bytes(), want) {
-		t.Errorf("output differs from %s; rerun with -update and review the diff:\n%s", golden, out.String())
-	}
+	golden.Check(t, "output.txt", out.Bytes())
 }
 
 // TestRefusals checks that the walk-through shows each refusal the
