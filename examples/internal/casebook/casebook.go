@@ -75,6 +75,29 @@ func Run(w io.Writer, fsys fs.FS) error {
 				fmt.Fprintf(w, "    %s %s: %s\n", f.Requirement, f.Title, f.Outcome)
 			}
 		}
+		applied := 0
+		for i, st := range res.Steps {
+			ev := c.Lifecycle[i].Event
+			if st.Refused != "" {
+				fmt.Fprintf(w, "  %s %-10s refused by rule %s\n", ev.At.Format("2006-01-02"), st.Event, st.Refused)
+				continue
+			}
+			applied++
+			fmt.Fprintf(w, "  %s %-10s %s -> %s", ev.At.Format("2006-01-02"), st.Event, st.From, st.To)
+			if ev.Criterion != "" {
+				fmt.Fprintf(w, " (criterion %s)", ev.Criterion)
+			}
+			// The state after this step, rebuilt from the audit trail so
+			// far, says which types are in force.
+			if state, err := p.Lifecycle().Replay(res.Records[:applied]); err == nil && len(state.Types) > 0 {
+				from := ev.At
+				if state.EffectiveAt.After(from) {
+					from = state.EffectiveAt // a grant takes effect later (DA Art 29)
+				}
+				fmt.Fprintf(w, ", in force from %s: [%s]", from.Format("2006-01-02"), strings.Join(state.ActiveTypes(from), " "))
+			}
+			fmt.Fprintln(w)
+		}
 		if !res.Passed() {
 			failed++
 			for _, mm := range res.Mismatches {
