@@ -2,12 +2,14 @@ package aeo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/risk"
 )
 
 // Relation says how a requirement of one programme stands to its match in
@@ -308,4 +310,41 @@ func diffOutcomes(profile, kind string, old, new outcomes) []Change {
 		}
 	}
 	return out
+}
+
+// A LaneCase is a declaration and the standing of its operator, for
+// replaying a selectivity profile.
+type LaneCase struct {
+	Declaration risk.Declaration `json:"declaration"`
+	Operator    risk.Operator    `json:"operator"`
+}
+
+// A LaneChange is a declaration whose lane differs between two versions
+// of a programme's selectivity profile.
+type LaneChange struct {
+	Declaration string    `json:"declaration"`
+	Old         risk.Lane `json:"old"`
+	OldRule     string    `json:"old_rule,omitempty"`
+	New         risk.Lane `json:"new"`
+	NewRule     string    `json:"new_rule,omitempty"`
+}
+
+// LaneImpact puts every declaration through both versions' selectivity
+// and lists those whose lane changes. Both programmes need a selectivity
+// section; the random draws depend on each version's seed, so compare
+// versions that share it to see the effect of the rules alone.
+func LaneImpact(old, new *Programme, cases []LaneCase) ([]LaneChange, error) {
+	if old.selector == nil || new.selector == nil {
+		return nil, errors.New("aeo: lane impact needs a selectivity section in both programmes")
+	}
+	var out []LaneChange
+	for i := range cases {
+		c := &cases[i]
+		a := old.selector.Select(&c.Declaration, &c.Operator)
+		b := new.selector.Select(&c.Declaration, &c.Operator)
+		if a.Lane != b.Lane {
+			out = append(out, LaneChange{Declaration: c.Declaration.ID, Old: a.Lane, OldRule: a.Rule, New: b.Lane, NewRule: b.Rule})
+		}
+	}
+	return out, nil
 }
