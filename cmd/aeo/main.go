@@ -7,7 +7,7 @@
 //	aeo test [--format text|json|junit] [--min-coverage PCT] PROGRAMME FIXTURES...
 //	aeo assess [--as-of DATE] [--view operator|internal] [--format text|json] PROGRAMME PROFILE
 //	aeo compare [--profiles DIR] [--as-of DATE] [--format text|json] A B
-//	aeo impact --profiles DIR [--as-of DATE] [--format text|json] OLD NEW
+//	aeo impact [--profiles DIR] [--declarations FILE] [--as-of DATE] [--format text|json] OLD NEW
 //	aeo schema [programme|fixtures|profile]
 //
 // Exit status: 0 when all is well, 1 when a programme is invalid, a fixture
@@ -42,7 +42,7 @@ commands:
   test PROGRAMME FIXTURES...               run fixture cases; report pass/fail and coverage
   assess PROGRAMME PROFILE                 explain the assessment of one profile
   compare A B                              match each requirement of A to B's, for mutual recognition
-  impact OLD NEW --profiles DIR            list outcomes that change between two programme versions
+  impact OLD NEW --profiles DIR            list outcomes (and, with --declarations FILE, lanes) that change
   schema [programme|fixtures|profile]      print the JSON Schema of a file kind
 
 Run 'aeo <command> -h' for the flags of a command.
