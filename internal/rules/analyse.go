@@ -9,6 +9,10 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/compiler"
+	"github.com/expr-lang/expr/conf"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/safe-aeo/engine/internal/calendar"
@@ -103,7 +107,8 @@ func (pt *patcher) Visit(n *ast.Node) {
 type path struct {
 	name  string
 	steps []step
-	fact  string // for an extra fact
+	fact  string     // for an extra fact
+	fast  *fieldPath // for a path through struct fields only
 }
 
 // A step is one field of a struct (index) or one key of a map (key).
@@ -333,6 +338,7 @@ func (m *Model) resolve(names []string) *path {
 		return nil // a let variable, a predicate variable or a function
 	}
 	p.name = name.String()
+	p.fast, _ = newFieldPath(m.env, p.steps)
 	return p
 }
 
@@ -373,33 +379,91 @@ func children(n ast.Node) []ast.Node {
 // A comparison is one conjunct of a condition that compares a value with a
 // constant, such as equity_ratio >= 0.2.
 type comparison struct {
-	subject   string // the value compared, as rule authors write it
-	op        string
-	threshold string
-	// The comparison and its subject are compiled on first use: they are
-	// needed only to explain a failure, and compiling them for every rule
-	// would double the time to load a programme.
-	condSrc, valueSrc string
-	once              sync.Once
-	cond, value       *vm.Program
+	subject     string // the value compared, as rule authors write it
+	op          string
+	threshold   string
+	cond, value *sub
 }
 
-func (c *comparison) programs(m *Model) (cond, value *vm.Program) {
-	c.once.Do(func() {
-		// Printing the patched nodes then compiling again is safe because
-		// the patcher leaves patched calls alone.
-		cond, err1 := m.compile(c.condSrc, &patcher{m: m})
-		value, err2 := m.compile(c.valueSrc, &patcher{m: m})
-		if err1 == nil && err2 == nil {
-			c.cond, c.value = cond, value
-		}
+// A sub is a part of a program run on its own: a comparison or its
+// subject, for Failed, a leaf of a condition, for Decide. It is lowered
+// with the program. The VM program, needed only when the fast path does
+// not apply, is compiled on first use from the part's checked nodes, not
+// from their printed text: expr does not print every optimised node as
+// source that means the same (a constant set of ints prints with string
+// keys).
+type sub struct {
+	node   ast.Node
+	source file.Source
+	fast   *fastProg
+	once   sync.Once
+	prog   *vm.Program
+}
+
+func (m *Model) newSub(n ast.Node, source file.Source, c *conf.Config) *sub {
+	s := &sub{node: n, source: source}
+	s.fast, _ = m.lower(n, c)
+	return s
+}
+
+func (s *sub) vm(m *Model) *vm.Program {
+	s.once.Do(func() {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		c := *m.base
+		s.prog, _ = compiler.Compile(&parser.Tree{Node: s.node, Source: s.source}, &c)
 	})
-	return c.cond, c.value
+	return s.prog
+}
+
+// bool runs s as a condition: its value, and whether it gave a boolean
+// without error.
+func (s *sub) bool(r *Runner, env any) (bool, bool) {
+	if s.fast != nil && s.fast.b != nil {
+		if v, ok := runFast(&r.fr, s.fast, s.fast.b, env); ok {
+			return v, true
+		}
+	}
+	prog := s.vm(r.m)
+	if prog == nil {
+		return false, false
+	}
+	out, err := r.vm.Run(prog, env)
+	if err != nil {
+		return false, false
+	}
+	switch v := out.(type) {
+	case bool:
+		return v, true
+	case *bool:
+		if v != nil {
+			return *v, true
+		}
+	}
+	return false, false
+}
+
+// actual runs s for its value, dereferenced; nil on error.
+func (s *sub) actual(r *Runner, env any) any {
+	if s.fast != nil && s.fast.d != nil {
+		if v, ok := runFast(&r.fr, s.fast, s.fast.d, env); ok {
+			return v
+		}
+	}
+	prog := s.vm(r.m)
+	if prog == nil {
+		return nil
+	}
+	out, err := r.vm.Run(prog, env)
+	if err != nil {
+		return nil
+	}
+	return deref(out)
 }
 
 var comparisonOps = map[string]bool{"<": true, "<=": true, ">": true, ">=": true, "==": true, "!=": true}
 
-func (m *Model) collectComparisons(root ast.Node) []*comparison {
+func (m *Model) collectComparisons(root ast.Node, source file.Source, c *conf.Config) []*comparison {
 	var out []*comparison
 	var visit func(n ast.Node)
 	visit = func(n ast.Node) {
@@ -426,8 +490,8 @@ func (m *Model) collectComparisons(root ast.Node) []*comparison {
 			subject:   display(subject.String()),
 			op:        b.Operator,
 			threshold: display(constant.String()),
-			condSrc:   b.String(),
-			valueSrc:  subject.String(),
+			cond:      m.newSub(b, source, c),
+			value:     m.newSub(subject, source, c),
 		})
 	}
 	visit(root)
@@ -471,19 +535,13 @@ type Comparison struct {
 func (r *Runner) Failed(p *Program, env any) []Comparison {
 	var out []Comparison
 	for _, c := range p.comparisons {
-		cond, value := c.programs(r.m)
-		if cond == nil {
+		if (c.cond.fast == nil || c.cond.fast.b == nil) && c.cond.vm(r.m) == nil {
 			continue
 		}
-		ok, err := r.vm.Run(cond, env)
-		if b, isBool := ok.(bool); err == nil && isBool && b {
+		if holds, ok := c.cond.bool(r, env); ok && holds {
 			continue
 		}
-		actual, err := r.vm.Run(value, env)
-		if err != nil {
-			actual = nil
-		}
-		out = append(out, Comparison{Subject: c.subject, Op: c.op, Threshold: c.threshold, Actual: deref(actual)})
+		out = append(out, Comparison{Subject: c.subject, Op: c.op, Threshold: c.threshold, Actual: c.value.actual(r, env)})
 	}
 	return out
 }
@@ -537,44 +595,26 @@ type logic struct {
 	op    string // "and", "or", "not" or "" for a leaf
 	left  *logic
 	right *logic
-	// A leaf is compiled on first use, with the facts it reads: it is
-	// needed only when facts are missing.
-	src   string
-	once  sync.Once
-	prog  *vm.Program
-	paths []*path
+	leaf  *sub
+	paths []*path // the facts a leaf reads
 }
 
-func buildLogic(n ast.Node) *logic {
+func (m *Model) buildLogic(n ast.Node, source file.Source, c *conf.Config) *logic {
 	switch node := n.(type) {
 	case *ast.BinaryNode:
 		switch node.Operator {
 		case "&&", "and":
-			return &logic{op: "and", left: buildLogic(node.Left), right: buildLogic(node.Right)}
+			return &logic{op: "and", left: m.buildLogic(node.Left, source, c), right: m.buildLogic(node.Right, source, c)}
 		case "||", "or":
-			return &logic{op: "or", left: buildLogic(node.Left), right: buildLogic(node.Right)}
+			return &logic{op: "or", left: m.buildLogic(node.Left, source, c), right: m.buildLogic(node.Right, source, c)}
 		}
 	case *ast.UnaryNode:
 		if node.Operator == "!" || node.Operator == "not" {
-			return &logic{op: "not", left: buildLogic(node.Node)}
+			return &logic{op: "not", left: m.buildLogic(node.Node, source, c)}
 		}
 	}
-	return &logic{src: n.String()}
-}
-
-func (l *logic) compiled(m *Model) *vm.Program {
-	l.once.Do(func() {
-		prog, err := m.compile(l.src, &patcher{m: m})
-		if err != nil {
-			return
-		}
-		paths, err := m.collectPaths(prog.Node())
-		if err != nil {
-			return
-		}
-		l.prog, l.paths = prog, paths
-	})
-	return l.prog
+	paths, _ := m.collectPaths(n)
+	return &logic{leaf: m.newSub(n, source, c), paths: paths}
 }
 
 // decide evaluates l in three-valued logic: known is false when the value
@@ -605,28 +645,17 @@ func (l *logic) decide(r *Runner, rv reflect.Value, env any) (value, known bool)
 		}
 		return false, lk && rk
 	}
-	prog := l.compiled(r.m)
-	if prog == nil {
-		return false, false
-	}
+	ptr := envData(env, r.m.envType)
 	for _, pa := range l.paths {
-		if !pa.present(rv, env) {
+		if pa.fast != nil && ptr != nil {
+			if !pa.fast.present(ptr) {
+				return false, false
+			}
+		} else if !pa.present(rv, env) {
 			return false, false
 		}
 	}
-	out, err := r.vm.Run(prog, env)
-	if err != nil {
-		return false, false
-	}
-	switch v := out.(type) {
-	case bool:
-		return v, true
-	case *bool:
-		if v != nil {
-			return *v, true
-		}
-	}
-	return false, false
+	return l.leaf.bool(r, env)
 }
 
 // Decide evaluates a condition whose facts may be missing in three-valued

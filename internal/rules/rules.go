@@ -13,6 +13,15 @@
 //
 // Nothing here reads the wall clock: expr's now() is disabled, and the
 // date functions count from the as_of value of the environment.
+//
+// # Evaluation
+//
+// Compile also lowers each program into Go closures typed by result, with
+// the environment's fields read at offsets worked out once (see fast.go
+// and lower.go). A Runner evaluates the lowered form when there is one and
+// expr's VM otherwise; the two give the same values and fail on the same
+// inputs, which the differential test FuzzFastVsVM checks. Program.Fast
+// reports whether a program is lowered and, if not, why.
 package rules
 
 import (
@@ -23,6 +32,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -88,7 +98,10 @@ type FactSource interface {
 type Func struct {
 	Name string
 	// Fn receives the arguments as written, preceded by the environment
-	// when Env is true. It must be safe for concurrent use.
+	// when Env is true. It must be safe for concurrent use, must not
+	// retain args (the runner reuses its backing array), and may be
+	// called more than once for one evaluation: a result the fast
+	// evaluator cannot use is computed again on the VM.
 	Fn func(args ...any) (any, error)
 	// Types are signatures for type checking, e.g. new(func(string) bool),
 	// each including the leading environment parameter (as any) when Env
@@ -122,6 +135,7 @@ type Model struct {
 	maxNodes uint
 	memory   uint
 	pool     sync.Pool
+	envType  unsafe.Pointer // type word of the environment
 
 	// mu guards base, the expr configuration every compilation starts
 	// from: building it once (builtins, functions, the environment's type
@@ -177,6 +191,7 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 	}
 	m := &Model{
 		env:      t,
+		envType:  typeWord(reflect.New(t.Elem()).Interface()),
 		facts:    map[string]FactType{},
 		envFuncs: map[string]bool{},
 		maxNodes: DefaultMaxNodes,
@@ -226,10 +241,12 @@ func (m *Model) Funcs() []Func {
 }
 
 // A Runner evaluates programs on one goroutine at a time. Get one from
-// Model.Runner and give it back with Release.
+// Model.Runner and give it back with Release. A Runner may run programs of
+// any model.
 type Runner struct {
 	m  *Model
 	vm vm.VM
+	fr frame // state of the fast evaluator
 }
 
 // Runner returns a runner from the model's pool.
@@ -241,10 +258,18 @@ func (r *Runner) Release() { r.m.pool.Put(r) }
 // A Program is one compiled expression. It is immutable and safe for
 // concurrent use.
 type Program struct {
-	src   string
-	kind  Kind
-	prog  *vm.Program
+	src  string
+	kind Kind
+	prog *vm.Program
+	// fast is the lowered form of prog, held by value so that running it
+	// loads no other pointer; its evals are nil when some node of prog is
+	// not covered (why says which). See fast.go.
+	fast  fastProg
+	why   string
 	paths []*path
+	// envType is the type word of the model's environment, for the fast
+	// paths of Missing and Values.
+	envType unsafe.Pointer
 	// comparisons are the top-level conjuncts of a condition that compare
 	// a value with a constant, kept to explain a failure.
 	comparisons []*comparison
@@ -272,7 +297,20 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 		return nil, &Error{Line: 1, Column: 1, Message: "empty expression"}
 	}
 	pt := &patcher{m: m, src: src}
-	prog, err := m.compile(src, pt)
+	var fast *fastProg
+	var why string
+	var comparisons []*comparison
+	var lg *logic
+	prog, err := m.compile(src, pt, func(prog *vm.Program, c *conf.Config) {
+		root := prog.Node()
+		fast, why = m.lower(root, c)
+		if k == Bool {
+			comparisons = m.collectComparisons(root, prog.Source(), c)
+			if l := m.buildLogic(root, prog.Source(), c); l.op != "" {
+				lg = l
+			}
+		}
+	})
 	if len(pt.errs) > 0 {
 		return nil, pt.errs[0]
 	}
@@ -283,16 +321,13 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 	if err := checkKind(root, k); err != nil {
 		return nil, err
 	}
-	p := &Program{src: src, kind: k, prog: prog}
+	p := &Program{src: src, kind: k, prog: prog, why: why, envType: m.envType, comparisons: comparisons, logic: lg}
+	if fast != nil {
+		p.fast = *fast
+	}
 	p.paths, err = m.collectPaths(root)
 	if err != nil {
 		return nil, err
-	}
-	if k == Bool {
-		p.comparisons = m.collectComparisons(root)
-		if l := buildLogic(root); l.op != "" {
-			p.logic = l
-		}
 	}
 	return p, nil
 }
@@ -317,8 +352,10 @@ func (m *Model) configure(options []expr.Option) (err error) {
 
 // compile does what expr.Compile does, from the model's prepared
 // configuration, and turns a panic inside expr (which a hostile expression
-// must never cause, but expr is not ours) into an error.
-func (m *Model) compile(src string, v ast.Visitor) (prog *vm.Program, err error) {
+// must never cause, but expr is not ours) into an error. post, if not nil,
+// is called with the program and the configuration it was compiled with,
+// while the configuration's type cache is still held.
+func (m *Model) compile(src string, v ast.Visitor, post func(*vm.Program, *conf.Config)) (prog *vm.Program, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	defer func() {
@@ -344,7 +381,11 @@ func (m *Model) compile(src string, v ast.Visitor) (prog *vm.Program, err error)
 			return nil, err
 		}
 	}
-	return compiler.Compile(tree, &c)
+	prog, err = compiler.Compile(tree, &c)
+	if err == nil && post != nil {
+		post(prog, &c)
+	}
+	return prog, err
 }
 
 func toError(err error) *Error {
@@ -408,11 +449,44 @@ func describe(t reflect.Type) string {
 // Run evaluates p on env, which must be of the model's environment type.
 // A panic inside an expression or a function becomes an error.
 func (r *Runner) Run(p *Program, env any) (out any, err error) {
+	if fn := p.fast.a; fn != nil {
+		// runFast, written out: generic calls are not inlined.
+		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
+		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
+			fr.env = e.data
+			v, err := fn(fr)
+			fr.env = nil
+			if err == nil {
+				return v, nil
+			}
+		} else if v, ok := runSlow(fr, fp, fn, env); ok {
+			return v, nil
+		}
+	}
 	return r.vm.Run(p.prog, env)
 }
 
 // Bool evaluates a condition.
 func (r *Runner) Bool(p *Program, env any) (bool, error) {
+	if fn := p.fast.b; fn != nil {
+		// runFast, written out: generic calls are not inlined.
+		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
+		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
+			fr.env = e.data
+			v, err := fn(fr)
+			fr.env = nil
+			if err == nil {
+				return v, nil
+			}
+		} else if v, ok := runSlow(fr, fp, fn, env); ok {
+			return v, nil
+		}
+	}
+	return r.vmBool(p, env)
+}
+
+// vmBool evaluates a condition on the VM.
+func (r *Runner) vmBool(p *Program, env any) (bool, error) {
 	out, err := r.vm.Run(p.prog, env)
 	if err != nil {
 		return false, err
@@ -431,6 +505,25 @@ func (r *Runner) Bool(p *Program, env any) (bool, error) {
 
 // Number evaluates a numeric expression.
 func (r *Runner) Number(p *Program, env any) (float64, error) {
+	if fn := p.fast.n; fn != nil {
+		// runFast, written out: generic calls are not inlined.
+		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
+		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
+			fr.env = e.data
+			v, err := fn(fr)
+			fr.env = nil
+			if err == nil {
+				return v, nil
+			}
+		} else if v, ok := runSlow(fr, fp, fn, env); ok {
+			return v, nil
+		}
+	}
+	return r.vmNumber(p, env)
+}
+
+// vmNumber evaluates a numeric expression on the VM.
+func (r *Runner) vmNumber(p *Program, env any) (float64, error) {
 	out, err := r.vm.Run(p.prog, env)
 	if err != nil {
 		return 0, err
@@ -492,9 +585,19 @@ func (p *Program) Missing(env any, dst []string) []string {
 	if len(p.paths) == 0 {
 		return dst
 	}
-	rv := reflect.ValueOf(env)
+	ptr := envData(env, p.envType)
+	var rv reflect.Value
 	for _, pa := range p.paths {
-		if !pa.present(rv, env) {
+		var ok bool
+		if pa.fast != nil && ptr != nil {
+			ok = pa.fast.present(ptr)
+		} else {
+			if !rv.IsValid() {
+				rv = reflect.ValueOf(env)
+			}
+			ok = pa.present(rv, env)
+		}
+		if !ok {
 			dst = append(dst, pa.name)
 		}
 	}
@@ -510,8 +613,16 @@ type Value struct {
 // Values appends to dst the values of the facts p reads, without copying
 // them: a Value refers into env.
 func (p *Program) Values(env any, dst []Value) []Value {
-	rv := reflect.ValueOf(env)
+	ptr := envData(env, p.envType)
+	var rv reflect.Value
 	for _, pa := range p.paths {
+		if pa.fast != nil && ptr != nil {
+			dst = append(dst, Value{Fact: pa.name, Value: pa.fast.value(env)})
+			continue
+		}
+		if !rv.IsValid() {
+			rv = reflect.ValueOf(env)
+		}
 		dst = append(dst, Value{Fact: pa.name, Value: pa.value(rv, env)})
 	}
 	return dst
@@ -519,3 +630,25 @@ func (p *Program) Values(env any, dst []Value) []Value {
 
 // NumFacts returns how many facts p reads.
 func (p *Program) NumFacts() int { return len(p.paths) }
+
+// Fast reports whether p runs on the fast evaluator, which lowers the
+// expression into Go closures, and if not, why: the first part of the
+// expression the lowering does not cover. A program that is not fast runs
+// on expr's VM, with the same results.
+func (p *Program) Fast() (ok bool, why string) {
+	switch p.kind {
+	case Bool:
+		ok = p.fast.b != nil
+	case Number:
+		ok = p.fast.n != nil
+	default:
+		ok = p.fast.a != nil
+	}
+	switch {
+	case ok:
+		return true, ""
+	case p.why != "":
+		return false, p.why
+	}
+	return false, "the result may be nil or of varying type"
+}

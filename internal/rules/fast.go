@@ -1,0 +1,329 @@
+package rules
+
+import (
+	"errors"
+	"reflect"
+	"time"
+	"unsafe"
+)
+
+// The fast evaluator.
+//
+// Compile lowers the type-checked expr AST of a program into a tree of Go
+// closures typed by result (eval[bool], eval[int], eval[float64], ...), see
+// lower.go. The closures read the environment through field offsets worked
+// out once, at compile time, so that a rule such as
+//
+//	years_trading >= 3 && security.seals
+//
+// costs a few loads and compares instead of a reflective field lookup, an
+// allocation to box each value and an interpreter loop. Whatever the
+// lowering does not cover is left to expr's VM, whole programs at a time.
+//
+// The contract is exact equivalence with the VM: a lowered program gives
+// the value the VM gives, and fails where the VM fails. Failures are not
+// reproduced message for message: when the fast path fails (errFail), or
+// meets a value it did not expect (errDefer), or a function panics, the
+// Runner runs the program again on the VM, which then produces the value or
+// the error the caller sees. The differential fuzz test (FuzzFastVsVM)
+// holds the lowering to this contract.
+//
+// Lowered: literals and expr's constant sets and arrays; fields of the
+// environment and of predicate elements (bool, int, float64, string,
+// time.Time, pointers to those, structs, slices, maps with string keys),
+// through any chain of struct fields and pointers; list[i] and map["key"];
+// ! - + && || (chains of them as one closure) ?: ??; == != < <= > >= on
+// numbers, strings, dates and nil; + - * / % ** with expr's int/float
+// promotion; in over sets, arrays, slices and map keys; contains,
+// startsWith, endsWith, matches "literal"; all any none one count sum len
+// abs floor ceil round int float max min; facts.NAME; days_between,
+// years_between, within_period (years_since, days_since, within); the
+// model's functions with scalar arguments. Not lowered: let, map and array
+// literals with computed elements, ranges, optional chaining, methods,
+// builtins that build lists (map, filter, sort...), other integer and
+// float types, named types.
+//
+// expr's own rules that the lowering follows, each where it applies:
+// identifiers are read as runtime.Fetch reads them; a pointer is
+// dereferenced only where the compiler emits OpDeref (not in predicate
+// bodies or arguments); == compiles to OpEqualInt or OpEqualString from the
+// types the checker recorded, which fail on nil; an empty sum of floats is
+// the int 0; max and min return the winning argument's type; the optimiser
+// may copy a folded node's type onto its replacement, so a node whose
+// recorded type disagrees with what is read is left to the VM.
+
+// Internal outcomes of a lowered program. None reaches a caller.
+var (
+	// errNil carries expr's nil through typed closures: the value is a
+	// nil pointer. Only the operators that accept nil (==, !=, in, ??) and
+	// the pass-through positions (the right operand of && and ||, the
+	// branches of ?:) let it through; everything else turns it into
+	// errFail, as the VM fails there.
+	errNil = errors.New("rules: nil value")
+	// errFail means the VM fails at this point too.
+	errFail = errors.New("rules: expression fails")
+	// errDefer means a value was not of the type the lowering expected
+	// (a function returned another type than it declared): the VM decides.
+	errDefer = errors.New("rules: deferred to the VM")
+)
+
+// An eval is one lowered node.
+type eval[T any] func(*frame) (T, error)
+
+// A frame is the state of one evaluation. It lives in the Runner, so that
+// evaluating allocates nothing; closures keep no state of their own.
+type frame struct {
+	env   unsafe.Pointer // the environment struct
+	iface any            // the environment as given, for functions
+	facts FactSource     // the environment's extra facts, when read
+	item  unsafe.Pointer // the element of the innermost predicate
+	index int            // and its index
+	args  []any          // arguments of function calls, used as a stack
+	// vmOnly makes every program run on the VM, for the differential
+	// tests.
+	vmOnly bool
+}
+
+// A fastProg is the lowered form of a program.
+type fastProg struct {
+	typ   unsafe.Pointer // type word of the environment, (*T)
+	b     eval[bool]     // for Bool; nil unless the result is a boolean
+	n     eval[float64]  // for Number; nil unless the result is a number
+	a     eval[any]      // for Run; nil unless the result has a fixed Go type
+	d     eval[any]      // the result dereferenced, nil for a nil pointer, for Failed
+	facts bool           // reads extra facts
+	iface bool           // passes the environment to functions
+	user  bool           // calls code that is not ours, or needs iface or facts
+}
+
+type eface struct {
+	typ, data unsafe.Pointer
+}
+
+func typeWord(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+// envData returns the struct pointer inside env if env is a non-nil
+// pointer of the type whose type word is typ.
+func envData(env any, typ unsafe.Pointer) unsafe.Pointer {
+	e := (*eface)(unsafe.Pointer(&env))
+	if e.typ != typ {
+		return nil
+	}
+	return e.data
+}
+
+// start prepares fr to run fp on env and reports whether the fast path
+// applies: env must be a non-nil pointer of the environment type.
+func (fr *frame) start(fp *fastProg, env any) bool {
+	p := envData(env, fp.typ)
+	if p == nil {
+		return false
+	}
+	fr.env = p
+	if fp.iface {
+		fr.iface = env
+	}
+	if fp.facts {
+		fr.facts, _ = env.(FactSource)
+	}
+	return true
+}
+
+// finish drops the references fr holds, so that a pooled Runner does not
+// keep an environment alive.
+func (fr *frame) finish() {
+	fr.env, fr.item, fr.iface, fr.facts = nil, nil, nil, nil
+	clear(fr.args[:cap(fr.args)])
+	fr.args = fr.args[:0]
+}
+
+// runFast evaluates fn on env. ok is false when the VM must decide: the
+// environment is not of the model's type, or the fast path failed. It is
+// small enough to inline: a program that calls no code of the host's runs
+// with one closure call, and without a deferred recover (which would double
+// the cost of a small rule): lowered closures check every pointer, index
+// and divisor, so no input makes them panic. Programs that call host code
+// (functions, FactSource) run guarded, in runSlow.
+func runFast[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, ok bool) {
+	e := (*eface)(unsafe.Pointer(&env))
+	if fp.user || e.typ != fp.typ || e.data == nil || fr.vmOnly {
+		return runSlow(fr, fp, fn, env)
+	}
+	fr.env = e.data
+	v, err := fn(fr)
+	fr.env = nil
+	return v, err == nil
+}
+
+// runSlow is runFast for programs that call functions or read extra
+// facts, and for environments of another type.
+func runSlow[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, ok bool) {
+	if fr.vmOnly || !fr.start(fp, env) {
+		return v, false
+	}
+	return runGuarded(fr, fn)
+}
+
+// runGuarded is runFast for programs that call functions or read extra
+// facts: their panics send the program to the VM, which reports them.
+func runGuarded[T any](fr *frame, fn eval[T]) (v T, ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+		fr.finish()
+	}()
+	v, err := fn(fr)
+	return v, err == nil
+}
+
+// sliceHeader is the layout of a Go slice.
+type sliceHeader struct {
+	data unsafe.Pointer
+	len  int
+	cap  int
+}
+
+// A hop is one move along a chain of struct fields: add off to the
+// pointer, then, if deref, load the pointer stored there (a nil pointer
+// ends the walk).
+type hop struct {
+	off   uintptr
+	deref bool
+}
+
+// chain works out the hops that reach the field with index path index
+// inside struct type st, as expr's runtime.FetchField and reflect's
+// FieldByIndex walk it: an embedded pointer between two indexes is
+// dereferenced, and a nil one ends the walk. The last hop has deref
+// false. chain also returns the field's type.
+func chain(st reflect.Type, index []int) ([]hop, reflect.Type) {
+	var hops []hop
+	var off uintptr
+	t := st
+	for i, x := range index {
+		if i > 0 && t.Kind() == reflect.Pointer {
+			hops = append(hops, hop{off: off, deref: true})
+			off = 0
+			t = t.Elem()
+		}
+		f := t.Field(x)
+		off += f.Offset
+		t = f.Type
+	}
+	return append(hops, hop{off: off}), t
+}
+
+// walk follows hops from p; false if a pointer on the way is nil.
+func walk(p unsafe.Pointer, hops []hop) (unsafe.Pointer, bool) {
+	for _, h := range hops {
+		p = unsafe.Add(p, h.off)
+		if h.deref {
+			p = *(*unsafe.Pointer)(p)
+			if p == nil {
+				return nil, false
+			}
+		}
+	}
+	return p, true
+}
+
+// A fieldPath is the fast form of a path, for Missing and Values: the hops
+// from the environment struct to the fact, and the fact's type.
+type fieldPath struct {
+	hops []hop
+	leaf reflect.Type
+	// fields walks the same path with reflect, for Values: a Value made
+	// with reflect.NewAt would look up the pointer type in a global map.
+	fields []rstep
+}
+
+// An rstep is one field of a reflective walk, after dereferencing the
+// pointer reached if deref.
+type rstep struct {
+	deref bool
+	index int
+}
+
+// newFieldPath builds the fast form of a path through struct fields in
+// environment type env (a pointer to a struct), walking it as path.walk
+// does; false when the path crosses a map or an interface.
+func newFieldPath(env reflect.Type, steps []step) (*fieldPath, bool) {
+	fp := &fieldPath{}
+	t := env.Elem() // the caller starts from the struct
+	var off uintptr // offset not yet added to a hop
+	for i, st := range steps {
+		if st.key.IsValid() {
+			return nil, false
+		}
+		deref := false
+		for i > 0 && t.Kind() == reflect.Pointer {
+			fp.hops = append(fp.hops, hop{off: off, deref: true})
+			off = 0
+			t = t.Elem()
+			if deref {
+				return nil, false // a pointer to a pointer
+			}
+			deref = true
+		}
+		if t.Kind() != reflect.Struct {
+			return nil, false
+		}
+		ft := t
+		for j, x := range st.index {
+			d := deref && j == 0
+			if j > 0 && ft.Kind() == reflect.Pointer {
+				d, ft = true, ft.Elem()
+			}
+			fp.fields = append(fp.fields, rstep{deref: d, index: x})
+			ft = ft.Field(x).Type
+		}
+		hs, leaf := chain(t, st.index)
+		hs[0].off += off
+		fp.hops = append(fp.hops, hs[:len(hs)-1]...)
+		off = hs[len(hs)-1].off
+		t = leaf
+	}
+	fp.hops = append(fp.hops, hop{off: off})
+	fp.leaf = t
+	return fp, true
+}
+
+// present reports whether the fact at the end of fp is present in the
+// environment struct at p, by the rules of path.present.
+func (fp *fieldPath) present(p unsafe.Pointer) bool {
+	a, ok := walk(p, fp.hops)
+	if !ok {
+		return false
+	}
+	switch fp.leaf.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Interface:
+		return *(*unsafe.Pointer)(a) != nil
+	case reflect.Slice:
+		return (*sliceHeader)(a).data != nil
+	case reflect.String:
+		return len(*(*string)(a)) > 0
+	case reflect.Struct:
+		if fp.leaf == timeType {
+			return !(*time.Time)(a).IsZero()
+		}
+	}
+	return true
+}
+
+// value returns the fact at the end of fp as a reflect.Value referring
+// into the environment env; the zero Value when a pointer on the way is
+// nil.
+func (fp *fieldPath) value(env any) reflect.Value {
+	v := reflect.ValueOf(env).Elem()
+	for _, st := range fp.fields {
+		if st.deref {
+			if v.IsNil() {
+				return reflect.Value{}
+			}
+			v = v.Elem()
+		}
+		v = v.Field(st.index)
+	}
+	return v
+}

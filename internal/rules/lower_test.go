@@ -1,0 +1,229 @@
+package rules
+
+import (
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func fzEnvFull() *fzEnv {
+	d := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	pi, pf, pb, ps := 4, 2.5, true, "abc"
+	ok := true
+	return &fzEnv{
+		fzBase: &fzBase{Level: 3, Tags: []string{"a", "b"}},
+		I:      7, J: 2, F: 1.5, G: -2, S: "abc", T: "", B: true, D: d,
+		AsOf: time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC),
+		PI:   &pi, PF: &pf, PB: &pb, PS: &ps,
+		Items: []fzItem{
+			{N: 1, X: 1.5, S: "a", B: true, D: d, P: &pi, Sub: &fzSub{V: 2, OK: &ok}},
+			{N: -2, X: 0.5, S: "b", D: d.AddDate(-5, 0, 0)},
+		},
+		Ptrs:   []*fzItem{{N: 1, B: true}, nil},
+		Ints:   []int{3, 1, 2},
+		Floats: []float64{0.5, 1.5},
+		Strs:   []string{"x", "y"},
+		Bools:  []bool{true, false, true},
+		Sub:    &fzSub{V: 1, OK: &ok, W: "w"},
+		Rec:    fzSub{V: 9},
+		M:      map[string]string{"a": "A"},
+		MI:     map[string]int{"a": 5},
+		MP:     map[string]*fzSub{"a": {V: 3}, "nil": nil},
+		U8:     7,
+		Extra:  map[string]any{"fi": 3.0, "ff": 2, "fb": true, "fs": "s", "fd": "2024-01-02"},
+	}
+}
+
+// TestLowering checks each node kind the lowering covers: the program is
+// lowered, gives the value expected, and agrees with the VM (checkSame,
+// which also compares Failed and Decide).
+func TestLowering(t *testing.T) {
+	m := fzModel(t)
+	tests := []struct {
+		name    string
+		src     string
+		env     func(*fzEnv)
+		want    any // nil: only agreement with the VM is checked
+		wantErr bool
+		reason  string
+	}{
+		// Literals and fields.
+		{name: "int literal", src: "7", want: 7, reason: "ints are Go ints"},
+		{name: "float literal", src: "1.5", want: 1.5, reason: "floats are float64"},
+		{name: "field", src: "i", want: 7, reason: "a field read at its offset"},
+		{name: "embedded pointer field", src: "level", want: 3, reason: "fields of an embedded *struct are promoted"},
+		{name: "nil embedded pointer", src: "level", env: func(e *fzEnv) { e.fzBase = nil }, wantErr: true,
+			reason: "expr fails on a nil embedded struct, as reflect's FieldByIndex does"},
+		{name: "pointer field", src: "pi + 1", want: 5, reason: "a pointer is dereferenced where used"},
+		{name: "nil pointer in arithmetic", src: "pi + 1", env: func(e *fzEnv) { e.PI = nil }, wantErr: true,
+			reason: "nil + 1 fails in expr"},
+		{name: "nested pointer", src: "sub.v * 2", want: 2.0, reason: "member chains read through pointers"},
+		{name: "nil nested pointer", src: "sub.v > 0", env: func(e *fzEnv) { e.Sub = nil }, wantErr: true,
+			reason: "a field of a nil record fails"},
+		{name: "struct value field", src: "rec.v", want: 9.0, reason: "a struct-valued field is read in place"},
+		{name: "map key", src: "m['a'] + m['zz']", want: "A", reason: "an absent key gives the zero value"},
+		{name: "map of records", src: "mp['a'].v", want: 3.0, reason: "a pointer from a map is followed"},
+		{name: "nil record in map", src: "mp['nil'].v", wantErr: true, reason: "a nil record from a map fails"},
+		{name: "list index", src: "ints[0] + ints[-1]", want: 5, reason: "negative indexes count from the end"},
+		{name: "index out of range", src: "ints[5]", wantErr: true, reason: "an index out of range fails"},
+		// Operators.
+		{name: "int division is float", src: "i / j", want: 3.5, reason: "expr divides ints as floats"},
+		{name: "int with float", src: "i + f", want: 8.5, reason: "an int meeting a float becomes a float"},
+		{name: "modulo by zero", src: "i % (j - 2)", wantErr: true, reason: "an integer division by zero fails"},
+		{name: "power", src: "j ** 3", want: 8.0, reason: "** is math.Pow"},
+		{name: "unary minus", src: "-i", want: -7, reason: "negation keeps the type"},
+		{name: "not", src: "!b", want: false, reason: "! on a bool"},
+		{name: "nil in an int equality", src: "+pi == 1", env: func(e *fzEnv) { e.PI = nil }, wantErr: true,
+			reason: "the checker types +pi int, so expr compares with OpEqualInt, which fails on nil"},
+		{name: "int equals float", src: "j == 2.0", want: true, reason: "numbers compare by value across int and float"},
+		{name: "string order", src: "s < 'abd'", want: true, reason: "strings compare bytewise"},
+		{name: "dates", src: "d < as_of", want: true, reason: "dates compare by instant"},
+		{name: "nil pointer equals nil", src: "pi == nil", env: func(e *fzEnv) { e.PI = nil }, want: true,
+			reason: "a nil pointer is nil"},
+		{name: "value is not nil", src: "i == nil", want: false, reason: "a value is never nil"},
+		{name: "nil slice", src: "strs == nil", env: func(e *fzEnv) { e.Strs = nil }, want: true,
+			reason: "a nil list is nil, an empty one is not"},
+		{name: "short circuit skips a failure", src: "false && sub.v > 0", env: func(e *fzEnv) { e.Sub = nil }, want: false,
+			reason: "the right operand of && is not evaluated"},
+		{name: "nil passes through ||", src: "(b || pb) == nil", env: func(e *fzEnv) { e.B, e.PB = false, nil }, want: true,
+			reason: "the VM returns the right operand of || as it is"},
+		{name: "nil fails as an operand", src: "(pb || b) == nil", env: func(e *fzEnv) { e.PB = nil }, wantErr: true,
+			reason: "the left operand of || must be a boolean"},
+		{name: "ternary", src: "b ? i : j", want: 7, reason: "?: picks a branch"},
+		{name: "ternary int and float", src: "c ? 1 : 0.5", want: nil, reason: "the branches' Go types differ: Run is left to the VM, Number is lowered"},
+		{name: "coalesce", src: "pf ?? 0", env: func(e *fzEnv) { e.PF = nil }, want: nil, reason: "?? takes the right side for nil"},
+		{name: "in constant strings", src: "s in ['abc', 'x']", want: true, reason: "a small set is scanned"},
+		{name: "not in", src: "s not in ['abc', 'x']", want: false, reason: "not in is fused"},
+		{name: "in ints with nil", src: "pi in [0, 1]", env: func(e *fzEnv) { e.PI = nil }, want: false,
+			reason: "a nil needle is in no array of values"},
+		{name: "in mixed array", src: "f in [1, 1.5]", want: true, reason: "ints and floats compare by value"},
+		{name: "in list", src: "'x' in strs", want: true, reason: "membership in a slice field"},
+		{name: "in map", src: "'a' in m", want: true, reason: "membership by key"},
+		{name: "contains with nil", src: "ps contains 'b'", env: func(e *fzEnv) { e.PS = nil }, want: false,
+			reason: "string operators are false on nil, not failures"},
+		{name: "matches", src: "s matches '^a.c$'", want: true, reason: "the pattern is compiled once"},
+		// Builtins and predicates.
+		{name: "all", src: "all(items, .n != 0)", want: true, reason: "all over a list of structs"},
+		{name: "any on pointers", src: "any(ptrs, .b)", want: true, reason: "stops before the nil element"},
+		{name: "nil element", src: "all(ptrs, .b)", wantErr: true, reason: "a field of a nil element fails"},
+		{name: "none", src: "none(ints, # > 3)", want: true, reason: "# is the element"},
+		{name: "one", src: "one(items, .b)", want: true, reason: "exactly one"},
+		{name: "count with threshold", src: "count(bools, #) >= 2", want: true, reason: "expr's optimiser stops counting at 2"},
+		{name: "sum of ints", src: "sum(ints)", want: 6, reason: "a sum of ints is an int"},
+		{name: "sum of floats", src: "sum(items, .x) > 1", want: true, reason: "a sum of floats starts from the int 0"},
+		{name: "len of string", src: "len('é' + s)", want: 4, reason: "len counts characters"},
+		{name: "len of list", src: "len(items) + len(m)", want: 3, reason: "len of lists and maps"},
+		{name: "round", src: "round(f) + floor(g) + ceil(1)", want: 1.0, reason: "rounding returns floats"},
+		{name: "int and float", src: "int(f) + float(i)", want: 8.0, reason: "conversions"},
+		{name: "max of ints", src: "max(i, j, 3)", want: 7, reason: "max keeps the type of its arguments"},
+		{name: "min of mixed", src: "min(100, f * 100) > 0", want: true, reason: "mixed literals and floats compare exactly"},
+		{name: "abs", src: "abs(g)", want: 2.0, reason: "abs keeps the type"},
+		// Calls.
+		{name: "years since", src: "years_since(items[1].d)", want: 5, reason: "as_of is the reference date"},
+		{name: "days between", src: "days_between(d, as_of)", want: 121, reason: "calendar days"},
+		{name: "within", src: "within(d, '1y')", want: true, reason: "the period ends on as_of"},
+		{name: "zero date", src: "within(d, '1y')", env: func(e *fzEnv) { e.D = time.Time{} }, wantErr: true,
+			reason: "a date that is not set fails"},
+		{name: "extra facts", src: "facts.fi + facts.ff", want: 5.0, reason: "declared facts are converted to their type"},
+		{name: "missing fact", src: "facts.fb", env: func(e *fzEnv) { e.Extra = nil }, wantErr: true, reason: "a missing fact fails"},
+		{name: "user function", src: "twice(i)", want: 14, reason: "functions get boxed arguments"},
+		{name: "function lying about its type", src: "liar(i) > 0", want: true, reason: "the VM decides when a function returns another type"},
+		{name: "function error", src: "grumpy(g)", wantErr: true, reason: "a function's error is the program's"},
+		{name: "function panic", src: "grumpy(13)", wantErr: true, reason: "a panic becomes an error, through the VM"},
+		{name: "environment function", src: "level_of()", want: 3, reason: "$env is passed as given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := m.Compile(tt.src, Any)
+			require.NoError(t, err)
+			require.Empty(t, p.why, "not lowered; %s", tt.reason)
+			env := fzEnvFull()
+			if tt.env != nil {
+				tt.env(env)
+			}
+			checkSame(t, m, p, env)
+			r := m.Runner()
+			defer r.Release()
+			got, err := r.Run(p, env)
+			if tt.wantErr {
+				assert.Error(t, err, tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			if tt.want != nil {
+				assert.Equal(t, tt.want, got, tt.reason)
+			}
+		})
+	}
+}
+
+// TestNotLowered checks that what the lowering leaves to the VM still
+// runs, with the VM's results, and says why it is not lowered.
+func TestNotLowered(t *testing.T) {
+	m := fzModel(t)
+	tests := []struct {
+		src, why, reason string
+	}{
+		{src: "let x = i; x > 1", why: "VariableDeclaratorNode", reason: "let is not lowered"},
+		{src: "u8 > 1", why: "uint8", reason: "only int and float64 numbers are read"},
+		{src: "s in {'abc': 1}", why: "MapNode", reason: "map literals are not lowered"},
+		{src: "map(ints, # * 2)[0] > 0", why: "builtin map", reason: "builtins that allocate are not lowered"},
+		{src: "sub?.v ?? 0", why: "ChainNode", reason: "optional chaining is not lowered"},
+		{src: "shout(ps) == 'X'", why: "optional argument", reason: "a nil may reach a function"},
+		{src: "(false || pb) == nil", why: "disagree", reason: "the optimiser folds false || pb to pb and types it bool, so the compiler does not dereference it"},
+		{src: "(true && (c ? pb : sub.ok)) == true", why: "holds a pointer", reason: "the folded ternary is typed bool: its pointer is compared, not its value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.src, func(t *testing.T) {
+			p, err := m.Compile(tt.src, Any)
+			require.NoError(t, err)
+			ok, why := p.Fast()
+			assert.False(t, ok, tt.reason)
+			assert.Contains(t, why, tt.why, tt.reason)
+			env := fzEnvFull()
+			checkSame(t, m, p, env)
+			r := m.Runner()
+			defer r.Release()
+			_, err = r.Run(p, env)
+			assert.NoError(t, err, tt.reason)
+		})
+	}
+}
+
+// TestFastMissingValues compares the fast paths of Missing and Values with
+// the reflective walk on generated environments.
+func TestFastMissingValues(t *testing.T) {
+	m := fzModel(t)
+	srcs := []string{"level > 0 && tags != nil", "sub.ok && sub.w != ''", "pi > 0 || pf > 0 || pb || ps != '' || pd != nil",
+		"mp['a'].v > 0", "m['a'] == 'x'", "len(items) + len(strs) > 0", "d < as_of", "facts.fi > 0", "rec.v > 0"}
+	for seed := 0; seed < 200; seed++ {
+		data := make([]byte, 64)
+		for i := range data {
+			data[i] = byte(seed*31 + i*7)
+		}
+		for _, env := range append(fzEnvs(&bytes{b: data}), &fzEnv{}) {
+			for _, src := range srcs {
+				p, err := m.Compile(src, Bool)
+				require.NoError(t, err)
+				rv := reflectValueOf(env)
+				for _, pa := range p.paths {
+					if pa.fast == nil {
+						continue
+					}
+					ptr := envData(any(env), p.envType)
+					require.Equal(t, pa.present(rv, env), pa.fast.present(ptr), "%s: %s", src, pa.name)
+					want, got := pa.value(rv, env), pa.fast.value(env)
+					require.Equal(t, want.IsValid(), got.IsValid(), "%s: %s", src, pa.name)
+					if want.IsValid() {
+						require.True(t, sameAny(want.Interface(), got.Interface()), "%s: %s: %v, %v", src, pa.name, want, got)
+					}
+				}
+			}
+		}
+	}
+}
+
+func reflectValueOf(v any) reflect.Value { return reflect.ValueOf(v) }
