@@ -143,14 +143,19 @@ func (d *decisionEnv) set(l levels) {
 	d.Tally, d.Required, d.Desired, d.Bonus = l.All, l.Required, l.Desired, l.Bonus
 }
 
-// A FactValue is the value of one fact a rule read.
+// A FactValue is the value of one fact a rule read. It refers into the
+// subject it was read from rather than copying it: read it before
+// changing the subject.
 type FactValue struct {
 	Fact  string
 	value reflect.Value
+	key   string // a map key to look up in value
 }
 
 // Value returns the fact's value, following pointers; nil when absent.
-func (v FactValue) Value() any { return rules.Deref(v.value) }
+func (v FactValue) Value() any {
+	return rules.Value{Value: v.value, Key: v.key, HasKey: v.key != ""}.Interface()
+}
 
 // MarshalJSON encodes the fact and its value.
 func (v FactValue) MarshalJSON() ([]byte, error) {
@@ -170,8 +175,7 @@ func (v *FactValue) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
 	}
-	v.Fact = x.Fact
-	v.value = reflect.ValueOf(x.Value)
+	v.Fact, v.value, v.key = x.Fact, reflect.ValueOf(x.Value), ""
 	return nil
 }
 
@@ -205,7 +209,6 @@ type Finding struct {
 	SME bool `json:"sme,omitempty"`
 	// Reason explains an indeterminate or not applicable outcome.
 	Reason     string   `json:"reason,omitempty"`
-	Evidence   []string `json:"evidence,omitempty"`
 	Source     string   `json:"source"`
 	Unverified bool     `json:"unverified,omitempty"`
 	Messages   Messages `json:"messages,omitempty"`
@@ -345,7 +348,7 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 			rawValues = rule.Values(subject, rawValues[:0])
 			start := len(values)
 			for _, v := range rawValues {
-				values = append(values, FactValue{Fact: v.Fact, value: v.Value})
+				values = append(values, FactValue{Fact: v.Fact, value: v.Value, key: v.Key})
 			}
 			f.Facts = values[start:len(values):len(values)]
 		}

@@ -233,6 +233,11 @@ func walk(p unsafe.Pointer, hops []hop) (unsafe.Pointer, bool) {
 type fieldPath struct {
 	hops []hop
 	leaf reflect.Type
+	// key, when set, is a last step into a map[string]string leaf (a
+	// self-assessment answer): present when the key is there and its value
+	// is not empty.
+	key    string
+	hasKey bool
 	// fields walks the same path with reflect, for Values: a Value made
 	// with reflect.NewAt would look up the pointer type in a global map.
 	fields []rstep
@@ -250,6 +255,16 @@ type rstep struct {
 // does; false when the path crosses a map or an interface.
 func newFieldPath(env reflect.Type, steps []step) (*fieldPath, bool) {
 	fp := &fieldPath{}
+	if n := len(steps); n > 1 && steps[n-1].key.IsValid() && steps[n-1].key.Kind() == reflect.String {
+		// A map[string]string key at the end: the map by the fast walk,
+		// the key by a plain lookup, so that no value is copied.
+		head, ok := newFieldPath(env, steps[:n-1])
+		if !ok || head.leaf != stringMapType || head.hasKey {
+			return nil, false
+		}
+		head.key, head.hasKey = steps[n-1].key.String(), true
+		return head, true
+	}
 	t := env.Elem() // the caller starts from the struct
 	var off uintptr // offset not yet added to a hop
 	for i, st := range steps {
@@ -296,6 +311,9 @@ func (fp *fieldPath) present(p unsafe.Pointer) bool {
 	if !ok {
 		return false
 	}
+	if fp.hasKey {
+		return len((*(*map[string]string)(a))[fp.key]) > 0
+	}
 	switch fp.leaf.Kind() {
 	case reflect.Pointer, reflect.Map, reflect.Interface:
 		return *(*unsafe.Pointer)(a) != nil
@@ -311,9 +329,11 @@ func (fp *fieldPath) present(p unsafe.Pointer) bool {
 	return true
 }
 
+var stringMapType = reflect.TypeOf(map[string]string(nil))
+
 // value returns the fact at the end of fp as a reflect.Value referring
 // into the environment env; the zero Value when a pointer on the way is
-// nil.
+// nil. For a map key it returns the map: the caller looks the key up.
 func (fp *fieldPath) value(env any) reflect.Value {
 	v := reflect.ValueOf(env).Elem()
 	for _, st := range fp.fields {

@@ -466,6 +466,13 @@ func (r *Runner) Run(p *Program, env any) (out any, err error) {
 	return r.vm.Run(p.prog, env)
 }
 
+// RunVM evaluates p on expr's VM alone, bypassing the lowered closures:
+// the referee of differential tests, and the baseline of benchmarks that
+// measure the engine against expr.
+func (r *Runner) RunVM(p *Program, env any) (any, error) {
+	return r.vm.Run(p.prog, env)
+}
+
 // Bool evaluates a condition.
 func (r *Runner) Bool(p *Program, env any) (bool, error) {
 	if fn := p.fast.b; fn != nil {
@@ -608,6 +615,25 @@ func (p *Program) Missing(env any, dst []string) []string {
 type Value struct {
 	Fact  string
 	Value reflect.Value // invalid when the fact is absent
+	// Key, when set, is the key to look up in Value, a map: reading a map
+	// value through reflect would copy it.
+	Key    string
+	HasKey bool
+}
+
+// Interface returns the fact's value, following pointers; nil when absent.
+func (v Value) Interface() any {
+	if v.HasKey {
+		if !v.Value.IsValid() || v.Value.IsNil() {
+			return nil
+		}
+		e := v.Value.MapIndex(reflect.ValueOf(v.Key))
+		if !e.IsValid() {
+			return nil
+		}
+		return e.Interface()
+	}
+	return Deref(v.Value)
 }
 
 // Values appends to dst the values of the facts p reads, without copying
@@ -617,7 +643,7 @@ func (p *Program) Values(env any, dst []Value) []Value {
 	var rv reflect.Value
 	for _, pa := range p.paths {
 		if pa.fast != nil && ptr != nil {
-			dst = append(dst, Value{Fact: pa.name, Value: pa.fast.value(env)})
+			dst = append(dst, Value{Fact: pa.name, Value: pa.fast.value(env), Key: pa.fast.key, HasKey: pa.fast.hasKey})
 			continue
 		}
 		if !rv.IsValid() {
