@@ -22,7 +22,8 @@ type Profile struct {
 	// Roles in the supply chain: importer, exporter, carrier,
 	// customs_broker, warehouse, port_operator, logistics_operator,
 	// manufacturer, freight_forwarder, ecommerce_platform,
-	// fulfilment_centre, postal_operator, express_carrier.
+	// fulfilment_centre, postal_operator, express_carrier, vendor (a
+	// seller on an e-commerce platform).
 	Roles []string `json:"roles,omitempty" expr:"roles"`
 	// BusinessModel is the e-commerce business model of the WCO note:
 	// "1" (self-run), "2" (half-run), "3" (platform or marketplace), "4-1",
