@@ -453,3 +453,13 @@ func TestDecisionDetails(t *testing.T) {
 		})
 	}
 }
+
+func TestCriterionNotMetBeatsUndecided(t *testing.T) {
+	cfg := eu()
+	cfg.Requirements = append(cfg.Requirements, criteria.Requirement{ID: "compliance2", Criterion: "compliance", Title: "second", When: "facts.competence", Source: "x"})
+	set := criteria.MustCompile(cfg)
+	res, err := set.Evaluate(t.Context(), subject(map[string]any{"compliance": false}))
+	require.NoError(t, err)
+	assert.Equal(t, criteria.NotMet, res.Criteria[0].Outcome,
+		"a required requirement not met fails the criterion under the default rule, whatever else is undecided")
+}

@@ -541,6 +541,10 @@ func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject, sr *ru
 		switch {
 		case pass:
 			cr.Outcome = Met
+		case c.pass == nil && (l.Required.NotMet > 0 || l.Required.Partly > 0):
+			// Under the default rule a required requirement not met
+			// decides, whatever is still undecided.
+			cr.Outcome = NotMet
 		case l.All.Indeterminate > 0:
 			cr.Outcome, cr.Reason = Indeterminate, fmt.Sprintf("%d requirement(s) undecided", l.All.Indeterminate)
 		default:
