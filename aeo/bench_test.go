@@ -85,6 +85,43 @@ func BenchmarkAssess(b *testing.B) {
 	}
 }
 
+// BenchmarkAssessInto replays the assessment into one reused Assessment,
+// as a host replaying a programme over its register does.
+func BenchmarkAssessInto(b *testing.B) {
+	p, err := Baseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	prof := realisticProfile(p)
+	ctx := context.Background()
+	var a Assessment
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := p.AssessInto(ctx, prof, benchAsOf, &a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAssessIntoParallel(b *testing.B) {
+	p, err := Baseline()
+	if err != nil {
+		b.Fatal(err)
+	}
+	prof := realisticProfile(p)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		var a Assessment
+		for pb.Next() {
+			if err := p.AssessInto(ctx, prof, benchAsOf, &a); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}
+
 func BenchmarkAssessExprVM(b *testing.B) { benchRules(b, true) }
 
 func BenchmarkAssessRules(b *testing.B) { benchRules(b, false) }

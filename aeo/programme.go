@@ -857,27 +857,33 @@ type Assessment struct {
 // only when ctx is done or the profile is invalid (an undeclared or
 // mistyped extra fact).
 func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (*Assessment, error) {
+	a := &Assessment{}
+	if err := p.AssessInto(ctx, prof, asOf, a); err != nil {
+		return nil, err
+	}
+	a.Result = a.Result.Detach()
+	return a, nil
+}
+
+// AssessInto is Assess writing into a and reusing its memory, for a host
+// that replays a programme over many operators: one Assessment per
+// goroutine, and almost no allocation per operator after the first.
+// Everything a held before is overwritten.
+func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment) error {
 	if prof == nil {
-		return nil, errors.New("aeo: Assess needs a profile")
+		return errors.New("aeo: Assess needs a profile")
 	}
 	facts, err := p.convertFacts(prof.Facts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	e := &env{Profile: prof, Date: asOf, facts: facts}
-	res, err := p.set.Evaluate(ctx, e)
-	if err != nil {
-		return nil, err
+	if err := p.set.EvaluateInto(ctx, e, &a.Result); err != nil {
+		return err
 	}
-	return &Assessment{
-		Programme:   p.file.Programme.Name,
-		Version:     p.file.Programme.Version,
-		Fingerprint: p.fingerprint,
-		OperatorID:  prof.OperatorID,
-		Operator:    prof.Name,
-		View:        "internal",
-		Result:      res,
-	}, nil
+	a.Programme, a.Version, a.Fingerprint = p.file.Programme.Name, p.file.Programme.Version, p.fingerprint
+	a.OperatorID, a.Operator, a.View = prof.OperatorID, prof.Name, "internal"
+	return nil
 }
 
 // convertFacts checks the profile's extra facts against the declarations

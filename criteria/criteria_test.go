@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -349,7 +350,8 @@ func TestEvaluateConcurrent(t *testing.T) {
 					t.Error(err)
 					return
 				}
-				if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b criteria.FactValue) bool { return a.Fact == b.Fact && a.Value() == b.Value() })); diff != "" {
+				if diff := cmp.Diff(want, got, cmp.Comparer(func(a, b criteria.FactValue) bool { return a.Fact == b.Fact && a.Value() == b.Value() }),
+					cmpopts.IgnoreUnexported(criteria.Result{})); diff != "" {
 					t.Errorf("goroutine %d: mismatch (-want +got):\n%s", g, diff)
 					return
 				}
@@ -462,4 +464,28 @@ func TestCriterionNotMetBeatsUndecided(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, criteria.NotMet, res.Criteria[0].Outcome,
 		"a required requirement not met fails the criterion under the default rule, whatever else is undecided")
+}
+
+func TestEvaluateIntoReuses(t *testing.T) {
+	set := criteria.MustCompile(china())
+	var res criteria.Result
+	for _, tt := range []struct {
+		over   map[string]string
+		want   criteria.Recommendation
+		reason string
+	}{
+		{over: map[string]string{"ic1": "no"}, want: criteria.Refuse, reason: "a not met item refuses"},
+		{over: nil, want: criteria.Recommend, reason: "the same Result, reused, holds nothing of the previous evaluation"},
+		{over: map[string]string{"ic1": "partly", "ic2": "partly", "ic3": "partly", "ic4": "partly"}, want: criteria.Refuse, reason: "four partly items"},
+	} {
+		require.NoError(t, set.EvaluateInto(t.Context(), subject(chinaFacts(tt.over)), &res))
+		fresh, err := set.Evaluate(t.Context(), subject(chinaFacts(tt.over)))
+		require.NoError(t, err)
+		if diff := cmp.Diff(fresh, res, cmp.Comparer(func(a, b criteria.FactValue) bool { return a.Fact == b.Fact && a.Value() == b.Value() }),
+			cmpopts.IgnoreUnexported(criteria.Result{})); diff != "" {
+			t.Errorf("EvaluateInto differs from Evaluate (-fresh +reused):\n%s\n%s", diff, tt.reason)
+		}
+		a, _ := res.Authorization("advanced")
+		assert.Equal(t, tt.want, a.Recommendation, tt.reason)
+	}
 }

@@ -268,6 +268,8 @@ type Result struct {
 	Authorizations []AuthorizationResult `json:"authorizations,omitempty"`
 	// VerifyOnSite lists the requirements still to be verified on site.
 	VerifyOnSite []string `json:"verify_on_site,omitempty"`
+
+	scratch *scratch // memory EvaluateInto reuses
 }
 
 // Finding returns the finding for requirement id.
@@ -315,25 +317,54 @@ func (r Result) OperatorView() Result {
 // never met or not met. Evaluate returns an error only when ctx is done or
 // subject is not of the type the Set was compiled for.
 func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
-	if subject == nil || reflect.TypeOf(subject) != s.envType {
-		return Result{}, fmt.Errorf("criteria: Evaluate needs a %s, got %T", s.envType, subject)
+	var res Result
+	if err := s.EvaluateInto(ctx, subject, &res); err != nil {
+		return Result{}, err
 	}
-	asOf := subject.AsOf()
-	res := Result{AsOf: asOf, Findings: make([]Finding, len(s.reqs))}
-	if s.numOnSite > 0 {
+	return res.Detach(), nil
+}
+
+// EvaluateInto is Evaluate writing into res and reusing its memory: a host
+// that replays a programme over many operators evaluates with one Result
+// per goroutine and, after the first, allocates almost nothing per
+// operator. Everything res held before is overwritten, including the
+// findings' fact lists: copy what must outlive the next evaluation.
+func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) error {
+	if subject == nil || reflect.TypeOf(subject) != s.envType {
+		return fmt.Errorf("criteria: Evaluate needs a %s, got %T", s.envType, subject)
+	}
+	sc := res.scratch
+	if sc == nil {
+		sc = &scratch{}
+	}
+	*res = Result{
+		AsOf:           subject.AsOf(),
+		Findings:       reuse(res.Findings, len(s.reqs)),
+		Criteria:       reuse(res.Criteria, len(s.crits)),
+		Authorizations: reuse(res.Authorizations, len(s.auths)),
+		VerifyOnSite:   res.VerifyOnSite[:0],
+		scratch:        sc,
+	}
+	if res.VerifyOnSite == nil && s.numOnSite > 0 {
 		res.VerifyOnSite = make([]string, 0, s.numOnSite)
 	}
-	values := make([]FactValue, 0, s.numFacts)
-	rawValues := make([]rules.Value, 0, s.maxFacts)
+	if cap(sc.values) < s.numFacts {
+		sc.values = make([]FactValue, 0, s.numFacts)
+	}
+	if cap(sc.raw) < s.maxFacts {
+		sc.raw = make([]rules.Value, 0, s.maxFacts)
+	}
+	values, rawValues := sc.values[:0], sc.raw[:0]
+	crit := reuse(sc.crit, len(s.crits))
+	sc.crit = crit
 	r := s.subject.Runner()
 	defer r.Release()
-	crit := make([]levels, len(s.crits))
 	for i, rq := range s.reqs {
 		// expr programs cannot be interrupted, so cancellation is honoured
 		// between requirements.
 		if i%8 == 0 {
 			if err := ctx.Err(); err != nil {
-				return Result{}, err
+				return err
 			}
 		}
 		f := &res.Findings[i]
@@ -359,12 +390,45 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 		}
 		crit[rq.crit].add(rq.level, f.Outcome, f.Points, rq.weight)
 	}
+	sc.values, sc.raw = values, rawValues
 	if err := ctx.Err(); err != nil {
-		return Result{}, err
+		return err
 	}
-	s.decideCriteria(&res, crit, subject, r)
-	s.decideAuthorizations(&res, crit, subject)
-	return res, nil
+	s.decideCriteria(res, crit, subject, r)
+	s.decideAuthorizations(res, crit, subject)
+	if len(res.VerifyOnSite) == 0 {
+		res.VerifyOnSite = nil
+	}
+	return nil
+}
+
+// Detach returns r without the memory EvaluateInto keeps for reuse, so
+// that a later EvaluateInto into the same Result cannot change it.
+func (r Result) Detach() Result {
+	r.scratch = nil
+	return r
+}
+
+// scratch is the memory a Result keeps for reuse by EvaluateInto.
+type scratch struct {
+	values []FactValue
+	raw    []rules.Value
+	crit   []levels
+	env    decisionEnv
+}
+
+// reuse returns xs with length n and every element zeroed, reusing its
+// array when it is large enough.
+func reuse[T any](xs []T, n int) []T {
+	if n == 0 {
+		return nil
+	}
+	if cap(xs) < n {
+		return make([]T, n)
+	}
+	xs = xs[:n]
+	clear(xs)
+	return xs
 }
 
 func (s *Set) points(rq *requirement, o Outcome) float64 {
@@ -495,8 +559,8 @@ func applies(rq *requirement, subject Subject) (reason string, ok bool) {
 func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject, sr *rules.Runner) {
 	r := s.decision.Runner()
 	defer r.Release()
-	env := &decisionEnv{subject: subject}
-	res.Criteria = make([]CriterionResult, len(s.crits))
+	env := &res.scratch.env
+	*env = decisionEnv{subject: subject}
 	for i, c := range s.crits {
 		l := crit[i]
 		cr := &res.Criteria[i]
@@ -559,7 +623,8 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 	}
 	r := s.decision.Runner()
 	defer r.Release()
-	env := &decisionEnv{subject: subject}
+	env := &res.scratch.env
+	*env = decisionEnv{subject: subject}
 	if s.views {
 		// Built only for programmes whose authorization rules read them.
 		views := make(map[string]*CriterionView, len(s.crits))
@@ -571,7 +636,6 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 		}
 		env.Criteria = views
 	}
-	res.Authorizations = make([]AuthorizationResult, len(s.auths))
 	for i, a := range s.auths {
 		ar := &res.Authorizations[i]
 		ar.ID, ar.Title = a.ID, a.Title
