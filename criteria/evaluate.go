@@ -411,10 +411,12 @@ func (r Result) Detach() Result {
 
 // scratch is the memory a Result keeps for reuse by EvaluateInto.
 type scratch struct {
-	values []FactValue
-	raw    []rules.Value
-	crit   []levels
-	env    decisionEnv
+	values  []FactValue
+	raw     []rules.Value
+	crit    []levels
+	env     decisionEnv
+	views   map[string]*CriterionView
+	viewAll []CriterionView
 }
 
 // reuse returns xs with length n and every element zeroed, reusing its
@@ -626,15 +628,21 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 	env := &res.scratch.env
 	*env = decisionEnv{subject: subject}
 	if s.views {
-		// Built only for programmes whose authorization rules read them.
-		views := make(map[string]*CriterionView, len(s.crits))
-		all := make([]CriterionView, len(s.crits))
-		for i, c := range s.crits {
-			cr := res.Criteria[i]
-			all[i] = CriterionView{Tally: crit[i].All, Required: crit[i].Required, Desired: crit[i].Desired, Bonus: crit[i].Bonus, Score: cr.Score, Passed: cr.Outcome == Met}
-			views[c.ID] = &all[i]
+		// Built only for programmes whose authorization rules read them,
+		// into memory the Result keeps for the next evaluation.
+		sc := res.scratch
+		if sc.views == nil {
+			sc.views = make(map[string]*CriterionView, len(s.crits))
+			sc.viewAll = make([]CriterionView, len(s.crits))
+			for i, c := range s.crits {
+				sc.views[c.ID] = &sc.viewAll[i]
+			}
 		}
-		env.Criteria = views
+		for i := range s.crits {
+			cr := res.Criteria[i]
+			sc.viewAll[i] = CriterionView{Tally: crit[i].All, Required: crit[i].Required, Desired: crit[i].Desired, Bonus: crit[i].Bonus, Score: cr.Score, Passed: cr.Outcome == Met}
+		}
+		env.Criteria = sc.views
 	}
 	for i, a := range s.auths {
 		ar := &res.Authorizations[i]
