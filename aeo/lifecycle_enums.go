@@ -1,9 +1,6 @@
 package aeo
 
-import (
-	"fmt"
-	"strconv"
-)
+import "github.com/safe-aeo/engine/internal/enum"
 
 // The enumerations of the authorization lifecycle. Each is a small integer
 // type with String, MarshalText and UnmarshalText, so that records and
@@ -11,36 +8,14 @@ import (
 // "customs_review") rather than numbers. The tokens are part of the record
 // format: renaming one changes the hash of every record that uses it.
 
-// enumText returns names[i], or "" when i is out of range.
-func lcEnumText(names []string, i uint8) string {
-	if int(i) < len(names) {
-		return names[i]
-	}
-	return ""
-}
-
-func lcEnumString(names []string, i uint8, typ string) string {
-	if s := lcEnumText(names, i); s != "" {
-		return s
-	}
-	return typ + "(" + strconv.Itoa(int(i)) + ")"
-}
+func lcEnumString(names []string, i uint8, typ string) string { return enum.Name(names, i, typ) }
 
 func lcEnumMarshal(names []string, i uint8, typ string) ([]byte, error) {
-	if s := lcEnumText(names, i); s != "" {
-		return []byte(s), nil
-	}
-	return nil, fmt.Errorf("aeo: invalid %s %d", typ, i)
+	return enum.Marshal("aeo", names, i, typ)
 }
 
 func lcEnumParse(names []string, text []byte, typ string) (uint8, error) {
-	s := string(text)
-	for i, n := range names {
-		if n == s {
-			return uint8(i), nil
-		}
-	}
-	return 0, fmt.Errorf("aeo: unknown %s %q", typ, s)
+	return enum.Parse[uint8]("aeo", names, text, typ)
 }
 
 // Status is the status of an authorization: where an application or an

@@ -1,37 +1,10 @@
 package benefits
 
-import (
-	"fmt"
-	"strings"
-)
+import "github.com/safe-aeo/engine/internal/enum"
 
 // The enumerations below share one pattern (as slog.Level does): String and
 // MarshalText give a stable lowercase token, UnmarshalText accepts exactly
 // those tokens, and the zero value is deliberate.
-
-func enumName[T ~uint8](names []string, v T, typ string) string {
-	if int(v) < len(names) {
-		return names[v]
-	}
-	return fmt.Sprintf("%s(%d)", typ, v)
-}
-
-func enumMarshal[T ~uint8](names []string, v T, typ string) ([]byte, error) {
-	if int(v) < len(names) {
-		return []byte(names[v]), nil
-	}
-	return nil, fmt.Errorf("benefits: invalid %s %d", typ, v)
-}
-
-func enumUnmarshal[T ~uint8](names []string, v *T, text []byte, typ string) error {
-	for i, n := range names {
-		if n == string(text) {
-			*v = T(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("benefits: unknown %s %q (want one of %s)", typ, text, strings.Join(names, ", "))
-}
 
 // Status is the decision on one benefit for one holder on one date.
 type Status uint8
@@ -59,12 +32,14 @@ const (
 
 var statusNames = [...]string{"cannot_decide", "granted", "not_eligible", "suspended", "not_yet_introduced"}
 
-func (s Status) String() string               { return enumName(statusNames[:], s, "Status") }
-func (s Status) MarshalText() ([]byte, error) { return enumMarshal(statusNames[:], s, "status") }
+func (s Status) String() string { return enum.Name(statusNames[:], s, "Status") }
+func (s Status) MarshalText() ([]byte, error) {
+	return enum.Marshal("benefits", statusNames[:], s, "status")
+}
 
 // UnmarshalText sets s from its token, e.g. "not_yet_introduced".
 func (s *Status) UnmarshalText(text []byte) error {
-	return enumUnmarshal(statusNames[:], s, text, "status")
+	return enum.Unmarshal("benefits", statusNames[:], s, text, "status")
 }
 
 // An Interval is the length of the periods a [Report] is split into. The
@@ -84,10 +59,12 @@ const (
 
 var intervalNames = [...]string{"whole", "month", "quarter", "year"}
 
-func (i Interval) String() string               { return enumName(intervalNames[:], i, "Interval") }
-func (i Interval) MarshalText() ([]byte, error) { return enumMarshal(intervalNames[:], i, "interval") }
+func (i Interval) String() string { return enum.Name(intervalNames[:], i, "Interval") }
+func (i Interval) MarshalText() ([]byte, error) {
+	return enum.Marshal("benefits", intervalNames[:], i, "interval")
+}
 
 // UnmarshalText sets i from its token, e.g. "quarter".
 func (i *Interval) UnmarshalText(text []byte) error {
-	return enumUnmarshal(intervalNames[:], i, text, "interval")
+	return enum.Unmarshal("benefits", intervalNames[:], i, text, "interval")
 }
