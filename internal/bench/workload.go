@@ -870,6 +870,10 @@ func (p *Plan) Assess(o *Operator, rules Rules, d *Decision, out *Assessment) {
 		switch {
 		case pass:
 			out.Criteria[c] = criteria.Met
+		case p.cfg.Criteria[c].Pass == "" && (l.required.NotMet > 0 || l.required.Partly > 0):
+			// Under the default rule a required requirement not met
+			// decides, whatever is undecided (as criteria does).
+			out.Criteria[c] = criteria.NotMet
 		case l.all.Indeterminate > 0:
 			out.Criteria[c] = criteria.Indeterminate
 		default:
