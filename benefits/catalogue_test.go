@@ -378,7 +378,7 @@ func TestCompile_errors(t *testing.T) {
 				Catalogues: []string{"safe"},
 				Facts:      []benefits.FactDecl{{Name: "Bad", Type: "int"}, {Name: "n", Type: "number"}, {Name: "n", Type: "int"}},
 				TypeGroups: map[string][]string{"security": {}, "bad name": {""}},
-				Partners:   []string{"US C-TPAT", "US C-TPAT", ""},
+				Partners:   []benefits.Partner{{Programme: "US C-TPAT"}, {Programme: "US C-TPAT"}, {}},
 				Measures:   map[string]string{"safe.release.fast-lane": "Crossings"},
 				Activation: map[string]benefits.Activation{"safe.release.fast-lane": {Note: "soon"}},
 				Baselines:  map[string]benefits.Baseline{"safe.release.fast-lane": {NormalMinutes: -1, ExpectedPerMonth: 1}},

@@ -57,7 +57,7 @@ type Catalogue struct {
 	benefits  []*compiled
 	index     map[string]int
 	steps     []*step
-	partners  map[string]bool
+	partners  map[string]Partner
 	groups    map[string][]string
 	model     *rules.Model
 	stepNames []string // "step N (title)", by level-1
@@ -136,7 +136,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 	if err != nil {
 		return nil, fmt.Errorf("benefits: %w", err)
 	}
-	c := &Catalogue{model: model, index: map[string]int{}, partners: map[string]bool{}}
+	c := &Catalogue{model: model, index: map[string]int{}, partners: map[string]Partner{}}
 	compile := func(path, src string) *rules.Program {
 		p, err := model.Compile(src, rules.Bool)
 		if err != nil {
@@ -309,13 +309,16 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 	}
 	for i, pt := range cfg.Partners {
 		p := diag.Index("partners", i)
+		_, dup := c.partners[pt.Programme]
 		switch {
-		case strings.TrimSpace(pt) == "":
+		case strings.TrimSpace(pt.Programme) == "":
 			errs.Add(p, "empty partner programme")
-		case c.partners[pt]:
-			errs.Add(p, "partner programme %q listed twice", pt)
+		case dup:
+			errs.Add(p, "partner programme %q listed twice", pt.Programme)
+		case !pt.Until.IsZero() && pt.Until.Before(pt.From):
+			errs.Add(diag.Join(p, "until"), "recognition of %q ends before it starts", pt.Programme)
 		}
-		c.partners[pt] = true
+		c.partners[pt.Programme] = pt
 	}
 
 	// Stairway steps.

@@ -3,6 +3,7 @@ package benefits
 import (
 	"time"
 
+	"github.com/safe-aeo/engine/internal/calendar"
 	"github.com/safe-aeo/engine/internal/diag"
 )
 
@@ -27,10 +28,12 @@ type Config struct {
 	// SAFE programme and the EU's AEOC/AEOS alike.
 	TypeGroups map[string][]string `json:"type_groups,omitempty"`
 	// Partners lists the partner programmes whose members the programme
-	// recognises under a mutual recognition arrangement (e.g. "US C-TPAT").
-	// A holder whose [Holder].Partner is listed receives the benefits
-	// marked mra.
-	Partners []string `json:"partners,omitempty"`
+	// recognises under a mutual recognition arrangement (e.g. "US C-TPAT"),
+	// each written as its name alone or as a mapping with the dates the
+	// arrangement applies from and until. A holder whose [Holder].Partner
+	// is listed receives the benefits marked mra while the arrangement
+	// applies.
+	Partners []Partner `json:"partners,omitempty"`
 	// Steps replaces the built-in steps of the stairway of
 	// simplifications: ordered levels 1, 2, 3 ..., each with the
 	// condition a holder must meet to stand on it.
@@ -56,6 +59,30 @@ type Config struct {
 	// benefit ID (crossings, inspections_avoided, hours, minutes_saved,
 	// ...), replacing the benefit's own measure.
 	Measures map[string]string `json:"measures,omitempty"`
+}
+
+// A Partner is a partner programme under a mutual recognition
+// arrangement, and the dates it applies (both inclusive; zero means
+// open-ended). The EU's agreements, for one, let a party suspend
+// recognition on notice, so recognition has an end as well as a start.
+type Partner struct {
+	Programme string    `json:"programme"`
+	From      time.Time `json:"from,omitzero"`
+	Until     time.Time `json:"until,omitzero"`
+	Source    string    `json:"source,omitempty"`
+}
+
+// UnmarshalText reads the short form: the programme's name alone,
+// recognised without limit of time.
+func (p *Partner) UnmarshalText(b []byte) error {
+	*p = Partner{Programme: string(b)}
+	return nil
+}
+
+// appliesOn reports whether the arrangement applies on the day of at.
+func (p Partner) appliesOn(at time.Time) bool {
+	d := calendar.Date(at)
+	return (p.From.IsZero() || !d.Before(calendar.Date(p.From))) && (p.Until.IsZero() || !d.After(calendar.Date(p.Until)))
 }
 
 // A FactDecl declares an extra fact and its type: int, float, bool,

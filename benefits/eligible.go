@@ -208,7 +208,8 @@ func (c *Catalogue) prepare(h *Holder, at time.Time) *holderState {
 		Grade: h.Grade, RiskLevel: h.RiskLevel, Roles: h.Roles, BusinessModel: h.BusinessModel,
 		Partner: h.Partner, Milestones: milestones, AsOf: at, facts: h.Facts,
 	}
-	hs.partnerOK = h.Partner != "" && c.partners[h.Partner]
+	pt, listed := c.partners[h.Partner]
+	hs.partnerOK = h.Partner != "" && listed && pt.appliesOn(at)
 	return hs
 }
 

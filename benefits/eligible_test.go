@@ -284,6 +284,18 @@ func TestCatalogue_Decide(t *testing.T) {
 			why:    "only the benefits marked mra extend to partners",
 		},
 		{
+			name: "MRA not yet in force", benefit: "safe.release.fast-lane",
+			holder: holder(func(h *benefits.Holder) { h.Status, h.Types, h.Partner = "none", nil, "JP AEO" }),
+			want:   benefits.NotEligible, reason: "mutual recognition",
+			why: "recognition of JP AEO applies from 2026-01-01 only",
+		},
+		{
+			name: "MRA in force from its date", benefit: "safe.release.fast-lane", at: date(2026, 1, 1),
+			holder: holder(func(h *benefits.Holder) { h.Status, h.Types, h.Partner = "none", nil, "JP AEO" }),
+			want:   benefits.Granted, via: "JP AEO", reason: "mutual recognition",
+			why: "the arrangement applies from its first day",
+		},
+		{
 			name: "partner programme not recognised", benefit: "safe.release.fast-lane",
 			holder: holder(func(h *benefits.Holder) { h.Status, h.Types, h.Partner = "none", nil, "XX AEO" }),
 			want:   benefits.NotEligible, reason: "mutual recognition",

@@ -45,7 +45,7 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 // with a fact, a benefit for one business model, and fast-lane baselines.
 func programme() benefits.Config {
 	return benefits.Config{
-		Partners: []string{"US C-TPAT"},
+		Partners: []benefits.Partner{{Programme: "US C-TPAT"}, {Programme: "JP AEO", From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}},
 		Facts:    []benefits.FactDecl{{Name: "declarations_per_year", Type: "int"}},
 		Activation: map[string]benefits.Activation{
 			"ecom.K":                      {Date: date(2026, 1, 1), Note: "fee regulation in force"},

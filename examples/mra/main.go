@@ -153,7 +153,15 @@ func run(w io.Writer) error {
 	}
 
 	cat := home.Benefits()
-	fmt.Fprintf(w, "\n3. Benefits as of %s (partners recognised: %s)\n", cases[0].AsOf.Format(time.DateOnly), strings.Join(home.File().Benefits.Partners, ", "))
+	var partners []string
+	for _, pt := range home.File().Benefits.Partners {
+		s := pt.Programme
+		if !pt.From.IsZero() {
+			s += " from " + pt.From.Format(time.DateOnly)
+		}
+		partners = append(partners, s)
+	}
+	fmt.Fprintf(w, "\n3. Benefits as of %s (partners recognised: %s)\n", cases[0].AsOf.Format(time.DateOnly), strings.Join(partners, ", "))
 	line = fmt.Sprintf("   %-40s %-4s", "benefit", "mra")
 	for _, c := range cases[:3] {
 		line += fmt.Sprintf(" %-13s", c.Name)
