@@ -261,6 +261,8 @@ func (s *lcStep) validate() error {
 			return s.fail("customs-validation-requested", ErrNotPermitted, "the applicant asked Customs to validate")
 		case strings.TrimSpace(r.Validator) == "":
 			return s.fail("event.validation", ErrInvalidEvent, "a third-party report names its validator")
+		case len(s.l.cfg.Validation.Validators) > 0 && !slices.Contains(s.l.cfg.Validation.Validators, r.Validator):
+			return s.fail("validation.validators", ErrNotPermitted, "%s is not a designated validator", r.Validator)
 		}
 	} else if r.Validator != "" {
 		return s.fail("event.validation", ErrInvalidEvent, "a validator is named only for a third-party report")

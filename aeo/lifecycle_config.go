@@ -83,6 +83,11 @@ type ValidationRules struct {
 	// ThirdParty: Customs accepts reports of designated third-party
 	// validators, unless the applicant asked Customs to validate.
 	ThirdParty bool `json:"third_party,omitempty"`
+	// Validators, when given, are the third-party validators Customs has
+	// designated: a report by any other is refused. Empty accepts any
+	// validator the officer records (the designation is then the host's
+	// to check).
+	Validators []string `json:"validators,omitempty"`
 }
 
 // SuspensionRules are the periods that run from a suspension.

@@ -242,6 +242,7 @@ func TestLifecycleGuards(t *testing.T) {
 	eu := lcLifecycle(t, "eu")
 	gcc := lcLifecycle(t, "gcc")
 	thirdParty := lcNew(t, aeo.LifecycleConfig{Validation: aeo.ValidationRules{ThirdParty: true}})
+	designated := lcNew(t, aeo.LifecycleConfig{Validation: aeo.ValidationRules{ThirdParty: true, Validators: []string{"XX-TPV-04"}}})
 	day := lcDay(2025, time.March, 3)
 	examined := func(l *aeo.Lifecycle) *lcFlow {
 		return lcStart(t, l).do(lcLodge(day, "", "AEOC", "AEOS")).do(lcAccept(day))
@@ -419,6 +420,19 @@ func TestLifecycleGuards(t *testing.T) {
 		want:   aeo.ErrNotPermitted,
 		rule:   "validation.third_party",
 		reason: "third-party validators only where the programme designates them",
+	}, {
+		name: "third-party report by a validator Customs has not designated",
+		flow: func() *lcFlow {
+			return lcStart(t, designated).do(lcLodge(day, "", "AEO")).do(lcAccept(day))
+		},
+		event: func() aeo.Event {
+			ev := lcValidate(later, aeo.ValidationThirdParty, true)
+			ev.Validation.Validator = "Validators Ltd"
+			return ev
+		},
+		want:   aeo.ErrNotPermitted,
+		rule:   "validation.validators",
+		reason: "only the validators Customs has designated may report (SAFE: Customs retains the authority)",
 	}, {
 		name: "third-party report after the applicant asked for Customs",
 		flow: func() *lcFlow {

@@ -20,7 +20,7 @@ func TestRun(t *testing.T) {
 	require.NoError(t, run(&out))
 	golden.Check(t, "output.txt", out.Bytes())
 	for _, s := range []string{
-		"third_party report of Example Supply Chain Assurance",
+		"third_party report of XX-TPV-04 Example Supply Chain Assurance",
 		"refused by rule customs-validation-requested",
 		"self_assessment_review",
 		"spot_check",
