@@ -91,6 +91,8 @@ func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
 			}
 			add(DueRevalidation, "revalidation.cycle", "", a.RevalidationDue)
 		}
+		add(DueSelfAssessment, "monitoring.self_assessment", "", a.SelfAssessmentDue)
+		add(DueSpotCheck, "monitoring.spot_check", "", a.SpotCheckDue)
 	}
 	if (a.Status.held() || a.Status.pending()) && a.CorrectiveAction != nil {
 		rule := "corrective_action.deadline"

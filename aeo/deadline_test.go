@@ -219,6 +219,54 @@ func TestDeadlineRules(t *testing.T) {
 // opens a bar: the event is accepted on the last day it may be made (or
 // the first) and refused one day out, with the typed error naming the
 // programme-file key.
+// TestMonitoringDeadlines follows the monitoring clocks of an e-commerce
+// AEO: each runs from the grant, and from the last monitor event of its
+// kind; other monitoring moves neither.
+func TestMonitoringDeadlines(t *testing.T) {
+	d := lcDay
+	l := lcLifecycle(t, "ecommerce")
+	monitor := func(at time.Time, k aeo.MonitoringKind) aeo.Event {
+		ev := lcOfficer(aeo.EventMonitor, at)
+		ev.Monitoring = k
+		ev.Evidence = []string{"minutes-" + at.Format("20060102")}
+		return ev
+	}
+	granted := func() *lcFlow { return lcAuthorized(t, l, d(2025, 1, 6), "", "AEO") }
+	due := func(f *lcFlow, k aeo.DueKind) (time.Time, bool) {
+		for _, it := range l.Due(f.a, f.a.LastAt) {
+			if it.Kind == k {
+				return it.Due, true
+			}
+		}
+		return time.Time{}, false
+	}
+	tests := []struct {
+		name   string
+		flow   func() *lcFlow
+		kind   aeo.DueKind
+		want   time.Time
+		reason string
+	}{
+		{name: "first self-assessment", flow: granted, kind: aeo.DueSelfAssessment,
+			want: granted().a.DecidedAt.AddDate(0, 6, 0), reason: "six months from the grant"},
+		{name: "first spot check", flow: granted, kind: aeo.DueSpotCheck,
+			want: granted().a.DecidedAt.AddDate(1, 0, 0), reason: "a year from the grant"},
+		{name: "self-assessment received", flow: func() *lcFlow { return granted().do(monitor(d(2025, 6, 30), aeo.MonitoringSelfAssessment)) },
+			kind: aeo.DueSelfAssessment, want: lcDate(2025, time.December, 30), reason: "the next is due six months after the last one reviewed"},
+		{name: "spot check done", flow: func() *lcFlow { return granted().do(monitor(d(2025, 9, 15), aeo.MonitoringSpotCheck)) },
+			kind: aeo.DueSpotCheck, want: lcDate(2026, time.September, 15), reason: "the next spot check is due a year after the last"},
+		{name: "other monitoring moves nothing", flow: func() *lcFlow { return granted().do(monitor(d(2025, 6, 30), aeo.MonitoringOther)) },
+			kind: aeo.DueSelfAssessment, want: granted().a.DecidedAt.AddDate(0, 6, 0), reason: "only a self-assessment resets its clock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := due(tt.flow(), tt.kind)
+			require.True(t, ok, "Due lists %s; %s", tt.kind, tt.reason)
+			assert.Equal(t, lcDate(tt.want.Year(), tt.want.Month(), tt.want.Day()), got, tt.reason)
+		})
+	}
+}
+
 func TestDeadlineWindows(t *testing.T) {
 	d := lcDay
 	tests := []struct {

@@ -588,7 +588,7 @@ func (s *lcStep) handle() error {
 	case EventWithdraw:
 		return s.withdraw()
 	case EventMonitor:
-		return nil
+		return s.monitor()
 	case EventStartReassessment:
 		return s.startReassessment()
 	case EventConfirmReassessment:

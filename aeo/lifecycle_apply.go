@@ -375,6 +375,8 @@ func (s *lcStep) grant() error {
 		n.EffectiveAt = lcDeadline(p, ev.At)
 	}
 	n.RevalidationDue = lcDeadline(s.l.cfg.Revalidation.Cycle, ev.At)
+	n.SelfAssessmentDue = lcDeadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+	n.SpotCheckDue = lcDeadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	n.Decision = nil
 	n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return slices.Contains(ev.Types, b.Type) })
 	return nil
@@ -714,5 +716,21 @@ func (s *lcStep) annul() error {
 	s.addBars("after_annulment", removed)
 	s.next.Status = StatusAnnulled
 	s.closeHeld()
+	return nil
+}
+
+// monitor records a monitoring activity and, for a self-assessment or a
+// spot check, moves the next one of its kind.
+func (s *lcStep) monitor() error {
+	ev, n := s.ev, &s.next
+	switch ev.Monitoring {
+	case MonitoringOther:
+	case MonitoringSelfAssessment:
+		n.SelfAssessmentDue = lcDeadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+	case MonitoringSpotCheck:
+		n.SpotCheckDue = lcDeadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
+	default:
+		return s.fail("event.monitoring", ErrInvalidEvent, "unknown monitoring kind %d", ev.Monitoring)
+	}
 	return nil
 }

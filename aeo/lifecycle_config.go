@@ -55,6 +55,7 @@ type LifecycleConfig struct {
 	ReapplyBar       ReapplyBar            `json:"reapply_bar,omitzero"`
 	Appeal           AppealRules           `json:"appeal,omitzero"`
 	Revalidation     RevalidationRules     `json:"revalidation,omitzero"`
+	Monitoring       MonitoringRules       `json:"monitoring,omitzero"`
 	Coordinator      CoordinatorRules      `json:"coordinator,omitzero"`
 
 	// Sources maps a rule's key ("decision_deadline",
@@ -161,6 +162,18 @@ type RevalidationRules struct {
 	Notice Period `json:"notice,omitzero"`
 }
 
+// MonitoringRules set how often an authorized operator is monitored
+// between revalidations (WCO note on AEO for e-commerce: monitoring by
+// periodic self-assessment and random spot checks). Each period runs from
+// the grant and from the last monitor event of its kind.
+type MonitoringRules struct {
+	// SelfAssessment: the holder sends a self-assessment at least this
+	// often.
+	SelfAssessment Period `json:"self_assessment,omitzero"`
+	// SpotCheck: Customs spot-checks the holder at least this often.
+	SpotCheck Period `json:"spot_check,omitzero"`
+}
+
 // CoordinatorRules set the rotation of the Customs client coordinator
 // (WCO AEO Implementation Guidance, Annex 4). The guidance recommends
 // rotation and a mentoring period but sets no numbers.
@@ -244,6 +257,9 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 	if c.Validation.ThirdParty {
 		f("validation.third_party", "true")
 	}
+	for i, v := range c.Validation.Validators {
+		f(diag.Index("validation.validators", i), v)
+	}
 	period("suspension.period", c.Suspension.Period)
 	period("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
 	period("suspension.to_revocation", c.Suspension.ToRevocation)
@@ -273,6 +289,8 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 	}
 	period("revalidation.cycle", c.Revalidation.Cycle)
 	period("revalidation.notice", c.Revalidation.Notice)
+	period("monitoring.self_assessment", c.Monitoring.SelfAssessment)
+	period("monitoring.spot_check", c.Monitoring.SpotCheck)
 	period("coordinator.rotation", c.Coordinator.Rotation)
 	period("coordinator.mentoring", c.Coordinator.Mentoring)
 }
@@ -414,6 +432,8 @@ func (c LifecycleConfig) walkPeriods(f func(key string, p Period)) {
 	}
 	f("revalidation.cycle", c.Revalidation.Cycle)
 	f("revalidation.notice", c.Revalidation.Notice)
+	f("monitoring.self_assessment", c.Monitoring.SelfAssessment)
+	f("monitoring.spot_check", c.Monitoring.SpotCheck)
 	f("coordinator.rotation", c.Coordinator.Rotation)
 	f("coordinator.mentoring", c.Coordinator.Mentoring)
 }

@@ -512,12 +512,53 @@ const (
 	// DueAppealDecision: decide the pending appeal. Set by the
 	// decision_deadline of its appeal stage.
 	DueAppealDecision
+	// DueSelfAssessment: the holder's periodic self-assessment is due.
+	// Set by monitoring.self_assessment.
+	DueSelfAssessment
+	// DueSpotCheck: a spot check of the holder is due. Set by
+	// monitoring.spot_check.
+	DueSpotCheck
 )
 
 var lcDueNames = [...]string{
 	"none", "acceptance", "completion", "decision", "effect", "suspension_end", "remedy",
 	"propose_revocation", "hearing", "corrective_action", "revalidation_notice", "revalidation",
 	"coordinator_rotation", "mentoring_end", "reasons", "appeal_decision",
+	"self_assessment", "spot_check",
+}
+
+// MonitoringKind says what a monitor event records.
+type MonitoringKind uint8
+
+// The kinds of monitoring. The zero value, MonitoringOther, is any other
+// monitoring activity; it moves no monitoring deadline.
+const (
+	MonitoringOther MonitoringKind = iota
+	// MonitoringSelfAssessment: the holder's periodic self-assessment was
+	// received and reviewed.
+	MonitoringSelfAssessment
+	// MonitoringSpotCheck: Customs carried out a (random) spot check.
+	MonitoringSpotCheck
+)
+
+var lcMonitoringNames = [...]string{"other", "self_assessment", "spot_check"}
+
+func (k MonitoringKind) String() string {
+	return lcEnumString(lcMonitoringNames[:], uint8(k), "MonitoringKind")
+}
+
+// MarshalText encodes k as other, self_assessment or spot_check.
+func (k MonitoringKind) MarshalText() ([]byte, error) {
+	return lcEnumMarshal(lcMonitoringNames[:], uint8(k), "monitoring kind")
+}
+
+// UnmarshalText decodes other, self_assessment or spot_check.
+func (k *MonitoringKind) UnmarshalText(b []byte) error {
+	v, err := lcEnumParse(lcMonitoringNames[:], b, "monitoring kind")
+	if err == nil {
+		*k = MonitoringKind(v)
+	}
+	return err
 }
 
 func (d DueKind) String() string { return lcEnumString(lcDueNames[:], uint8(d), "DueKind") }

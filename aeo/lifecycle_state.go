@@ -50,6 +50,11 @@ type Authorization struct {
 	RevalidationDue  time.Time `json:"revalidation_due,omitzero"`
 	ReassessmentOpen time.Time `json:"reassessment_open,omitzero"`
 
+	// SelfAssessmentDue and SpotCheckDue are the next monitoring of each
+	// kind (monitoring.self_assessment, monitoring.spot_check).
+	SelfAssessmentDue time.Time `json:"self_assessment_due,omitzero"`
+	SpotCheckDue      time.Time `json:"spot_check_due,omitzero"`
+
 	CorrectiveAction *CorrectiveAction `json:"corrective_action,omitempty"`
 
 	// RevocationProposedAt, HearingEnds and HeardAt follow a proposed
@@ -366,6 +371,9 @@ type Event struct {
 	// assignment.
 	Coordinator string `json:"coordinator,omitempty"`
 	Interest    bool   `json:"interest,omitempty"`
+	// Monitoring: what a monitor event records (a self-assessment
+	// reviewed, a spot check); zero for any other monitoring.
+	Monitoring MonitoringKind `json:"monitoring,omitempty"`
 }
 
 func (e Event) clone() Event {
