@@ -41,6 +41,9 @@ type Match struct {
 	Matches     []string `json:"matches,omitempty"`
 	Relation    Relation `json:"relation"`
 	Reason      string   `json:"reason"`
+	// Disagree lists the sample operators on which the two programmes'
+	// requirements disagree, for a reviewer to look at.
+	Disagree []string `json:"disagree,omitempty"`
 }
 
 // A Comparison compares programme A with programme B requirement by
@@ -109,7 +112,7 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 		case len(m.Matches) == 0:
 			m.Relation, m.Reason = Missing, "no requirement of B has this ID or maps to the same SAFE item"
 		case len(samples) > 0:
-			m.Relation, m.Reason = relateOnSamples(r.ID, m.Matches, resA, resB)
+			m.Relation, m.Reason, m.Disagree = relateOnSamples(r.ID, m.Matches, resA, resB)
 		default:
 			m.Relation, m.Reason = relateByText(r, m.Matches, reqB)
 		}
@@ -129,8 +132,9 @@ func matchKeys(r criteria.Requirement) []string {
 // relateOnSamples compares requirement id of A with the matched
 // requirements of B, taken together (all must be satisfied), on each
 // sample where both are decided.
-func relateOnSamples(id string, matches []string, resA, resB []*Assessment) (Relation, string) {
+func relateOnSamples(id string, matches []string, resA, resB []*Assessment) (Relation, string, []string) {
 	aOnly, bOnly, agree := 0, 0, 0
+	var disagree []string
 	for i := range resA {
 		fa, ok := resA[i].Finding(id)
 		if !ok || !decided(fa.Outcome) {
@@ -152,24 +156,30 @@ func relateOnSamples(id string, matches []string, resA, resB []*Assessment) (Rel
 		switch {
 		case sa == sb:
 			agree++
+			continue
 		case sa:
 			aOnly++
 		default:
 			bOnly++
 		}
+		name := resA[i].OperatorID
+		if name == "" {
+			name = resA[i].Operator
+		}
+		disagree = append(disagree, name)
 	}
 	n := agree + aOnly + bOnly
 	switch {
 	case n == 0:
-		return Different, "no sample decides both requirements"
+		return Different, "no sample decides both requirements", nil
 	case aOnly == 0 && bOnly == 0:
-		return Same, fmt.Sprintf("agree on all %d samples that decide both", n)
+		return Same, fmt.Sprintf("agree on all %d samples that decide both", n), nil
 	case bOnly == 0:
-		return Stricter, fmt.Sprintf("B refuses %d sample(s) A accepts, and accepts none A refuses", aOnly)
+		return Stricter, fmt.Sprintf("B refuses %d sample(s) A accepts, and accepts none A refuses", aOnly), disagree
 	case aOnly == 0:
-		return Looser, fmt.Sprintf("B accepts %d sample(s) A refuses", bOnly)
+		return Looser, fmt.Sprintf("B accepts %d sample(s) A refuses", bOnly), disagree
 	}
-	return Different, fmt.Sprintf("B refuses %d sample(s) A accepts and accepts %d A refuses", aOnly, bOnly)
+	return Different, fmt.Sprintf("B refuses %d sample(s) A accepts and accepts %d A refuses", aOnly, bOnly), disagree
 }
 
 func decided(o criteria.Outcome) bool {

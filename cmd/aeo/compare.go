@@ -64,7 +64,11 @@ func cmdCompare(args []string, w io.Writer) error {
 		if match == "" {
 			match = "-"
 		}
-		fmt.Fprintf(w, "%-10s %-9s %-14s %s\n", m.Requirement, m.Relation, match, m.Reason)
+		reason := m.Reason
+		if len(m.Disagree) > 0 {
+			reason += " (" + strings.Join(m.Disagree, ", ") + ")"
+		}
+		fmt.Fprintf(w, "%-10s %-9s %-14s %s\n", m.Requirement, m.Relation, match, reason)
 	}
 	var parts []string
 	for _, r := range []aeo.Relation{aeo.Same, aeo.Stricter, aeo.Looser, aeo.Different, aeo.Missing} {
