@@ -530,3 +530,25 @@ func TestLane_text(t *testing.T) {
 	assert.EqualError(t, l.UnmarshalText([]byte("amber")), `unknown lane "amber" (want red, yellow, blue or green)`)
 	assert.True(t, risk.Red > risk.Yellow && risk.Yellow > risk.Blue && risk.Blue > risk.Green, "lanes order by precedence")
 }
+
+// A treatment that only partner programmes reach lists no domestic status:
+// it applies to the partner's operators and to no domestic one.
+func TestTreatmentReachedOnlyThroughMRA(t *testing.T) {
+	rate := 0.0
+	cfg := risk.SelectivityConfig{
+		Rules: []risk.Rule{{ID: "excise", Lane: risk.Yellow, When: `hs_chapter == "22"`, Source: "test"}},
+		AEO:   []risk.Treatment{{ID: "partner", RuleFactor: &rate, Source: "test"}},
+		MRA:   []risk.Recognition{{Programme: "US C-TPAT", Treatment: "partner"}},
+		Seed:  "test-seed",
+	}
+	s := risk.MustCompileSelectivity(cfg)
+	d := &risk.Declaration{ID: "D1", HSCode: "220300"}
+	partner := s.Select(d, &risk.Operator{Partner: "US C-TPAT"})
+	domestic := s.Select(d, &risk.Operator{Status: "authorized"})
+	assert.Equal(t, risk.Green, partner.Lane, "the partner's AEO is spared the excise rule")
+	assert.Equal(t, risk.Yellow, domestic.Lane, "a domestic operator does not get a treatment with no statuses")
+
+	cfg.MRA = nil
+	_, err := risk.CompileSelectivity(cfg)
+	assert.ErrorContains(t, err, "statuses is required", "a treatment nobody reaches still needs its statuses")
+}

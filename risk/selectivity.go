@@ -143,7 +143,8 @@ type Treatment struct {
 	ID    string `json:"id"`
 	Title string `json:"title,omitempty"`
 	// Statuses are the operator statuses the treatment applies to, e.g.
-	// authorized (compared ignoring case).
+	// authorized (compared ignoring case). A treatment that partner
+	// programmes reach through mra, and no domestic operator, lists none.
 	Statuses []string `json:"statuses"`
 	// Types, if given, require the operator to hold one of these
 	// authorization types (AEOC, AEOS); Grades one of these grades or
@@ -329,8 +330,8 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		} else {
 			tIndex[t.ID] = i
 		}
-		if len(t.Statuses) == 0 {
-			c.errs.Add(p, "statuses is required: the operator statuses the treatment applies to, e.g. authorized")
+		if len(t.Statuses) == 0 && !reachedByMRA(cfg.MRA, t.ID) {
+			c.errs.Add(p, "statuses is required: the operator statuses the treatment applies to, e.g. authorized (only a treatment reached through mra may list none)")
 		}
 		tr := treatment{Treatment: t, ruleFactor: 1, randomFactor: 1}
 		factor := func(key string, f *float64, dst *float64) {
@@ -377,6 +378,17 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		return nil, err
 	}
 	return s, nil
+}
+
+// reachedByMRA reports whether a partner programme under mra applies the
+// treatment id: such a treatment needs no domestic statuses.
+func reachedByMRA(mra []Recognition, id string) bool {
+	for _, r := range mra {
+		if r.Treatment == id {
+			return true
+		}
+	}
+	return false
 }
 
 // MustCompileSelectivity is like CompileSelectivity but panics on error.
