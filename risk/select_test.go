@@ -482,7 +482,7 @@ func TestCompileSelectivity_errors(t *testing.T) {
 			{Path: "random_lane", Message: "random_lane must be red, yellow or blue"},
 			{Path: "aeo[0].rule_factor", Message: "a factor must be a number of 0 or more (0.2 keeps a fifth of the selections)"},
 			{Path: "aeo[0].downgrade.yellow", Message: "a downgrade must lead to a lower lane than yellow"},
-			{Path: "aeo[1]", Message: "statuses is required: the operator statuses the treatment applies to, e.g. authorized"},
+			{Path: "aeo[1]", Message: "statuses is required: the operator statuses the treatment applies to, e.g. authorized (only a treatment reached through mra may list none)"},
 			{Path: "mra[0].treatment", Message: `unknown treatment "aeo": name one listed under aeo (known: aeo-customs, aeo-security)`},
 			{Path: "seed", Message: "seed is required when selection is random: a secret string that keys the draws (or pass it with WithSeed)"},
 		},
