@@ -247,7 +247,7 @@ func (s *lcStep) validate() error {
 	switch {
 	case r == nil:
 		return s.fail("event.validation", ErrInvalidEvent, "no validation report")
-	case r.Method == ValidationUnknown || r.Method > ValidationThirdParty:
+	case r.Method == ValidationUnknown || r.Method > ValidationRemote:
 		return s.fail("event.validation", ErrInvalidEvent, "unknown validation method %d", r.Method)
 	}
 	if err := s.needEvidence(); err != nil {

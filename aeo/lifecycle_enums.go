@@ -301,9 +301,13 @@ const (
 	// validator, accepted by Customs (SAFE: Customs retains the final
 	// authority). Counts as a visit.
 	ValidationThirdParty
+	// ValidationRemote: an online validation session with the operator
+	// (WCO note on AEO for e-commerce: online authorization and
+	// validation). It does not count as a visit.
+	ValidationRemote
 )
 
-var lcMethodNames = [...]string{"unknown", "document_review", "on_site", "third_party"}
+var lcMethodNames = [...]string{"unknown", "document_review", "on_site", "third_party", "remote"}
 
 func (m ValidationMethod) String() string {
 	return lcEnumString(lcMethodNames[:], uint8(m), "ValidationMethod")

@@ -361,6 +361,13 @@ func TestLifecycleGuards(t *testing.T) {
 		rule:   "validation-complete",
 		reason: "Customs should always verify physically (validation.require_on_site)",
 	}, {
+		name:   "grant on a remote validation where a visit is required",
+		flow:   func() *lcFlow { return examined(eu).do(lcValidate(day, aeo.ValidationRemote, true)) },
+		event:  func() aeo.Event { return lcGrant(later, "", "AEOC") },
+		want:   aeo.ErrNotValidated,
+		rule:   "validation-complete",
+		reason: "an online session is not a visit: where the programme requires one, it does not complete the validation",
+	}, {
 		name:   "grant by the operator",
 		flow:   func() *lcFlow { return validated(eu) },
 		event:  func() aeo.Event { ev := lcGrant(later, "", "AEOC"); ev.Role = aeo.ActorOperator; return ev },
@@ -912,4 +919,17 @@ func TestLifecycleParallel(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("parallel runs differ from serial ones (-serial +parallel):\n%s", diff)
 	}
+}
+
+// An online validation completes the validation where the programme does
+// not require a visit (WCO note on AEO for e-commerce: online
+// authorization and validation).
+func TestLifecycleRemoteValidation(t *testing.T) {
+	l := lcLifecycle(t, "ecommerce")
+	day := lcDay(2025, time.April, 1)
+	f := lcStart(t, l).do(lcLodge(day, "", "AEO")).do(lcAccept(day.AddDate(0, 0, 7)))
+	f.do(lcValidate(day.AddDate(0, 0, 30), aeo.ValidationRemote, true))
+	assert.True(t, f.a.Validation.Complete, "a satisfactory online session validates an operator with no site to visit")
+	f.do(lcGrant(day.AddDate(0, 0, 40), "", "AEO"))
+	assert.Equal(t, aeo.StatusAuthorized, f.a.Status)
 }
