@@ -159,14 +159,20 @@ func exampleProfile(p *aeo.Programme) *aeo.Profile {
 }
 
 func FuzzParse(f *testing.F) {
-	f.Add(aeo.BaselineFile())
+	// Small seeds keep the fuzzer fast: each input is loaded and compiled
+	// whole, so the full baseline as a seed would allow a few runs a second.
 	if b, err := os.ReadFile("testdata/broken/programme.yaml"); err == nil {
 		f.Add(b)
 	}
 	f.Add([]byte("programme: {name: x, version: '1'}\ncriteria: [{id: A, title: A}]\nrequirements: [{id: A.1, criterion: A, title: t, when: 'years_trading > 2', source: s}]\n"))
-	f.Add([]byte(`{"programme": {"name": "j", "version": "1"}, "extends": "baseline", "drop": ["A"]}`))
+	f.Add([]byte("programme: {name: x, version: '1'}\nextends: baseline\ndrop: [B, C, D, E, F, G, H, I, J, K, L, M]\noverride: [{id: A.1, when: 'within(as_of, \"2y\")'}]\n"))
+	f.Add([]byte(`{"programme": {"name": "j", "version": "1"}, "facts": [{"name": "s", "type": "float"}], "criteria": [{"id": "K", "title": "k", "measure": "facts.s"}], "requirements": [{"id": "K.1", "criterion": "K", "title": "t", "when": "facts.s >= 80 || sme", "source": "s"}], "authorizations": [{"id": "AEO", "title": "a", "grades": [{"id": "A", "when": "criteria.K.score >= 80"}]}]}`))
+	f.Add([]byte("programme: {name: x, version: '1'}\ncriteria: [{id: A, title: A}]\nrequirements: [{id: A.1, criterion: A, title: t, when: 'true', source: s}]\nlifecycle: {decision_deadline: 120d, appeal: {stages: [{stage: customs_review, window: 30d}]}}\nselectivity: {rules: [{id: r, lane: red, when: 'hs_chapter == \"93\"'}]}\n"))
 	prof := &aeo.Profile{Name: "fuzz"}
 	f.Fuzz(func(t *testing.T, data []byte) {
+		if len(data) > 1<<16 {
+			return
+		}
 		p, err := aeo.Parse("fuzz.yaml", data)
 		if err != nil {
 			var ce *aeo.ConfigError
