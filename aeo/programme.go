@@ -591,7 +591,10 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		}
 		errs = append(errs, list...)
 	}
-	fp := fingerprint(f)
+	fp, err := fingerprint(f)
+	if err != nil {
+		errs.Add("programme", "%v", err)
+	}
 	var lc *Lifecycle
 	if f.Lifecycle != nil {
 		if err := f.Lifecycle.Validate(); err != nil {
@@ -676,14 +679,15 @@ func dependsOn(c criteria.Config) map[string][]string {
 // fingerprint hashes the canonical JSON form of a merged programme:
 // encoding/json writes struct fields in declaration order and map keys
 // sorted, so the same programme always gives the same fingerprint.
-func fingerprint(f File) string {
+func fingerprint(f File) (string, error) {
 	b, err := json.Marshal(f)
 	if err != nil {
-		// Every field of File is marshallable; this cannot happen.
-		panic(fmt.Sprintf("aeo: fingerprint: %v", err))
+		// Only a value JSON cannot hold gets here: a NaN or an infinity
+		// set from Go (the decoder refuses them in files).
+		return "", fmt.Errorf("cannot fingerprint the programme: %w", err)
 	}
 	sum := sha256.Sum256(b)
-	return "sha256:" + hex.EncodeToString(sum[:])
+	return "sha256:" + hex.EncodeToString(sum[:]), nil
 }
 
 // Name returns the programme's name.

@@ -3,6 +3,7 @@ package aeo_test
 import (
 	"context"
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"sync"
@@ -195,4 +196,19 @@ func TestSectionsForPhaseOne(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"appeal", "application", "certification", "requirements", "suspension"}, p.Sections(),
 		"the EU programme sets no validation rules or benefits section, which phase 1's gate will name")
+}
+
+// A NaN cannot reach the fingerprint: the decoder refuses it in a file,
+// and Compile refuses it from Go, each as a ConfigError, never a panic.
+func TestNonFiniteNumbersAreConfigErrors(t *testing.T) {
+	_, err := aeo.Parse("nan.yaml", []byte("programme: {name: x, version: '1'}\ncriteria: [{id: A, title: A}]\nrequirements: [{id: A.1, criterion: A, title: t, when: 'true', source: s, weight: NaN}]\n"))
+	require.ErrorContains(t, err, `nan.yaml:3:83: requirements[0].weight: want a finite number, not "NaN"`)
+
+	f := aeo.File{Programme: aeo.Meta{Name: "x", Version: "1"}}
+	f.Criteria = []criteria.Criterion{{ID: "A", Title: "A"}}
+	f.Requirements = []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: "t", When: "true", Source: "s", Weight: math.NaN()}}
+	_, err = aeo.Compile(f)
+	var ce *aeo.ConfigError
+	require.ErrorAs(t, err, &ce, "a NaN set from Go is a configuration problem")
+	assert.Contains(t, err.Error(), "requirements[0].weight: weight must be a finite number of 0 or more")
 }

@@ -3,6 +3,7 @@ package criteria
 import (
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"sort"
@@ -165,6 +166,11 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		}
 		facts[f.Name] = ft
 	}
+	for key, v := range map[string]float64{"met": cfg.Scoring.Met, "partly": cfg.Scoring.Partly, "not_met": cfg.Scoring.NotMet} {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			errs.Add(diag.Join("scoring", key), "points must be a finite number")
+		}
+	}
 	var funcs []rules.Func
 	for _, f := range o.funcs {
 		funcs = append(funcs, rules.Func{Name: f.Name, Doc: f.Doc, Fn: f.Fn, Types: f.Types, Env: f.Subject})
@@ -240,8 +246,11 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if rq.weight == 0 {
 			rq.weight = 1
 		}
-		if r.Weight < 0 {
-			errs.Add(diag.Join(p, "weight"), "weight must not be negative")
+		if !(r.Weight >= 0) || math.IsInf(r.Weight, 0) {
+			errs.Add(diag.Join(p, "weight"), "weight must be a finite number of 0 or more")
+		}
+		if math.IsNaN(r.Points) || math.IsInf(r.Points, 0) {
+			errs.Add(diag.Join(p, "points"), "points must be a finite number")
 		}
 		ci, ok := s.critIndex[r.Criterion]
 		switch {

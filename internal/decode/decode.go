@@ -9,6 +9,7 @@ import (
 	"encoding"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"regexp"
 	"sort"
@@ -407,8 +408,10 @@ func (dec *decoder) scalar(n *yaml.Node, v reflect.Value, path string) {
 		v.SetUint(i)
 	case reflect.Float32, reflect.Float64:
 		f, err := strconv.ParseFloat(strings.ReplaceAll(s, "_", ""), v.Type().Bits())
-		if err != nil {
-			dec.fail(n, path, "want a number, not %q", s)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			// NaN and infinities parse, but no rule means them and JSON
+			// cannot hold them.
+			dec.fail(n, path, "want a finite number, not %q", s)
 			return
 		}
 		v.SetFloat(f)
