@@ -234,11 +234,17 @@ func lcParentKey(key string) string {
 
 // walk calls f for every rule c sets, in programme-file order.
 func (c LifecycleConfig) walk(f func(key, value string)) {
-	period := func(key string, p Period) {
+	c.fields(func(key string, p Period) {
 		if !p.IsZero() {
 			f(key, p.String())
 		}
-	}
+	}, f)
+}
+
+// fields calls period for every period field of c, set or not, and value
+// for every other rule c sets, in programme-file order: the one list of
+// the lifecycle's keys, which Validate and Rules both read.
+func (c LifecycleConfig) fields(period func(key string, p Period), value func(key, v string)) {
 	period("acceptance_deadline", c.AcceptanceDeadline)
 	period("completion_window", c.CompletionWindow)
 	period("decision_deadline", c.DecisionDeadline)
@@ -246,19 +252,19 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 	period("effect_after", c.EffectAfter)
 	period("hearing_period", c.HearingPeriod)
 	if v := c.Validation; v.SampleMinimum != 0 {
-		f("validation.sample_minimum", fmt.Sprint(v.SampleMinimum))
+		value("validation.sample_minimum", fmt.Sprint(v.SampleMinimum))
 	}
 	if v := c.Validation; v.SamplePercent != 0 {
-		f("validation.sample_percent", fmt.Sprint(v.SamplePercent))
+		value("validation.sample_percent", fmt.Sprint(v.SamplePercent))
 	}
 	if c.Validation.RequireOnSite {
-		f("validation.require_on_site", "true")
+		value("validation.require_on_site", "true")
 	}
 	if c.Validation.ThirdParty {
-		f("validation.third_party", "true")
+		value("validation.third_party", "true")
 	}
 	for i, v := range c.Validation.Validators {
-		f(diag.Index("validation.validators", i), v)
+		value(diag.Index("validation.validators", i), v)
 	}
 	period("suspension.period", c.Suspension.Period)
 	period("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
@@ -277,7 +283,7 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 	}
 	for i, s := range c.Appeal.Stages {
 		key := diag.Index("appeal.stages", i)
-		f(key+".stage", s.Stage.String())
+		value(key+".stage", s.Stage.String())
 		period(key+".window", s.Window)
 		period(key+".decision_deadline", s.DecisionDeadline)
 	}
@@ -285,7 +291,7 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 		period("appeal.windows."+k, c.Appeal.Windows[k])
 	}
 	for i, k := range c.Appeal.Excluded {
-		f(diag.Index("appeal.excluded", i), k)
+		value(diag.Index("appeal.excluded", i), k)
 	}
 	period("revalidation.cycle", c.Revalidation.Cycle)
 	period("revalidation.notice", c.Revalidation.Notice)
@@ -317,7 +323,7 @@ func (c LifecycleConfig) Validate() error {
 			l.Add(key, "period %s is negative", p)
 		}
 	}
-	c.walkPeriods(negative)
+	c.fields(negative, func(string, string) {})
 
 	if !c.DecisionExtension.IsZero() && c.DecisionDeadline.IsZero() {
 		l.Add("decision_extension", "an extension needs a decision_deadline to extend")
@@ -397,45 +403,6 @@ func (c LifecycleConfig) Validate() error {
 		}
 	}
 	return l.Err()
-}
-
-// walkPeriods calls f for every period field of c, set or not.
-func (c LifecycleConfig) walkPeriods(f func(key string, p Period)) {
-	f("acceptance_deadline", c.AcceptanceDeadline)
-	f("completion_window", c.CompletionWindow)
-	f("decision_deadline", c.DecisionDeadline)
-	f("decision_extension", c.DecisionExtension)
-	f("effect_after", c.EffectAfter)
-	f("hearing_period", c.HearingPeriod)
-	f("suspension.period", c.Suspension.Period)
-	f("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
-	f("suspension.to_revocation", c.Suspension.ToRevocation)
-	f("corrective_action.deadline", c.CorrectiveAction.Deadline)
-	f("corrective_action.extension", c.CorrectiveAction.Extension)
-	bar := func(prefix string, b ReapplyBar) {
-		f(prefix+"after_refusal", b.AfterRefusal)
-		f(prefix+"after_revocation", b.AfterRevocation)
-		f(prefix+"after_withdrawal", b.AfterWithdrawal)
-		f(prefix+"after_annulment", b.AfterAnnulment)
-	}
-	bar("reapply_bar.", c.ReapplyBar)
-	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
-		bar("reapply_bar.by_grade."+g+".", c.ReapplyBar.ByGrade[g])
-	}
-	for i, s := range c.Appeal.Stages {
-		key := diag.Index("appeal.stages", i)
-		f(key+".window", s.Window)
-		f(key+".decision_deadline", s.DecisionDeadline)
-	}
-	for _, k := range sortedKeys(c.Appeal.Windows) {
-		f("appeal.windows."+k, c.Appeal.Windows[k])
-	}
-	f("revalidation.cycle", c.Revalidation.Cycle)
-	f("revalidation.notice", c.Revalidation.Notice)
-	f("monitoring.self_assessment", c.Monitoring.SelfAssessment)
-	f("monitoring.spot_check", c.Monitoring.SpotCheck)
-	f("coordinator.rotation", c.Coordinator.Rotation)
-	f("coordinator.mentoring", c.Coordinator.Mentoring)
 }
 
 // longer reports whether a, added to a fixed date, ends after b does. Both
