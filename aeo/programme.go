@@ -198,15 +198,13 @@ type origin struct {
 type loader struct {
 	fsys     fs.FS
 	inMemory map[string][]byte
-	// origins maps a path prefix of the merged configuration
-	// ("requirements[12]") to where it was written.
-	origins map[string][]origin
-	sources []*source
 	// prefix is prepended to file names in problems, so that they name
 	// the file as the caller did.
 	prefix string
-	// problems found while decoding, reported with those found later.
-	decodeErrs diag.List
+	// positioned holds the problems found while decoding and merging,
+	// already with their file positions, to report with those compiling
+	// finds.
+	positioned diag.List
 }
 
 const maxExtends = 8
@@ -231,7 +229,7 @@ func (l *loader) load(name string, depth int) (*merged, error) {
 	src := &source{name: name, doc: doc}
 	// Decoding problems are kept and reported with those compiling finds,
 	// so that the author sees every problem at once.
-	l.decodeErrs = append(l.decodeErrs, doc.Decode(&f)...)
+	l.positioned = append(l.positioned, doc.Decode(&f)...)
 	src.file = f
 	return l.resolve(src, depth)
 }
@@ -244,7 +242,6 @@ type merged struct {
 }
 
 func (l *loader) resolve(src *source, depth int) (*merged, error) {
-	l.sources = append(l.sources, src)
 	f := src.file
 	var base *merged
 	if f.Extends != "" {
@@ -256,8 +253,7 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 		case f.Extends == BaselineName:
 			bl := &loader{fsys: builtin}
 			base, err = bl.load("baseline/safe.yaml", depth+1)
-			l.sources = append(l.sources, bl.sources...)
-			l.decodeErrs = append(l.decodeErrs, bl.decodeErrs...)
+			l.positioned = append(l.positioned, bl.positioned...)
 		case l.inMemory != nil || src.doc == nil:
 			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file", f.Extends, BaselineName)
 		default:
@@ -526,7 +522,7 @@ func (l *loader) located(errs diag.List, src *source) error {
 			src.doc.Resolve(e)
 		}
 	}
-	l.decodeErrs = append(l.decodeErrs, errs...)
+	l.positioned = append(l.positioned, errs...)
 	return nil
 }
 
@@ -571,11 +567,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	}
 	f := m.file
 	var errs diag.List
-	for _, e := range l.decodeErrs {
-		// Decoding problems carry their position already; locate only
-		// ignores them.
-		errs = append(errs, e)
-	}
+	errs = append(errs, l.positioned...)
 	if strings.TrimSpace(f.Programme.Name) == "" {
 		errs.Add("programme.name", "the programme needs a name")
 	}
@@ -641,7 +633,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		}
 	}
 	if len(errs) > 0 {
-		for _, e := range errs[len(l.decodeErrs):] {
+		for _, e := range errs[len(l.positioned):] {
 			m.locate(e)
 		}
 		errs.Sort()

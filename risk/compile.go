@@ -115,13 +115,3 @@ func known(m map[string]int) string {
 	sort.Strings(ids)
 	return " (known: " + strings.Join(ids, ", ") + ")"
 }
-
-func indexOf(list []string) map[string]int {
-	m := make(map[string]int, len(list))
-	for i, s := range list {
-		if _, dup := m[s]; !dup {
-			m[s] = i
-		}
-	}
-	return m
-}

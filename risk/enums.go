@@ -25,8 +25,6 @@ const (
 	Yellow
 	// Red: physical examination of the goods before release.
 	Red
-
-	numLanes = iota
 )
 
 var laneNames = [...]string{"none", "green", "blue", "yellow", "red"}

@@ -75,7 +75,7 @@ func sniff(name string) (string, error) {
 // fixtureProgramme loads the programme a fixtures file names.
 func fixtureProgramme(fixtures string, fx *aeo.Fixtures) (*aeo.Programme, error) {
 	if fx.Programme == "" {
-		return nil, fmt.Errorf("%s names no programme: give one on the command line or set programme:", fixtures)
+		return nil, fmt.Errorf("%s names no programme: set its programme key", fixtures)
 	}
 	return aeo.Load(filepath.Join(filepath.Dir(fixtures), fx.Programme))
 }

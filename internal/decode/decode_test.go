@@ -97,7 +97,7 @@ func TestDecodeErrors(t *testing.T) {
 			want:   []string{`f.yaml:1:7: name: want a single value, not a list`, `f.yaml:2:8: items: want a list, not a mapping of keys`},
 			reason: "shape errors name the expected shape"},
 		{name: "not a finite number", src: "level: NaN\nptr: {level: .inf}\n",
-			want: []string{`f.yaml:1:8: level: want a finite number, not "NaN"`, `f.yaml:2:14: ptr.level: want a finite number, not ".inf"`},
+			want:   []string{`f.yaml:1:8: level: want a finite number, not "NaN"`, `f.yaml:2:14: ptr.level: want a finite number, not ".inf"`},
 			reason: "NaN parses as a float but means nothing in a rule, and JSON (the fingerprint) cannot hold it"},
 		{name: "bad date and period", src: "date: tomorrow\nperiod: 3q\n",
 			want: []string{`f.yaml:1:7: date: want a date such as 2024-05-01 or 2024-05-01T10:00:00Z, not "tomorrow"`,
