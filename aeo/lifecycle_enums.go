@@ -75,6 +75,7 @@ var lcStatusNames = [...]string{
 	"revoked", "withdrawn", "annulled",
 }
 
+// String returns s as text.
 func (s Status) String() string { return lcEnumString(lcStatusNames[:], uint8(s), "Status") }
 
 // MarshalText encodes s as its token, e.g. "partly_suspended".
@@ -232,6 +233,7 @@ var lcEventNames = [...]string{
 	"request_reasons", "give_reasons", "lodge_appeal", "allow_appeal", "dismiss_appeal", "withdraw_appeal",
 }
 
+// String returns k as text.
 func (k EventKind) String() string { return lcEnumString(lcEventNames[:], uint8(k), "EventKind") }
 
 // MarshalText encodes k as its token, e.g. "lodge_appeal".
@@ -272,6 +274,7 @@ const (
 
 var lcRoleNames = [...]string{"unknown", "operator", "officer", "review_body", "court"}
 
+// String returns r as text.
 func (r ActorRole) String() string { return lcEnumString(lcRoleNames[:], uint8(r), "ActorRole") }
 
 // MarshalText encodes r as its token, e.g. "officer".
@@ -309,6 +312,7 @@ const (
 
 var lcMethodNames = [...]string{"unknown", "document_review", "on_site", "third_party", "remote"}
 
+// String returns m as text.
 func (m ValidationMethod) String() string {
 	return lcEnumString(lcMethodNames[:], uint8(m), "ValidationMethod")
 }
@@ -354,6 +358,7 @@ const (
 
 var lcStageNames = [...]string{"none", "request_reasons", "customs_review", "independent_review", "judicial"}
 
+// String returns s as text.
 func (s AppealStage) String() string { return lcEnumString(lcStageNames[:], uint8(s), "AppealStage") }
 
 // MarshalText encodes s as its token, e.g. "customs_review".
@@ -408,6 +413,7 @@ const (
 
 var lcPhaseNames = [...]string{"none", "reasons_requested", "reasons_given", "lodged", "dismissed", "allowed", "withdrawn"}
 
+// String returns p as text.
 func (p AppealPhase) String() string { return lcEnumString(lcPhaseNames[:], uint8(p), "AppealPhase") }
 
 // MarshalText encodes p as its token, e.g. "dismissed".
@@ -450,6 +456,7 @@ const (
 
 var lcDecisionNames = [...]string{"none", "non_acceptance", "refusal", "suspension", "revocation", "annulment", "omission"}
 
+// String returns d as text.
 func (d DecisionKind) String() string {
 	return lcEnumString(lcDecisionNames[:], uint8(d), "DecisionKind")
 }
@@ -547,6 +554,7 @@ const (
 
 var lcMonitoringNames = [...]string{"other", "self_assessment", "spot_check"}
 
+// String returns k as text.
 func (k MonitoringKind) String() string {
 	return lcEnumString(lcMonitoringNames[:], uint8(k), "MonitoringKind")
 }
@@ -565,6 +573,7 @@ func (k *MonitoringKind) UnmarshalText(b []byte) error {
 	return err
 }
 
+// String returns d as text.
 func (d DueKind) String() string { return lcEnumString(lcDueNames[:], uint8(d), "DueKind") }
 
 // MarshalText encodes d as its token, e.g. "decision".

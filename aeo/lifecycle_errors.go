@@ -80,6 +80,7 @@ type RuleError struct {
 	Err    error     // the sentinel, for errors.Is
 }
 
+// Error describes the problem.
 func (e *RuleError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "aeo: %s in %s: %s (rule %s)", e.Event, e.Status, strings.TrimPrefix(lcErrText(e.Err), "aeo: "), e.Rule)
@@ -109,6 +110,7 @@ type AuditError struct {
 	Err    error // ErrTampered or ErrReplayMismatch; may wrap a *RuleError
 }
 
+// Error describes the problem.
 func (e *AuditError) Error() string {
 	s := fmt.Sprintf("aeo: audit record %d: %s", e.Index, e.Detail)
 	if e.Err != nil {

@@ -257,6 +257,7 @@ type ProfileError struct {
 	Problems []string
 }
 
+// Error describes the problem.
 func (e *ProfileError) Error() string {
 	return "aeo: invalid profile: " + strings.Join(e.Problems, "; ")
 }

@@ -32,7 +32,10 @@ const (
 
 var statusNames = [...]string{"cannot_decide", "granted", "not_eligible", "suspended", "not_yet_introduced"}
 
+// String returns s as text.
 func (s Status) String() string { return enum.Name(statusNames[:], s, "Status") }
+
+// MarshalText encodes s as its token.
 func (s Status) MarshalText() ([]byte, error) {
 	return enum.Marshal("benefits", statusNames[:], s, "status")
 }
@@ -59,7 +62,10 @@ const (
 
 var intervalNames = [...]string{"whole", "month", "quarter", "year"}
 
+// String returns i as text.
 func (i Interval) String() string { return enum.Name(intervalNames[:], i, "Interval") }
+
+// MarshalText encodes i as its token.
 func (i Interval) MarshalText() ([]byte, error) {
 	return enum.Marshal("benefits", intervalNames[:], i, "interval")
 }

@@ -50,6 +50,7 @@ type RecordError struct {
 	Err error
 }
 
+// Error describes the problem.
 func (e *RecordError) Error() string {
 	var b strings.Builder
 	b.WriteString("benefits: record")
@@ -77,6 +78,7 @@ func (e *RecordError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error.
 func (e *RecordError) Unwrap() error { return e.Err }
 
 // A DecodeError reports a record that could not be decoded from JSON or
@@ -92,6 +94,7 @@ type DecodeError struct {
 	Err    error // a sentinel, or the underlying decoder's error
 }
 
+// Error describes the problem.
 func (e *DecodeError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "benefits: %s", e.Format)
@@ -115,6 +118,7 @@ func (e *DecodeError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the underlying error.
 func (e *DecodeError) Unwrap() error { return e.Err }
 
 // isSentinel reports whether err is one of the package's sentinels, whose

@@ -64,6 +64,7 @@ const (
 var outcomeNames = [...]string{"indeterminate", "met", "partly met", "not met", "not applicable", "satisfied by equivalence"}
 var outcomeTokens = [...]string{"indeterminate", "met", "partly", "not_met", "not_applicable", "equivalent"}
 
+// String returns o as text.
 func (o Outcome) String() string {
 	if int(o) < len(outcomeNames) {
 		return outcomeNames[o]
@@ -107,6 +108,7 @@ const (
 
 var recommendationTokens = [...]string{"pending", "recommend", "refuse"}
 
+// String returns r as text.
 func (r Recommendation) String() string {
 	if int(r) < len(recommendationTokens) {
 		return recommendationTokens[r]

@@ -60,7 +60,10 @@ const (
 
 var projectNames = [...]string{"unknown", "trade-management", "communication", "legislative", "hr-development", "risk-management"}
 
-func (p Project) String() string               { return enumName(projectNames[:], p, "Project") }
+// String returns p as text.
+func (p Project) String() string { return enumName(projectNames[:], p, "Project") }
+
+// MarshalText encodes p as its token.
 func (p Project) MarshalText() ([]byte, error) { return enumMarshal(projectNames[:], p, "project") }
 
 // UnmarshalText sets p from its token, e.g. "trade-management".
@@ -94,7 +97,10 @@ const (
 
 var operatorTypeNames = [...]string{"unknown", "importer", "exporter", "broker", "carrier", "forwarder", "port", "warehouse"}
 
+// String returns t as text.
 func (t OperatorType) String() string { return enumName(operatorTypeNames[:], t, "OperatorType") }
+
+// MarshalText encodes t as its token.
 func (t OperatorType) MarshalText() ([]byte, error) {
 	return enumMarshal(operatorTypeNames[:], t, "operator type")
 }
@@ -121,7 +127,10 @@ const (
 
 var sizeNames = [...]string{"unknown", "sme", "large", "multinational"}
 
-func (z Size) String() string               { return enumName(sizeNames[:], z, "Size") }
+// String returns z as text.
+func (z Size) String() string { return enumName(sizeNames[:], z, "Size") }
+
+// MarshalText encodes z as its token.
 func (z Size) MarshalText() ([]byte, error) { return enumMarshal(sizeNames[:], z, "size") }
 
 // UnmarshalText sets z from its token, e.g. "sme".
@@ -160,7 +169,10 @@ const (
 var eventKindNames = [...]string{"unknown", "task-done", "milestone-reached", "evaluation-held",
 	"operators-admitted", "benefit-introduced", "indicator-recorded", "programme-loaded", "advance-phase"}
 
+// String returns k as text.
 func (k EventKind) String() string { return enumName(eventKindNames[:], k, "EventKind") }
+
+// MarshalText encodes k as its token.
 func (k EventKind) MarshalText() ([]byte, error) {
 	return enumMarshal(eventKindNames[:], k, "event kind")
 }
@@ -207,7 +219,10 @@ const (
 var gateKindNames = [...]string{"unknown", "tasks", "milestones", "programme-structure", "pilot",
 	"admission", "evaluations", "benefits"}
 
-func (g GateKind) String() string               { return enumName(gateKindNames[:], g, "GateKind") }
+// String returns g as text.
+func (g GateKind) String() string { return enumName(gateKindNames[:], g, "GateKind") }
+
+// MarshalText encodes g as its token.
 func (g GateKind) MarshalText() ([]byte, error) { return enumMarshal(gateKindNames[:], g, "gate") }
 
 // UnmarshalText sets g from its token, e.g. "programme-structure".
@@ -236,7 +251,10 @@ const (
 
 var measureNames = [...]string{"recorded", "operators-admitted", "pilot-operators", "evaluations-held", "benefits-introduced"}
 
-func (m Measure) String() string               { return enumName(measureNames[:], m, "Measure") }
+// String returns m as text.
+func (m Measure) String() string { return enumName(measureNames[:], m, "Measure") }
+
+// MarshalText encodes m as its token.
 func (m Measure) MarshalText() ([]byte, error) { return enumMarshal(measureNames[:], m, "measure") }
 
 // UnmarshalText sets m from its token, e.g. "pilot-operators".
@@ -259,7 +277,10 @@ const (
 
 var goalNames = [...]string{"none", "at-least", "at-most"}
 
-func (g Goal) String() string               { return enumName(goalNames[:], g, "Goal") }
+// String returns g as text.
+func (g Goal) String() string { return enumName(goalNames[:], g, "Goal") }
+
+// MarshalText encodes g as its token.
 func (g Goal) MarshalText() ([]byte, error) { return enumMarshal(goalNames[:], g, "goal") }
 
 // UnmarshalText sets g from its token, e.g. "at-most".
@@ -284,9 +305,12 @@ const (
 
 var indicatorStatusNames = [...]string{"not-measured", "no-target", "met", "not-met"}
 
+// String returns s as text.
 func (s IndicatorStatus) String() string {
 	return enumName(indicatorStatusNames[:], s, "IndicatorStatus")
 }
+
+// MarshalText encodes s as its token.
 func (s IndicatorStatus) MarshalText() ([]byte, error) {
 	return enumMarshal(indicatorStatusNames[:], s, "indicator status")
 }
@@ -313,9 +337,12 @@ const (
 
 var evaluationStatusNames = [...]string{"pending", "held", "held-late", "overdue"}
 
+// String returns s as text.
 func (s EvaluationStatus) String() string {
 	return enumName(evaluationStatusNames[:], s, "EvaluationStatus")
 }
+
+// MarshalText encodes s as its token.
 func (s EvaluationStatus) MarshalText() ([]byte, error) {
 	return enumMarshal(evaluationStatusNames[:], s, "evaluation status")
 }
@@ -340,7 +367,10 @@ const (
 
 var phaseStatusNames = [...]string{"ahead", "current", "done"}
 
+// String returns s as text.
 func (s PhaseStatus) String() string { return enumName(phaseStatusNames[:], s, "PhaseStatus") }
+
+// MarshalText encodes s as its token.
 func (s PhaseStatus) MarshalText() ([]byte, error) {
 	return enumMarshal(phaseStatusNames[:], s, "phase status")
 }

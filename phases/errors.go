@@ -51,10 +51,12 @@ type GateError struct {
 	Reason string   // what is missing, e.g. "programme does not define: appeal"
 }
 
+// Error describes the problem.
 func (e *GateError) Error() string {
 	return fmt.Sprintf("phases: phase %d gate %s blocked: %s", e.Phase, e.Gate, e.Reason)
 }
 
+// Unwrap returns the underlying error.
 func (e *GateError) Unwrap() error { return ErrGateBlocked }
 
 // A ConfigError reports one problem in a [Config]. [New] and [Decode] return
@@ -65,6 +67,8 @@ type ConfigError struct {
 	Msg  string // what is wrong, e.g. "duplicate task ID"
 }
 
+// Error describes the problem.
 func (e *ConfigError) Error() string { return fmt.Sprintf("phases: %s: %s", e.Path, e.Msg) }
 
+// Unwrap returns the underlying error.
 func (e *ConfigError) Unwrap() error { return ErrInvalidPlan }

@@ -29,6 +29,7 @@ const (
 
 var laneNames = [...]string{"none", "green", "blue", "yellow", "red"}
 
+// String returns l as text.
 func (l Lane) String() string {
 	if int(l) < len(laneNames) {
 		return laneNames[l]
@@ -81,6 +82,7 @@ const (
 var controlKindNames = [...]string{"unspecified", "physical_inspection", "documentary_check", "accounting_control",
 	"post_clearance_audit", "spot_check", "self_assessment_review"}
 
+// String returns k as text.
 func (k ControlKind) String() string {
 	if int(k) < len(controlKindNames) {
 		return controlKindNames[k]
@@ -147,6 +149,7 @@ const (
 
 var dimensionStatusNames = [...]string{"unknown", "scored", "failed"}
 
+// String returns s as text.
 func (s DimensionStatus) String() string {
 	if int(s) < len(dimensionStatusNames) {
 		return dimensionStatusNames[s]
@@ -188,6 +191,7 @@ const (
 
 var causeNames = [...]string{"default", "rule", "random"}
 
+// String returns c as text.
 func (c Cause) String() string {
 	if int(c) < len(causeNames) {
 		return causeNames[c]
@@ -229,6 +233,7 @@ const (
 
 var uncoveredReasonNames = [...]string{"no_control", "budget_exhausted"}
 
+// String returns r as text.
 func (r UncoveredReason) String() string {
 	if int(r) < len(uncoveredReasonNames) {
 		return uncoveredReasonNames[r]
@@ -270,6 +275,7 @@ const (
 
 var missingPolicyNames = [...]string{"skip", "fire"}
 
+// String returns p as text.
 func (p MissingPolicy) String() string {
 	if int(p) < len(missingPolicyNames) {
 		return missingPolicyNames[p]

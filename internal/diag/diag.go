@@ -35,6 +35,7 @@ type Error struct {
 	Err error `json:"-"`
 }
 
+// Error describes the problem.
 func (e *Error) Error() string {
 	var b strings.Builder
 	switch {

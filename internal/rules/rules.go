@@ -60,6 +60,7 @@ const (
 	Number             // int or float: scores, points, weights
 )
 
+// String returns k as text.
 func (k Kind) String() string {
 	switch k {
 	case Bool:
@@ -121,6 +122,7 @@ type Error struct {
 	Message      string
 }
 
+// Error describes the problem.
 func (e *Error) Error() string { return fmt.Sprintf("%d:%d: %s", e.Line, e.Column, e.Message) }
 
 // A Model is a compiled fact model: the environment type expressions are
