@@ -1,8 +1,14 @@
 package aeo
 
 import (
+	"fmt"
+	"os"
 	"strings"
 	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/safe-aeo/engine/internal/decode"
 )
 
 // A Profile is what an application for AEO status carries: who the
@@ -324,4 +330,39 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// ProfileFromMap decodes a profile given as a generic mapping (as read
+// from YAML or JSON), strictly: unknown keys and wrong types are errors.
+func ProfileFromMap(m map[string]any) (*Profile, error) {
+	b, err := yaml.Marshal(m)
+	if err != nil {
+		return nil, fmt.Errorf("aeo: profile: %w", err)
+	}
+	var p Profile
+	if _, err := decode.DecodeInto("profile", b, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
+// LoadProfile reads a profile from a YAML or JSON file, strictly: an
+// unknown key or a value of the wrong type is a *ConfigError with its
+// line and column.
+func LoadProfile(name string) (*Profile, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("aeo: %w", err)
+	}
+	return ParseProfile(name, data)
+}
+
+// ParseProfile reads a profile from YAML or JSON data, the contents of a
+// file called name, strictly.
+func ParseProfile(name string, data []byte) (*Profile, error) {
+	var p Profile
+	if _, err := decode.DecodeInto(name, data, &p); err != nil {
+		return nil, err
+	}
+	return &p, nil
 }

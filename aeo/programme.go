@@ -19,9 +19,10 @@ import (
 
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
-	"github.com/safe-aeo/engine/internal/diag"
 	"github.com/safe-aeo/engine/internal/rules"
+	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -45,7 +46,7 @@ type File struct {
 	// requirements, by ID.
 	Drop []string `json:"drop,omitempty"`
 	// Lifecycle holds the time rules of the authorization lifecycle.
-	Lifecycle *LifecycleConfig `json:"lifecycle,omitempty"`
+	Lifecycle *lifecycle.Config `json:"lifecycle,omitempty"`
 	// Benefits chooses the benefit catalogues and sets eligibility,
 	// sequenced introduction and the ledger's baselines.
 	Benefits *benefits.Config `json:"benefits,omitempty"`
@@ -75,7 +76,7 @@ type Programme struct {
 	file        File
 	fingerprint string
 	set         *criteria.Set
-	lifecycle   *Lifecycle
+	lifecycle   *lifecycle.Machine
 	benefits    *benefits.Catalogue
 	risk        *risk.Model
 	selector    *risk.Selector
@@ -587,12 +588,12 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	if err != nil {
 		errs.Add("programme", "%v", err)
 	}
-	var lc *Lifecycle
+	var lc *lifecycle.Machine
 	if f.Lifecycle != nil {
 		if err := f.Lifecycle.Validate(); err != nil {
 			errs.Wrap("lifecycle", err)
 		} else if set != nil {
-			lc, err = NewLifecycle(*f.Lifecycle, fp, dependsOn(f.Config))
+			lc, err = lifecycle.New(*f.Lifecycle, fp, dependsOn(f.Config))
 			if err != nil {
 				errs.Wrap("lifecycle", err)
 			}
@@ -707,7 +708,7 @@ func (p *Programme) Criteria() *criteria.Set { return p.set }
 // its lifecycle section with the programme's fingerprint and the criteria
 // each authorization type depends on; nil when the programme sets no
 // lifecycle section.
-func (p *Programme) Lifecycle() *Lifecycle { return p.lifecycle }
+func (p *Programme) Lifecycle() *lifecycle.Machine { return p.lifecycle }
 
 // Benefits returns the programme's benefit catalogue, or nil when the
 // programme has no benefits section.
@@ -738,13 +739,13 @@ func benefitsConfig(c benefits.Config, facts []criteria.FactDecl) benefits.Confi
 // benefit of the status applies early. The caller adds what only it
 // knows: the operator's risk level, its partner programme under an MRA,
 // and the milestones reached.
-func Holder(prof *Profile, a Authorization, asOf time.Time) benefits.Holder {
+func Holder(prof *Profile, a lifecycle.Authorization, asOf time.Time) benefits.Holder {
 	h := benefits.Holder{Status: a.Status.String()}
 	if prof != nil {
 		h.Operator, h.Roles, h.BusinessModel, h.Facts = prof.OperatorID, prof.Roles, prof.BusinessModel, prof.Facts
 	}
 	if len(a.Types) > 0 && !a.EffectiveAt.IsZero() && dateOf(asOf).Before(a.EffectiveAt) {
-		h.Status = StatusExamination.String()
+		h.Status = lifecycle.StatusExamination.String()
 		return h
 	}
 	for _, t := range a.Types {
@@ -792,7 +793,7 @@ func (p *Programme) MapRisk(ctx context.Context, prof *Profile, a *Assessment) (
 // Operator describes an operator to the selectivity profile from its
 // lifecycle state as of a date: its status and the types in force, with
 // the grade. The caller adds the partner programme under an MRA.
-func Operator(id string, a Authorization, asOf time.Time) risk.Operator {
+func Operator(id string, a lifecycle.Authorization, asOf time.Time) risk.Operator {
 	op := risk.Operator{ID: id, Status: a.Status.String(), Types: a.ActiveTypes(asOf)}
 	for _, t := range a.Types {
 		if t.Grade != "" {
@@ -915,11 +916,11 @@ func (p *Programme) convertFacts(in map[string]any) (map[string]any, error) {
 // Ref returns what the lifecycle needs of the assessment to allow a grant:
 // the programme fingerprint, the date, and each authorization type the
 // assessment recommends with its grade.
-func (a *Assessment) Ref() AssessmentRef {
-	ref := AssessmentRef{Fingerprint: a.Fingerprint, AsOf: a.AsOf}
+func (a *Assessment) Ref() lifecycle.AssessmentRef {
+	ref := lifecycle.AssessmentRef{Fingerprint: a.Fingerprint, AsOf: a.AsOf}
 	for _, au := range a.Authorizations {
 		if au.Recommendation == criteria.Recommend {
-			ref.Recommended = append(ref.Recommended, Recommendation{Type: au.ID, Grade: au.Grade})
+			ref.Recommended = append(ref.Recommended, lifecycle.TypeGrade{Type: au.ID, Grade: au.Grade})
 		}
 	}
 	return ref
@@ -967,4 +968,13 @@ func profileFunctions() []criteria.Function {
 			},
 		},
 	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }

@@ -12,7 +12,6 @@ package aeotest
 
 import (
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -26,7 +25,7 @@ import (
 // for instance.
 func Run(t *testing.T, programme, fixtures string, opts ...aeo.Option) {
 	t.Helper()
-	fx, err := aeo.LoadFixtures(fixtures)
+	fx, err := LoadFixtures(fixtures)
 	if err != nil {
 		t.Fatalf("fixtures: %v", err)
 	}
@@ -44,25 +43,25 @@ func Run(t *testing.T, programme, fixtures string, opts ...aeo.Option) {
 }
 
 // RunFixtures runs loaded fixtures against a loaded programme.
-func RunFixtures(t *testing.T, p *aeo.Programme, fx *aeo.Fixtures) {
+func RunFixtures(t *testing.T, p *aeo.Programme, fx *Fixtures) {
 	t.Helper()
 	if len(fx.Cases) == 0 {
 		t.Fatal("the fixtures hold no case")
 	}
 	for _, c := range fx.Cases {
 		t.Run(c.Name, func(t *testing.T) {
-			res := p.RunCase(t.Context(), c)
+			res := RunCase(t.Context(), p, c)
 			if res.Err != "" {
 				t.Fatalf("case %q: %s", c.Name, res.Err)
 			}
 			if len(res.Mismatches) == 0 {
 				return
 			}
-			if diff := cmp.Diff(c.Expect, aeo.Observed(res.Assessment, c.Expect)); diff != "" {
+			if diff := cmp.Diff(c.Expect, Observed(res.Assessment, c.Expect)); diff != "" {
 				t.Errorf("case %q mismatch (-want +got):\n%s", c.Name, diff)
 			}
 			for _, m := range res.Mismatches {
-				if !strings.HasPrefix(m, "requirement ") && !strings.HasPrefix(m, "criterion ") && !strings.HasPrefix(m, "authorization ") {
+				if m.Part != PartAssessment {
 					t.Errorf("case %q: %s", c.Name, m)
 				}
 			}

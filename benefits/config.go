@@ -3,8 +3,8 @@ package benefits
 import (
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // Config is the benefits section of a programme (the programme file's

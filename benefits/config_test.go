@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
-	"github.com/safe-aeo/engine/internal/diag"
 )
 
 // programmeFile is the part of a programme file the benefits section

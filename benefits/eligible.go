@@ -7,7 +7,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 

@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 

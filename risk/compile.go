@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 

@@ -1,8 +1,8 @@
 package risk
 
 import (
-	"github.com/safe-aeo/engine/internal/calendar"
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // Config is the risk part of a programme (the programme file's risk:

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
-	"github.com/safe-aeo/engine/internal/diag"
 	"github.com/safe-aeo/engine/risk"
 )
 

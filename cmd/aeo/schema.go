@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 )
 
 func cmdSchema(args []string, w io.Writer) error {
@@ -31,7 +32,7 @@ func cmdSchema(args []string, w io.Writer) error {
 	case "programme":
 		root, title = reflect.TypeOf(aeo.File{}), "AEO programme file"
 	case "fixtures":
-		root, title = reflect.TypeOf(aeo.Fixtures{}), "AEO programme fixtures"
+		root, title = reflect.TypeOf(aeotest.Fixtures{}), "AEO programme fixtures"
 	case "profile":
 		root, title = reflect.TypeOf(aeo.Profile{}), "AEO operator profile"
 	default:

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/criteria"
 )
 
@@ -75,14 +76,14 @@ func cmdTest(args []string, w io.Writer) error {
 	rep := testReport{Programme: p.Name() + " " + p.Version(), Fingerprint: p.Fingerprint()}
 	cov := newCoverage(p)
 	for _, f := range pos[1:] {
-		fx, err := aeo.LoadFixtures(f)
+		fx, err := aeotest.LoadFixtures(f)
 		if err != nil {
 			printProblems(w, err)
 			return errFailed
 		}
 		for _, c := range fx.Cases {
-			res := p.RunCase(context.Background(), c)
-			cr := caseReport{File: f, Name: c.Name, Passed: res.Passed(), Error: res.Err, Mismatches: res.Mismatches}
+			res := aeotest.RunCase(context.Background(), p, c)
+			cr := caseReport{File: f, Name: c.Name, Passed: res.Passed(), Error: res.Err, Mismatches: res.Lines()}
 			rep.Cases = append(rep.Cases, cr)
 			if cr.Passed {
 				rep.Passed++

@@ -10,6 +10,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 )
 
 func cmdValidate(args []string, w io.Writer) error {
@@ -31,7 +32,7 @@ func cmdValidate(args []string, w io.Writer) error {
 		}
 		switch kind {
 		case "fixtures":
-			fx, err := aeo.LoadFixtures(f)
+			fx, err := aeotest.LoadFixtures(f)
 			if err == nil {
 				_, err = fixtureProgramme(f, fx)
 			}
@@ -73,7 +74,7 @@ func sniff(name string) (string, error) {
 }
 
 // fixtureProgramme loads the programme a fixtures file names.
-func fixtureProgramme(fixtures string, fx *aeo.Fixtures) (*aeo.Programme, error) {
+func fixtureProgramme(fixtures string, fx *aeotest.Fixtures) (*aeo.Programme, error) {
 	if fx.Programme == "" {
 		return nil, fmt.Errorf("%s names no programme: set its programme key", fixtures)
 	}

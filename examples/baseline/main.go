@@ -38,6 +38,7 @@ import (
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -65,7 +66,7 @@ type output struct {
 	Programme   string                 `json:"programme"`
 	Fingerprint string                 `json:"fingerprint"`
 	Applicants  []applicant            `json:"applicants"`
-	Records     []aeo.Record           `json:"records,omitempty"`
+	Records     []lifecycle.Record     `json:"records,omitempty"`
 	Benefits    []benefits.Entitlement `json:"benefits,omitempty"`
 	Lanes       []risk.Decision        `json:"lanes,omitempty"`
 }
@@ -188,7 +189,7 @@ func run(w io.Writer, args []string) error {
 		{ID: "XX25IM0000003", Date: inForce, HSCode: "851712", Origin: "CN", Value: 610000, Procedure: "4000"},
 		{ID: "XX25IM0000004", Date: inForce, HSCode: "610910", Origin: "BD", Value: 18000, Procedure: "5100"},
 	}
-	before := aeo.Operator(prof.OperatorID, aeo.Authorization{}, inForce)
+	before := aeo.Operator(prof.OperatorID, lifecycle.Authorization{}, inForce)
 	after := aeo.Operator(prof.OperatorID, auth, inForce)
 	if text {
 		fmt.Fprintf(w, "\nLanes of its declarations, without and with AEO status:\n")
@@ -272,7 +273,7 @@ func orNone(s string) string {
 // authorize takes an applicant from application to authorization, with
 // the four-eyes rule refusing a grant by one officer alone, and verifies
 // the audit trail.
-func authorize(w io.Writer, p *aeo.Programme, prof *aeo.Profile, a *aeo.Assessment, asOf time.Time, text bool) (aeo.Authorization, []aeo.Record, error) {
+func authorize(w io.Writer, p *aeo.Programme, prof *aeo.Profile, a *aeo.Assessment, asOf time.Time, text bool) (lifecycle.Authorization, []lifecycle.Record, error) {
 	lc := p.Lifecycle()
 	day := func(days int) time.Time { return asOf.AddDate(0, 0, days) }
 	var sites []string
@@ -280,23 +281,23 @@ func authorize(w io.Writer, p *aeo.Programme, prof *aeo.Profile, a *aeo.Assessme
 		sites = append(sites, s.ID)
 	}
 	ref := a.Ref()
-	steps := []aeo.Event{
-		{Kind: aeo.EventLodge, At: day(1), Actor: prof.Name, Role: aeo.ActorOperator, Types: []string{"AEO"}, Sites: sites},
-		{Kind: aeo.EventAccept, At: day(8), Actor: "officer Amara", Role: aeo.ActorOfficer},
-		{Kind: aeo.EventAssignCoordinator, At: day(8), Actor: "officer Amara", Role: aeo.ActorOfficer, Coordinator: "officer Chen"},
-		{Kind: aeo.EventValidate, At: day(40), Actor: "officer Amara", Role: aeo.ActorOfficer, Sites: sites,
-			Validation: &aeo.ValidationReport{Method: aeo.ValidationOnSite, Satisfied: true}, Evidence: []string{"visit report V-2025-031"}},
-		{Kind: aeo.EventGrant, At: day(55), Actor: "officer Amara", Role: aeo.ActorOfficer, Types: []string{"AEO"},
+	steps := []lifecycle.Event{
+		{Kind: lifecycle.EventLodge, At: day(1), Actor: prof.Name, Role: lifecycle.ActorOperator, Types: []string{"AEO"}, Sites: sites},
+		{Kind: lifecycle.EventAccept, At: day(8), Actor: "officer Amara", Role: lifecycle.ActorOfficer},
+		{Kind: lifecycle.EventAssignCoordinator, At: day(8), Actor: "officer Amara", Role: lifecycle.ActorOfficer, Coordinator: "officer Chen"},
+		{Kind: lifecycle.EventValidate, At: day(40), Actor: "officer Amara", Role: lifecycle.ActorOfficer, Sites: sites,
+			Validation: &lifecycle.ValidationReport{Method: lifecycle.ValidationOnSite, Satisfied: true}, Evidence: []string{"visit report V-2025-031"}},
+		{Kind: lifecycle.EventGrant, At: day(55), Actor: "officer Amara", Role: lifecycle.ActorOfficer, Types: []string{"AEO"},
 			Reasons: []string{"every criterion met; see assessment"}, Assessment: &ref},
-		{Kind: aeo.EventGrant, At: day(55), Actor: "officer Amara", Approver: "officer Okafor", Role: aeo.ActorOfficer, Types: []string{"AEO"},
+		{Kind: lifecycle.EventGrant, At: day(55), Actor: "officer Amara", Approver: "officer Okafor", Role: lifecycle.ActorOfficer, Types: []string{"AEO"},
 			Reasons: []string{"every criterion met; see assessment"}, Assessment: &ref},
 	}
 	if text {
 		fmt.Fprintf(w, "\n================================================================================\n")
 		fmt.Fprintf(w, "Lifecycle of %s under %s\n", prof.Name, p.Name())
 	}
-	var auth aeo.Authorization
-	var records []aeo.Record
+	var auth lifecycle.Authorization
+	var records []lifecycle.Record
 	for _, ev := range steps {
 		next, rec, err := lc.Apply(auth, ev)
 		if err != nil {
@@ -310,10 +311,10 @@ func authorize(w io.Writer, p *aeo.Programme, prof *aeo.Profile, a *aeo.Assessme
 			fmt.Fprintf(w, "  %s %-20s -> %s\n", ev.At.Format(time.DateOnly), ev.Kind, auth.Status)
 		}
 	}
-	if auth.Status != aeo.StatusAuthorized {
+	if auth.Status != lifecycle.StatusAuthorized {
 		return auth, records, fmt.Errorf("the importer was not authorized: %s", auth.Status)
 	}
-	if err := aeo.VerifyHead(records, auth.Head); err != nil {
+	if err := lifecycle.Trail(records).VerifyHead(auth.Head); err != nil {
 		return auth, records, err
 	}
 	replayed, err := lc.Replay(records)

@@ -32,6 +32,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
 )
@@ -73,15 +74,15 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fx, err := aeo.ParseFixtures(files, "fixtures.yaml", data)
+	fx, err := aeotest.ParseFixtures(files, "fixtures.yaml", data)
 	if err != nil {
 		return err
 	}
 	results := map[string]caseRun{}
 	for _, c := range fx.Cases {
-		res := p.RunCase(ctx, c)
+		res := aeotest.RunCase(ctx, p, c)
 		if !res.Passed() {
-			return fmt.Errorf("case %s differs from its fixture: %s%s", c.Name, res.Err, strings.Join(res.Mismatches, "; "))
+			return fmt.Errorf("case %s differs from its fixture: %s%s", c.Name, res.Err, strings.Join(res.Lines(), "; "))
 		}
 		prof, err := aeo.ProfileFromMap(c.Profile)
 		if err != nil {
@@ -186,8 +187,8 @@ func run(w io.Writer) error {
 
 // caseRun is a fixture case, its result and its profile.
 type caseRun struct {
-	c    aeo.Case
-	res  aeo.CaseResult
+	c    aeotest.Case
+	res  aeotest.CaseResult
 	prof *aeo.Profile
 }
 

@@ -36,6 +36,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/risk"
 )
@@ -96,16 +97,16 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fx, err := aeo.ParseFixtures(files, "fixtures.yaml", data)
+	fx, err := aeotest.ParseFixtures(files, "fixtures.yaml", data)
 	if err != nil {
 		return err
 	}
-	var cases []aeo.Case
-	var results []aeo.CaseResult
+	var cases []aeotest.Case
+	var results []aeotest.CaseResult
 	for _, c := range fx.Cases {
-		res := home.RunCase(ctx, c)
+		res := aeotest.RunCase(ctx, home, c)
 		if !res.Passed() {
-			return fmt.Errorf("case %s differs from its fixture: %s%s", c.Name, res.Err, strings.Join(res.Mismatches, "; "))
+			return fmt.Errorf("case %s differs from its fixture: %s%s", c.Name, res.Err, strings.Join(res.Lines(), "; "))
 		}
 		cases, results = append(cases, c), append(results, res)
 	}

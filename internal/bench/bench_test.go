@@ -20,8 +20,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
-	"github.com/safe-aeo/engine/internal/calendar"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/rules"
 )

@@ -28,8 +28,8 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
-	"github.com/safe-aeo/engine/internal/calendar"
 )
 
 // ---------------------------------------------------------------- assess

@@ -19,7 +19,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // maxNodes bounds the work of decoding one document, so that a file of

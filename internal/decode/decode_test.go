@@ -8,8 +8,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/safe-aeo/engine/internal/calendar"
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 )
 
 type item struct {

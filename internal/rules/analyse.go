@@ -15,7 +15,7 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // patcher rewrites what rule authors write into what expr runs:

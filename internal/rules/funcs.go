@@ -5,7 +5,7 @@ import (
 	"reflect"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // builtinFuncs are the functions every model offers, beyond expr's own

@@ -9,7 +9,7 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // A loop iterates over a list: each element's address (or, for a list of

@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/criteria"
 )
 
@@ -32,7 +33,7 @@ func Run(w io.Writer, fsys fs.FS) error {
 	if err != nil {
 		return err
 	}
-	fx, err := aeo.ParseFixtures(fsys, "fixtures.yaml", data)
+	fx, err := aeotest.ParseFixtures(fsys, "fixtures.yaml", data)
 	if err != nil {
 		return err
 	}
@@ -45,7 +46,7 @@ func Run(w io.Writer, fsys fs.FS) error {
 	fmt.Fprintf(w, "\nfingerprint %s\n", p.Fingerprint())
 	failed := 0
 	for _, c := range fx.Cases {
-		res := p.RunCase(context.Background(), c)
+		res := aeotest.RunCase(context.Background(), p, c)
 		if res.Err != "" {
 			return fmt.Errorf("case %s: %s", c.Name, res.Err)
 		}

@@ -1,11 +1,11 @@
-package aeo
+package lifecycle
 
 import (
 	"sort"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // Deadlines are calendar dates: a period runs from the calendar day of the
@@ -16,7 +16,7 @@ import (
 
 // deadline returns the last day of period p started by an event at t, or
 // the zero time when p is not set.
-func lcDeadline(p Period, t time.Time) time.Time {
+func deadline(p calendar.Period, t time.Time) time.Time {
 	if p.IsZero() {
 		return time.Time{}
 	}
@@ -25,7 +25,7 @@ func lcDeadline(p Period, t time.Time) time.Time {
 
 // after reports whether t falls on a day after the deadline d; a zero d
 // never passes.
-func lcAfter(t, d time.Time) bool {
+func after(t, d time.Time) bool {
 	return !d.IsZero() && calendar.Date(t).After(d)
 }
 
@@ -48,13 +48,13 @@ type DueItem struct {
 // Due takes no decision: an overdue decision deadline makes the omission
 // appealable and a suspension past suspension.to_revocation calls for a
 // proposed revocation, but only the events that say so change the state.
-func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
+func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 	var out []DueItem
 	add := func(k DueKind, rule, typ string, due time.Time) {
 		if due.IsZero() {
 			return
 		}
-		out = append(out, DueItem{Kind: k, Rule: rule, Type: typ, Due: due, Overdue: lcAfter(asOf, due)})
+		out = append(out, DueItem{Kind: k, Rule: rule, Type: typ, Due: due, Overdue: after(asOf, due)})
 	}
 	switch a.Status {
 	case StatusLodged:
@@ -87,7 +87,7 @@ func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
 		}
 		if a.ReassessmentOpen.IsZero() && !a.RevalidationDue.IsZero() {
 			if n := l.cfg.Revalidation.Notice; !n.IsZero() {
-				add(DueRevalidationNotice, "revalidation.notice", "", Period{Years: -n.Years, Months: -n.Months, Days: -n.Days}.AddTo(a.RevalidationDue))
+				add(DueRevalidationNotice, "revalidation.notice", "", calendar.Period{Years: -n.Years, Months: -n.Months, Days: -n.Days}.AddTo(a.RevalidationDue))
 			}
 			add(DueRevalidation, "revalidation.cycle", "", a.RevalidationDue)
 		}
@@ -103,7 +103,7 @@ func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
 	}
 	if c := a.Coordinator; c != nil && (a.Status.held() || a.Status.pending()) {
 		add(DueCoordinatorRotation, "coordinator.rotation", "", c.RotationDue)
-		if c.Mentor != "" && !lcAfter(asOf, c.MentorUntil) {
+		if c.Mentor != "" && !after(asOf, c.MentorUntil) {
 			add(DueMentoringEnd, "coordinator.mentoring", "", c.MentorUntil)
 		}
 	}
@@ -130,7 +130,7 @@ func (l *Lifecycle) Due(a Authorization, asOf time.Time) []DueItem {
 
 // stage returns the rule for stage st and its index in the programme's
 // stages, or a zero rule and -1 when the programme does not list it.
-func (l *Lifecycle) stage(st AppealStage) (AppealStageRule, int) {
+func (l *Machine) stage(st AppealStage) (AppealStageRule, int) {
 	for i, s := range l.cfg.Appeal.Stages {
 		if s.Stage == st {
 			return s, i
@@ -141,7 +141,7 @@ func (l *Lifecycle) stage(st AppealStage) (AppealStageRule, int) {
 
 // stageKey returns the programme-file key of field of stage st, e.g.
 // "appeal.stages[1].window".
-func (l *Lifecycle) stageKey(st AppealStage, field string) string {
+func (l *Machine) stageKey(st AppealStage, field string) string {
 	if _, i := l.stage(st); i >= 0 {
 		return diag.Index("appeal.stages", i) + "." + field
 	}

@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import "github.com/safe-aeo/engine/internal/enum"
 
@@ -8,14 +8,14 @@ import "github.com/safe-aeo/engine/internal/enum"
 // "customs_review") rather than numbers. The tokens are part of the record
 // format: renaming one changes the hash of every record that uses it.
 
-func lcEnumString(names []string, i uint8, typ string) string { return enum.Name(names, i, typ) }
+func enumString(names []string, i uint8, typ string) string { return enum.Name(names, i, typ) }
 
-func lcEnumMarshal(names []string, i uint8, typ string) ([]byte, error) {
-	return enum.Marshal("aeo", names, i, typ)
+func enumMarshal(names []string, i uint8, typ string) ([]byte, error) {
+	return enum.Marshal("lifecycle", names, i, typ)
 }
 
-func lcEnumParse(names []string, text []byte, typ string) (uint8, error) {
-	return enum.Parse[uint8]("aeo", names, text, typ)
+func enumParse(names []string, text []byte, typ string) (uint8, error) {
+	return enum.Parse[uint8]("lifecycle", names, text, typ)
 }
 
 // Status is the status of an authorization: where an application or an
@@ -66,26 +66,26 @@ const (
 	// effect from the original effective date. An appealable decision.
 	StatusAnnulled
 
-	lcNumStatuses = iota
+	numStatuses = iota
 )
 
-var lcStatusNames = [...]string{
+var statusNames = [...]string{
 	"none", "lodged", "incomplete", "not_accepted", "examination", "refused",
 	"authorized", "partly_suspended", "suspended", "revocation_proposed",
 	"revoked", "withdrawn", "annulled",
 }
 
 // String returns s as text.
-func (s Status) String() string { return lcEnumString(lcStatusNames[:], uint8(s), "Status") }
+func (s Status) String() string { return enumString(statusNames[:], uint8(s), "Status") }
 
 // MarshalText encodes s as its token, e.g. "partly_suspended".
 func (s Status) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcStatusNames[:], uint8(s), "status")
+	return enumMarshal(statusNames[:], uint8(s), "status")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (s *Status) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcStatusNames[:], b, "status")
+	v, err := enumParse(statusNames[:], b, "status")
 	*s = Status(v)
 	return err
 }
@@ -219,10 +219,10 @@ const (
 	// EventWithdrawAppeal withdraws the appeal (operator).
 	EventWithdrawAppeal
 
-	lcNumEvents = iota
+	numEvents = iota
 )
 
-var lcEventNames = [...]string{
+var eventNames = [...]string{
 	"unknown",
 	"lodge", "return", "resubmit", "accept", "reject", "extend_deadline",
 	"request_customs_validation", "validate", "grant", "refuse", "withdraw",
@@ -234,16 +234,16 @@ var lcEventNames = [...]string{
 }
 
 // String returns k as text.
-func (k EventKind) String() string { return lcEnumString(lcEventNames[:], uint8(k), "EventKind") }
+func (k EventKind) String() string { return enumString(eventNames[:], uint8(k), "EventKind") }
 
 // MarshalText encodes k as its token, e.g. "lodge_appeal".
 func (k EventKind) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcEventNames[:], uint8(k), "event kind")
+	return enumMarshal(eventNames[:], uint8(k), "event kind")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (k *EventKind) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcEventNames[:], b, "event kind")
+	v, err := enumParse(eventNames[:], b, "event kind")
 	*k = EventKind(v)
 	return err
 }
@@ -251,7 +251,7 @@ func (k *EventKind) UnmarshalText(b []byte) error {
 // appeal reports whether k belongs to the appeal track, which runs beside
 // the status: an appeal does not suspend the decision appealed (UCC Art
 // 45(1)).
-func (k EventKind) appeal() bool { return k >= EventRequestReasons && k < lcNumEvents }
+func (k EventKind) appeal() bool { return k >= EventRequestReasons && k < numEvents }
 
 // ActorRole is the capacity in which the actor of an [Event] acts. The zero
 // value, ActorUnknown, is not valid.
@@ -272,19 +272,19 @@ const (
 	ActorCourt
 )
 
-var lcRoleNames = [...]string{"unknown", "operator", "officer", "review_body", "court"}
+var roleNames = [...]string{"unknown", "operator", "officer", "review_body", "court"}
 
 // String returns r as text.
-func (r ActorRole) String() string { return lcEnumString(lcRoleNames[:], uint8(r), "ActorRole") }
+func (r ActorRole) String() string { return enumString(roleNames[:], uint8(r), "ActorRole") }
 
 // MarshalText encodes r as its token, e.g. "officer".
 func (r ActorRole) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcRoleNames[:], uint8(r), "role")
+	return enumMarshal(roleNames[:], uint8(r), "role")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (r *ActorRole) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcRoleNames[:], b, "role")
+	v, err := enumParse(roleNames[:], b, "role")
 	*r = ActorRole(v)
 	return err
 }
@@ -310,21 +310,21 @@ const (
 	ValidationRemote
 )
 
-var lcMethodNames = [...]string{"unknown", "document_review", "on_site", "third_party", "remote"}
+var methodNames = [...]string{"unknown", "document_review", "on_site", "third_party", "remote"}
 
 // String returns m as text.
 func (m ValidationMethod) String() string {
-	return lcEnumString(lcMethodNames[:], uint8(m), "ValidationMethod")
+	return enumString(methodNames[:], uint8(m), "ValidationMethod")
 }
 
 // MarshalText encodes m as its token, e.g. "on_site".
 func (m ValidationMethod) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcMethodNames[:], uint8(m), "validation method")
+	return enumMarshal(methodNames[:], uint8(m), "validation method")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (m *ValidationMethod) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcMethodNames[:], b, "validation method")
+	v, err := enumParse(methodNames[:], b, "validation method")
 	*m = ValidationMethod(v)
 	return err
 }
@@ -353,22 +353,22 @@ const (
 	// 10.6).
 	StageJudicial
 
-	lcNumStages = iota
+	numStages = iota
 )
 
-var lcStageNames = [...]string{"none", "request_reasons", "customs_review", "independent_review", "judicial"}
+var stageNames = [...]string{"none", "request_reasons", "customs_review", "independent_review", "judicial"}
 
 // String returns s as text.
-func (s AppealStage) String() string { return lcEnumString(lcStageNames[:], uint8(s), "AppealStage") }
+func (s AppealStage) String() string { return enumString(stageNames[:], uint8(s), "AppealStage") }
 
 // MarshalText encodes s as its token, e.g. "customs_review".
 func (s AppealStage) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcStageNames[:], uint8(s), "appeal stage")
+	return enumMarshal(stageNames[:], uint8(s), "appeal stage")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (s *AppealStage) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcStageNames[:], b, "appeal stage")
+	v, err := enumParse(stageNames[:], b, "appeal stage")
 	*s = AppealStage(v)
 	return err
 }
@@ -408,22 +408,22 @@ const (
 	// AppealWithdrawn: the appellant withdrew the appeal.
 	AppealWithdrawn
 
-	lcNumPhases = iota
+	numPhases = iota
 )
 
-var lcPhaseNames = [...]string{"none", "reasons_requested", "reasons_given", "lodged", "dismissed", "allowed", "withdrawn"}
+var phaseNames = [...]string{"none", "reasons_requested", "reasons_given", "lodged", "dismissed", "allowed", "withdrawn"}
 
 // String returns p as text.
-func (p AppealPhase) String() string { return lcEnumString(lcPhaseNames[:], uint8(p), "AppealPhase") }
+func (p AppealPhase) String() string { return enumString(phaseNames[:], uint8(p), "AppealPhase") }
 
 // MarshalText encodes p as its token, e.g. "dismissed".
 func (p AppealPhase) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcPhaseNames[:], uint8(p), "appeal phase")
+	return enumMarshal(phaseNames[:], uint8(p), "appeal phase")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (p *AppealPhase) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcPhaseNames[:], b, "appeal phase")
+	v, err := enumParse(phaseNames[:], b, "appeal phase")
 	*p = AppealPhase(v)
 	return err
 }
@@ -454,21 +454,21 @@ const (
 	DecisionOmission
 )
 
-var lcDecisionNames = [...]string{"none", "non_acceptance", "refusal", "suspension", "revocation", "annulment", "omission"}
+var decisionNames = [...]string{"none", "non_acceptance", "refusal", "suspension", "revocation", "annulment", "omission"}
 
 // String returns d as text.
 func (d DecisionKind) String() string {
-	return lcEnumString(lcDecisionNames[:], uint8(d), "DecisionKind")
+	return enumString(decisionNames[:], uint8(d), "DecisionKind")
 }
 
 // MarshalText encodes d as its token, e.g. "refusal".
 func (d DecisionKind) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcDecisionNames[:], uint8(d), "decision kind")
+	return enumMarshal(decisionNames[:], uint8(d), "decision kind")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (d *DecisionKind) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcDecisionNames[:], b, "decision kind")
+	v, err := enumParse(decisionNames[:], b, "decision kind")
 	*d = DecisionKind(v)
 	return err
 }
@@ -531,7 +531,7 @@ const (
 	DueSpotCheck
 )
 
-var lcDueNames = [...]string{
+var dueNames = [...]string{
 	"none", "acceptance", "completion", "decision", "effect", "suspension_end", "remedy",
 	"propose_revocation", "hearing", "corrective_action", "revalidation_notice", "revalidation",
 	"coordinator_rotation", "mentoring_end", "reasons", "appeal_decision",
@@ -552,21 +552,21 @@ const (
 	MonitoringSpotCheck
 )
 
-var lcMonitoringNames = [...]string{"other", "self_assessment", "spot_check"}
+var monitoringNames = [...]string{"other", "self_assessment", "spot_check"}
 
 // String returns k as text.
 func (k MonitoringKind) String() string {
-	return lcEnumString(lcMonitoringNames[:], uint8(k), "MonitoringKind")
+	return enumString(monitoringNames[:], uint8(k), "MonitoringKind")
 }
 
 // MarshalText encodes k as other, self_assessment or spot_check.
 func (k MonitoringKind) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcMonitoringNames[:], uint8(k), "monitoring kind")
+	return enumMarshal(monitoringNames[:], uint8(k), "monitoring kind")
 }
 
 // UnmarshalText decodes other, self_assessment or spot_check.
 func (k *MonitoringKind) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcMonitoringNames[:], b, "monitoring kind")
+	v, err := enumParse(monitoringNames[:], b, "monitoring kind")
 	if err == nil {
 		*k = MonitoringKind(v)
 	}
@@ -574,16 +574,16 @@ func (k *MonitoringKind) UnmarshalText(b []byte) error {
 }
 
 // String returns d as text.
-func (d DueKind) String() string { return lcEnumString(lcDueNames[:], uint8(d), "DueKind") }
+func (d DueKind) String() string { return enumString(dueNames[:], uint8(d), "DueKind") }
 
 // MarshalText encodes d as its token, e.g. "decision".
 func (d DueKind) MarshalText() ([]byte, error) {
-	return lcEnumMarshal(lcDueNames[:], uint8(d), "due kind")
+	return enumMarshal(dueNames[:], uint8(d), "due kind")
 }
 
 // UnmarshalText decodes a token written by MarshalText.
 func (d *DueKind) UnmarshalText(b []byte) error {
-	v, err := lcEnumParse(lcDueNames[:], b, "due kind")
+	v, err := enumParse(dueNames[:], b, "due kind")
 	*d = DueKind(v)
 	return err
 }

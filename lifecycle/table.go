@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import (
 	"fmt"
@@ -13,7 +13,7 @@ import (
 // can review it: the status machine (statusTable), the appeal track that
 // runs beside it (appealTable) and what an allowed appeal does to the
 // status (appealEffects). [Transitions], [AppealTransitions] and
-// [AppealEffects] return them; [Lifecycle.Mermaid] and [Lifecycle.DOT]
+// [AppealEffects] return them; [Machine.Mermaid] and [Machine.DOT]
 // draw them.
 //
 // The guards that refuse an event the table allows are in the handlers
@@ -21,130 +21,130 @@ import (
 
 // edge is a row of statusTable: event moves each status of from to one of
 // to; a nil to means the status does not change.
-type lcEdge struct {
+type edge struct {
 	from  []Status
 	event EventKind
 	to    []Status
 	note  string
 }
 
-func lcStatuses(s ...Status) []Status { return s }
+func statuses(s ...Status) []Status { return s }
 
 var (
-	lcPending = lcStatuses(StatusLodged, StatusIncomplete, StatusExamination)
-	lcHeld    = lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed)
-	lcClosed  = lcStatuses(StatusNotAccepted, StatusRefused, StatusRevoked, StatusWithdrawn, StatusAnnulled)
+	pending = statuses(StatusLodged, StatusIncomplete, StatusExamination)
+	held    = statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed)
+	closed  = statuses(StatusNotAccepted, StatusRefused, StatusRevoked, StatusWithdrawn, StatusAnnulled)
 )
 
-var lcStatusTable = []lcEdge{
+var statusTable = []edge{
 	// Application (WCO AEO Implementation Guidance, Annex 1: accept
 	// applications, vet, verify; UCC Art 22).
-	{lcStatuses(StatusNone), EventLodge, lcStatuses(StatusLodged), "an operator lodges an application with its self-assessment"},
-	{lcClosed, EventLodge, lcStatuses(StatusLodged), "a new application, unless a re-application bar runs"},
-	{lcStatuses(StatusLodged), EventReturn, lcStatuses(StatusIncomplete), "Customs returns an incomplete application, saying what is missing"},
-	{lcStatuses(StatusIncomplete), EventResubmit, lcStatuses(StatusLodged), "the applicant completes it within the completion window"},
-	{lcStatuses(StatusLodged), EventAccept, lcStatuses(StatusExamination), "Customs accepts a complete application; the decision deadline starts"},
-	{lcStatuses(StatusLodged, StatusIncomplete), EventReject, lcStatuses(StatusNotAccepted), "Customs does not accept the application (appealable)"},
-	{lcStatuses(StatusExamination), EventExtendDeadline, nil, "the decision deadline is extended once, before it expires"},
-	{lcStatuses(StatusLodged, StatusIncomplete, StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+	{statuses(StatusNone), EventLodge, statuses(StatusLodged), "an operator lodges an application with its self-assessment"},
+	{closed, EventLodge, statuses(StatusLodged), "a new application, unless a re-application bar runs"},
+	{statuses(StatusLodged), EventReturn, statuses(StatusIncomplete), "Customs returns an incomplete application, saying what is missing"},
+	{statuses(StatusIncomplete), EventResubmit, statuses(StatusLodged), "the applicant completes it within the completion window"},
+	{statuses(StatusLodged), EventAccept, statuses(StatusExamination), "Customs accepts a complete application; the decision deadline starts"},
+	{statuses(StatusLodged, StatusIncomplete), EventReject, statuses(StatusNotAccepted), "Customs does not accept the application (appealable)"},
+	{statuses(StatusExamination), EventExtendDeadline, nil, "the decision deadline is extended once, before it expires"},
+	{statuses(StatusLodged, StatusIncomplete, StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
 		EventRequestCustomsValidation, nil, "the applicant asks Customs, not a third-party validator, to validate (SAFE)"},
-	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventValidate, nil,
+	{statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventValidate, nil,
 		"a validation report: document review, on-site visit, or a third-party report Customs accepts; held statuses need an open reassessment"},
-	{lcStatuses(StatusExamination), EventGrant, lcStatuses(StatusAuthorized), "grant, four eyes, on a current assessment that recommends it and a completed validation"},
-	{lcStatuses(StatusExamination), EventRefuse, lcStatuses(StatusRefused), "refusal, four eyes, with reasons (appealable)"},
-	{lcPending, EventWithdraw, lcStatuses(StatusWithdrawn), "the applicant withdraws the application"},
+	{statuses(StatusExamination), EventGrant, statuses(StatusAuthorized), "grant, four eyes, on a current assessment that recommends it and a completed validation"},
+	{statuses(StatusExamination), EventRefuse, statuses(StatusRefused), "refusal, four eyes, with reasons (appealable)"},
+	{pending, EventWithdraw, statuses(StatusWithdrawn), "the applicant withdraws the application"},
 
 	// Monitoring, reassessment and revalidation.
-	{lcHeld, EventMonitor, nil, "a monitoring activity is recorded"},
-	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventStartReassessment, nil, "a reassessment or revalidation opens"},
-	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventConfirmReassessment, nil,
+	{held, EventMonitor, nil, "a monitoring activity is recorded"},
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventStartReassessment, nil, "a reassessment or revalidation opens"},
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventConfirmReassessment, nil,
 		"the reassessment closes on a current assessment and a completed validation; the revalidation cycle restarts"},
-	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+	{statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
 		EventRequestCorrectiveAction, nil, "corrective action is requested by a deadline"},
-	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+	{statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
 		EventExtendCorrectiveAction, nil, "the corrective-action deadline is extended once, before it expires"},
-	{lcStatuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
+	{statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed),
 		EventCompleteCorrectiveAction, nil, "the corrective action is verified as taken"},
 
 	// Suspension (UCC Art 23(4)(b); DA Art 16-18, 30).
-	{lcStatuses(StatusAuthorized, StatusPartlySuspended), EventSuspend, lcStatuses(StatusPartlySuspended, StatusSuspended),
+	{statuses(StatusAuthorized, StatusPartlySuspended), EventSuspend, statuses(StatusPartlySuspended, StatusSuspended),
 		"the types that depend on the failing criterion are suspended, the others stay in force (DA Art 30)"},
-	{lcStatuses(StatusPartlySuspended, StatusSuspended), EventLift, lcStatuses(StatusAuthorized, StatusPartlySuspended),
+	{statuses(StatusPartlySuspended, StatusSuspended), EventLift, statuses(StatusAuthorized, StatusPartlySuspended),
 		"the suspension of some or all types is lifted (DA Art 18)"},
-	{lcStatuses(StatusRevocationProposed), EventLift, lcStatuses(StatusAuthorized, StatusPartlySuspended),
+	{statuses(StatusRevocationProposed), EventLift, statuses(StatusAuthorized, StatusPartlySuspended),
 		"the proposed revocation is withdrawn and the suspensions named (all by default) are lifted"},
 
 	// Revocation, annulment, surrender.
-	{lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventProposeRevocation, lcStatuses(StatusRevocationProposed),
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventProposeRevocation, statuses(StatusRevocationProposed),
 		"Customs notifies its intention to revoke and its grounds; the holder may be heard (UCC Art 22(6))"},
-	{lcStatuses(StatusRevocationProposed), EventObservations, nil, "the holder states its views"},
-	{lcStatuses(StatusAuthorized), EventRevoke, lcStatuses(StatusRevoked, StatusAuthorized), "revocation, whole or of some types, four eyes (appealable)"},
-	{lcStatuses(StatusPartlySuspended, StatusRevocationProposed), EventRevoke, lcStatuses(StatusRevoked, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+	{statuses(StatusRevocationProposed), EventObservations, nil, "the holder states its views"},
+	{statuses(StatusAuthorized), EventRevoke, statuses(StatusRevoked, StatusAuthorized), "revocation, whole or of some types, four eyes (appealable)"},
+	{statuses(StatusPartlySuspended, StatusRevocationProposed), EventRevoke, statuses(StatusRevoked, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
 		"revocation, whole or of some types, four eyes (appealable)"},
-	{lcStatuses(StatusSuspended), EventRevoke, lcStatuses(StatusRevoked, StatusSuspended), "revocation, whole or of some types, four eyes (appealable)"},
-	{lcHeld, EventAnnul, lcStatuses(StatusAnnulled), "annulment: granted on incorrect or incomplete information; effective from the original effective date"},
-	{lcStatuses(StatusAuthorized), EventWithdraw, lcStatuses(StatusWithdrawn, StatusAuthorized), "the holder surrenders some or all types"},
-	{lcStatuses(StatusPartlySuspended), EventWithdraw, lcStatuses(StatusWithdrawn, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+	{statuses(StatusSuspended), EventRevoke, statuses(StatusRevoked, StatusSuspended), "revocation, whole or of some types, four eyes (appealable)"},
+	{held, EventAnnul, statuses(StatusAnnulled), "annulment: granted on incorrect or incomplete information; effective from the original effective date"},
+	{statuses(StatusAuthorized), EventWithdraw, statuses(StatusWithdrawn, StatusAuthorized), "the holder surrenders some or all types"},
+	{statuses(StatusPartlySuspended), EventWithdraw, statuses(StatusWithdrawn, StatusAuthorized, StatusPartlySuspended, StatusSuspended),
 		"the holder surrenders some or all types"},
-	{lcStatuses(StatusSuspended), EventWithdraw, lcStatuses(StatusWithdrawn, StatusSuspended), "the holder surrenders some or all types"},
-	{lcStatuses(StatusRevocationProposed), EventWithdraw, lcStatuses(StatusWithdrawn), "the holder surrenders the whole authorization"},
+	{statuses(StatusSuspended), EventWithdraw, statuses(StatusWithdrawn, StatusSuspended), "the holder surrenders some or all types"},
+	{statuses(StatusRevocationProposed), EventWithdraw, statuses(StatusWithdrawn), "the holder surrenders the whole authorization"},
 
 	// Client coordinator (Annex 4).
-	{append(slices.Clone(lcPending), lcHeld...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
-	{append(slices.Clone(lcPending), lcHeld...), EventRotateCoordinator, nil,
+	{append(slices.Clone(pending), held...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
+	{append(slices.Clone(pending), held...), EventRotateCoordinator, nil,
 		"the coordinator rotates; the outgoing one mentors the new one"},
 }
 
 // appealEdge is a row of appealTable.
-type lcAppealEdge struct {
+type appealEdge struct {
 	from  []AppealPhase
 	event EventKind
 	to    AppealPhase
 	note  string
 }
 
-func lcPhases(p ...AppealPhase) []AppealPhase { return p }
+func phases(p ...AppealPhase) []AppealPhase { return p }
 
-var lcAppealTable = []lcAppealEdge{
-	{lcPhases(AppealNone, AppealDismissed, AppealAllowed, AppealWithdrawn), EventRequestReasons, AppealReasonsRequested,
+var appealTable = []appealEdge{
+	{phases(AppealNone, AppealDismissed, AppealAllowed, AppealWithdrawn), EventRequestReasons, AppealReasonsRequested,
 		"the reasons for a decision are requested (RKC Standard 10.3)"},
-	{lcPhases(AppealReasonsRequested), EventGiveReasons, AppealReasonsGiven, "Customs gives the reasons in writing"},
-	{lcPhases(AppealNone, AppealReasonsRequested, AppealReasonsGiven, AppealDismissed, AppealAllowed, AppealWithdrawn), EventLodgeAppeal, AppealLodged,
+	{phases(AppealReasonsRequested), EventGiveReasons, AppealReasonsGiven, "Customs gives the reasons in writing"},
+	{phases(AppealNone, AppealReasonsRequested, AppealReasonsGiven, AppealDismissed, AppealAllowed, AppealWithdrawn), EventLodgeAppeal, AppealLodged,
 		"an appeal is lodged in writing with grounds, within the window (RKC 10.4-10.8): at the first stage, or at the next after a dismissal"},
-	{lcPhases(AppealLodged), EventAllowAppeal, AppealAllowed, "the appeal is allowed and given effect (RKC 10.10, 10.12)"},
-	{lcPhases(AppealLodged), EventDismissAppeal, AppealDismissed, "the appeal is dismissed with reasons and notice of the further appeal (RKC 10.11)"},
-	{lcPhases(AppealReasonsRequested, AppealReasonsGiven, AppealLodged, AppealDismissed), EventWithdrawAppeal, AppealWithdrawn,
+	{phases(AppealLodged), EventAllowAppeal, AppealAllowed, "the appeal is allowed and given effect (RKC 10.10, 10.12)"},
+	{phases(AppealLodged), EventDismissAppeal, AppealDismissed, "the appeal is dismissed with reasons and notice of the further appeal (RKC 10.11)"},
+	{phases(AppealReasonsRequested, AppealReasonsGiven, AppealLodged, AppealDismissed), EventWithdrawAppeal, AppealWithdrawn,
 		"the appellant withdraws"},
 }
 
 // effect is a row of appealEffects.
-type lcEffect struct {
+type effect struct {
 	against DecisionKind
 	from    []Status
 	to      []Status
 	note    string
 }
 
-var lcAppealEffects = []lcEffect{
-	{DecisionNonAcceptance, lcStatuses(StatusNotAccepted), lcStatuses(StatusExamination),
+var appealEffects = []effect{
+	{DecisionNonAcceptance, statuses(StatusNotAccepted), statuses(StatusExamination),
 		"the application is accepted; the decision deadline runs from the ruling"},
-	{DecisionRefusal, lcStatuses(StatusRefused), lcStatuses(StatusExamination),
+	{DecisionRefusal, statuses(StatusRefused), statuses(StatusExamination),
 		"the application is examined again; nothing grants by itself"},
-	{DecisionSuspension, lcStatuses(StatusPartlySuspended, StatusSuspended), lcStatuses(StatusAuthorized, StatusPartlySuspended),
+	{DecisionSuspension, statuses(StatusPartlySuspended, StatusSuspended), statuses(StatusAuthorized, StatusPartlySuspended),
 		"the types that decision suspended are lifted"},
-	{DecisionSuspension, lcStatuses(StatusRevocationProposed), lcStatuses(StatusRevocationProposed),
+	{DecisionSuspension, statuses(StatusRevocationProposed), statuses(StatusRevocationProposed),
 		"the types that decision suspended are lifted; the proposed revocation stands"},
-	{DecisionRevocation, lcStatuses(StatusRevoked), lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+	{DecisionRevocation, statuses(StatusRevoked), statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
 		"the revoked types are restored as they stood"},
-	{DecisionRevocation, lcStatuses(StatusAuthorized), lcStatuses(StatusAuthorized, StatusPartlySuspended),
+	{DecisionRevocation, statuses(StatusAuthorized), statuses(StatusAuthorized, StatusPartlySuspended),
 		"the types revoked in part are restored as they stood, beside those still held"},
-	{DecisionRevocation, lcStatuses(StatusPartlySuspended), lcStatuses(StatusPartlySuspended),
+	{DecisionRevocation, statuses(StatusPartlySuspended), statuses(StatusPartlySuspended),
 		"the types revoked in part are restored as they stood, beside those still held"},
-	{DecisionRevocation, lcStatuses(StatusSuspended), lcStatuses(StatusPartlySuspended, StatusSuspended),
+	{DecisionRevocation, statuses(StatusSuspended), statuses(StatusPartlySuspended, StatusSuspended),
 		"the types revoked in part are restored as they stood, beside those still held"},
-	{DecisionRevocation, lcStatuses(StatusRevocationProposed), lcStatuses(StatusRevocationProposed),
+	{DecisionRevocation, statuses(StatusRevocationProposed), statuses(StatusRevocationProposed),
 		"the revoked types are restored as they stood; the proposed revocation stands"},
-	{DecisionAnnulment, lcStatuses(StatusAnnulled), lcStatuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
+	{DecisionAnnulment, statuses(StatusAnnulled), statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended),
 		"the annulled types are restored as they stood"},
 }
 
@@ -162,7 +162,7 @@ type Transition struct {
 // slice is fresh: the caller may keep or change it.
 func Transitions() []Transition {
 	var out []Transition
-	for _, e := range lcStatusTable {
+	for _, e := range statusTable {
 		for _, f := range e.from {
 			out = append(out, Transition{From: f, Event: e.event, To: slices.Clone(e.to), Note: e.note})
 		}
@@ -189,7 +189,7 @@ type AppealTransition struct {
 // The slice is fresh.
 func AppealTransitions() []AppealTransition {
 	var out []AppealTransition
-	for _, e := range lcAppealTable {
+	for _, e := range appealTable {
 		for _, f := range e.from {
 			out = append(out, AppealTransition{From: f, Event: e.event, To: e.to, Note: e.note})
 		}
@@ -218,7 +218,7 @@ type AppealEffect struct {
 // kind and status. The slice is fresh.
 func AppealEffects() []AppealEffect {
 	var out []AppealEffect
-	for _, e := range lcAppealEffects {
+	for _, e := range appealEffects {
 		for _, f := range e.from {
 			out = append(out, AppealEffect{Against: e.against, From: f, To: slices.Clone(e.to), Note: e.note})
 		}
@@ -235,7 +235,7 @@ func AppealEffects() []AppealEffect {
 // eventRoles says who may apply each event. The appeal rulings
 // (allow_appeal, dismiss_appeal) depend on the stage; see
 // AppealStage.Reviewer.
-var lcEventRoles = [lcNumEvents]ActorRole{
+var eventRoles = [numEvents]ActorRole{
 	EventLodge:                    ActorOperator,
 	EventReturn:                   ActorOfficer,
 	EventResubmit:                 ActorOperator,
@@ -272,16 +272,16 @@ var lcEventRoles = [lcNumEvents]ActorRole{
 // customs_review, the review body at independent_review, the court at
 // judicial.
 func (k EventKind) Role() ActorRole {
-	if int(k) < len(lcEventRoles) {
-		return lcEventRoles[k]
+	if int(k) < len(eventRoles) {
+		return eventRoles[k]
 	}
 	return ActorUnknown
 }
 
-// A Lifecycle applies events to authorizations under one programme's time
-// rules. It is the compiled form of a [LifecycleConfig].
+// A Machine applies events to authorizations under one programme's time
+// rules. It is the compiled form of a [Config].
 //
-// A Lifecycle is immutable and safe for concurrent use by multiple
+// A Machine is immutable and safe for concurrent use by multiple
 // goroutines. It holds no authorization: the caller keeps each
 // [Authorization] and its [Record]s and passes the state in.
 //
@@ -346,54 +346,54 @@ func (k EventKind) Role() ActorRole {
 //     coordinator or mentor [ErrConflictOfInterest].
 //   - coordinator-interest: a coordinator with a declared interest in the
 //     operator [ErrConflictOfInterest].
-type Lifecycle struct {
-	cfg         LifecycleConfig
+type Machine struct {
+	cfg         Config
 	fingerprint string
 	dependsOn   map[string][]string
-	edges       [lcNumStatuses][lcNumEvents][]Status // nil slice with ok=false: not allowed
-	allowed     [lcNumStatuses][lcNumEvents]bool
-	appeal      [lcNumPhases][lcNumEvents]AppealPhase
-	appealOK    [lcNumPhases][lcNumEvents]bool
+	edges       [numStatuses][numEvents][]Status // nil slice with ok=false: not allowed
+	allowed     [numStatuses][numEvents]bool
+	appeal      [numPhases][numEvents]AppealPhase
+	appealOK    [numPhases][numEvents]bool
 	reasons     int   // index of the request_reasons stage in cfg.Appeal.Stages, or -1
 	review      []int // indexes of the review stages in cfg.Appeal.Stages, in order; nil: the RKC chain
 }
 
-// NewLifecycle compiles cfg for the programme version with the given
+// New compiles cfg for the programme version with the given
 // fingerprint. dependsOn maps a criterion ID to the authorization types
 // that depend on it (EU: "competence" to AEOC, "security" to AEOS), for
 // the suspension cascade; a criterion all types depend on lists them all.
 //
-// NewLifecycle returns cfg's problems as a list (see
-// [LifecycleConfig.Validate]) or an error for an empty fingerprint or an
+// New returns cfg's problems as a list (see
+// [Config.Validate]) or an error for an empty fingerprint or an
 // empty name in dependsOn. It copies cfg and dependsOn.
-func NewLifecycle(cfg LifecycleConfig, fingerprint string, dependsOn map[string][]string) (*Lifecycle, error) {
+func New(cfg Config, fingerprint string, dependsOn map[string][]string) (*Machine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(fingerprint) == "" {
-		return nil, fmt.Errorf("aeo: lifecycle needs the fingerprint of the programme version")
+		return nil, fmt.Errorf("lifecycle: lifecycle needs the fingerprint of the programme version")
 	}
-	l := &Lifecycle{cfg: cfg.clone(), fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
+	l := &Machine{cfg: cfg.clone(), fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
 	for _, c := range sortedKeys(dependsOn) {
 		if strings.TrimSpace(c) == "" {
-			return nil, fmt.Errorf("aeo: lifecycle: dependsOn has an empty criterion")
+			return nil, fmt.Errorf("lifecycle: lifecycle: dependsOn has an empty criterion")
 		}
 		types := slices.Clone(dependsOn[c])
 		for _, t := range types {
 			if strings.TrimSpace(t) == "" {
-				return nil, fmt.Errorf("aeo: lifecycle: dependsOn[%q] has an empty type", c)
+				return nil, fmt.Errorf("lifecycle: lifecycle: dependsOn[%q] has an empty type", c)
 			}
 		}
 		slices.Sort(types)
 		l.dependsOn[c] = slices.Compact(types)
 	}
-	for _, e := range lcStatusTable {
+	for _, e := range statusTable {
 		for _, f := range e.from {
 			l.allowed[f][e.event] = true
 			l.edges[f][e.event] = e.to
 		}
 	}
-	for _, e := range lcAppealTable {
+	for _, e := range appealTable {
 		for _, f := range e.from {
 			l.appealOK[f][e.event] = true
 			l.appeal[f][e.event] = e.to
@@ -410,26 +410,26 @@ func NewLifecycle(cfg LifecycleConfig, fingerprint string, dependsOn map[string]
 }
 
 // Config returns a copy of the configuration l was built from.
-func (l *Lifecycle) Config() LifecycleConfig { return l.cfg.clone() }
+func (l *Machine) Config() Config { return l.cfg.clone() }
 
 // Fingerprint returns the fingerprint of the programme version l checks
 // assessments against.
-func (l *Lifecycle) Fingerprint() string { return l.fingerprint }
+func (l *Machine) Fingerprint() string { return l.fingerprint }
 
 // Permitted returns the events the transition table allows for a, in
 // order. Guards are not evaluated: Apply may still refuse them.
-func (l *Lifecycle) Permitted(a Authorization) []EventKind {
+func (l *Machine) Permitted(a Authorization) []EventKind {
 	var out []EventKind
 	phase := AppealNone
 	if a.Appeal != nil {
 		phase = a.Appeal.Phase
 	}
-	for k := EventKind(1); k < lcNumEvents; k++ {
+	for k := EventKind(1); k < numEvents; k++ {
 		if k.appeal() {
-			if int(phase) < lcNumPhases && l.appealOK[phase][k] {
+			if int(phase) < numPhases && l.appealOK[phase][k] {
 				out = append(out, k)
 			}
-		} else if int(a.Status) < lcNumStatuses && l.allowed[a.Status][k] {
+		} else if int(a.Status) < numStatuses && l.allowed[a.Status][k] {
 			out = append(out, k)
 		}
 	}
@@ -442,17 +442,17 @@ func (l *Lifecycle) Permitted(a Authorization) []EventKind {
 // Apply is a pure function: it never modifies a (nor ev), and the result
 // shares no slice with either. If the event is refused, Apply returns a
 // unchanged, a zero Record and a [*RuleError] that names the rule; see
-// [Lifecycle] for the rules. Apply never takes a decision by itself: time
-// passing changes nothing until an event says so ([Lifecycle.Due] lists
+// [Machine] for the rules. Apply never takes a decision by itself: time
+// passing changes nothing until an event says so ([Machine.Due] lists
 // what is due).
-func (l *Lifecycle) Apply(a Authorization, ev Event) (Authorization, Record, error) {
+func (l *Machine) Apply(a Authorization, ev Event) (Authorization, Record, error) {
 	return l.apply(a, ev, l.fingerprint)
 }
 
 // apply applies ev under the programme version fp (Replay passes each
 // record's own).
-func (l *Lifecycle) apply(a Authorization, ev Event, fp string) (Authorization, Record, error) {
-	s := &lcStep{l: l, fp: fp, from: a, ev: ev}
+func (l *Machine) apply(a Authorization, ev Event, fp string) (Authorization, Record, error) {
+	s := &step{l: l, fp: fp, from: a, ev: ev}
 	if err := s.run(); err != nil {
 		return a, Record{}, err
 	}
@@ -479,24 +479,24 @@ func (l *Lifecycle) apply(a Authorization, ev Event, fp string) (Authorization, 
 
 // step is one application of an event: the state before (from, never
 // modified), the state being built (next) and the event.
-type lcStep struct {
-	l    *Lifecycle
+type step struct {
+	l    *Machine
 	fp   string
 	from Authorization
 	next Authorization
 	ev   Event
 }
 
-func (s *lcStep) fail(rule string, err error, format string, args ...any) error {
+func (s *step) fail(rule string, err error, format string, args ...any) error {
 	return &RuleError{Rule: rule, Event: s.ev.Kind, Status: s.from.Status, Detail: fmt.Sprintf(format, args...), Err: err}
 }
 
-func (s *lcStep) run() error {
+func (s *step) run() error {
 	ev, a := s.ev, s.from
-	if ev.Kind == EventUnknown || ev.Kind >= lcNumEvents {
+	if ev.Kind == EventUnknown || ev.Kind >= numEvents {
 		return s.fail("event.kind", ErrInvalidEvent, "unknown event kind %d", ev.Kind)
 	}
-	if int(a.Status) >= lcNumStatuses {
+	if int(a.Status) >= numStatuses {
 		return s.fail("transition", ErrInvalidTransition, "unknown status %d", a.Status)
 	}
 	phase := AppealNone
@@ -504,7 +504,7 @@ func (s *lcStep) run() error {
 		phase = a.Appeal.Phase
 	}
 	if ev.Kind.appeal() {
-		if int(phase) >= lcNumPhases || !s.l.appealOK[phase][ev.Kind] {
+		if int(phase) >= numPhases || !s.l.appealOK[phase][ev.Kind] {
 			return s.fail("transition", ErrInvalidTransition, "not possible while the appeal is %s", phase)
 		}
 	} else if !s.l.allowed[a.Status][ev.Kind] {
@@ -514,7 +514,7 @@ func (s *lcStep) run() error {
 		return s.fail("event.at", ErrInvalidEvent, "the event has no time")
 	}
 	if ev.At.Before(a.LastAt) {
-		return s.fail("event-order", ErrOutOfOrder, "dated %s, before the previous event (%s)", lcStamp(ev.At), lcStamp(a.LastAt))
+		return s.fail("event-order", ErrOutOfOrder, "dated %s, before the previous event (%s)", stamp(ev.At), stamp(a.LastAt))
 	}
 	if strings.TrimSpace(ev.Actor) == "" {
 		return s.fail("event.actor", ErrInvalidEvent, "the event names no actor")
@@ -542,7 +542,7 @@ func (s *lcStep) run() error {
 }
 
 // checkLists refuses empty or repeated names in the event's lists.
-func (s *lcStep) checkLists() error {
+func (s *step) checkLists() error {
 	check := func(rule string, list []string) error {
 		seen := make(map[string]bool, len(list))
 		for _, v := range list {
@@ -562,7 +562,7 @@ func (s *lcStep) checkLists() error {
 	return check("event.sites", s.ev.Sites)
 }
 
-func (s *lcStep) handle() error {
+func (s *step) handle() error {
 	switch s.ev.Kind {
 	case EventLodge:
 		return s.lodge()
@@ -634,7 +634,7 @@ func (s *lcStep) handle() error {
 }
 
 // stamp formats t for error messages.
-func lcStamp(t time.Time) string { return t.Format(time.RFC3339) }
+func stamp(t time.Time) string { return t.Format(time.RFC3339) }
 
 // day formats a deadline for error messages.
-func lcDay(t time.Time) string { return t.Format(time.DateOnly) }
+func day(t time.Time) string { return t.Format(time.DateOnly) }

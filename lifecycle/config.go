@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import (
 	"fmt"
@@ -7,47 +7,40 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
-	"github.com/safe-aeo/engine/internal/diag"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 )
 
-// A Period is a calendar period such as 120 days, 3 years or 6 months,
-// written in programme files as "120d", "3y", "6m", "2w" or "1y6m". Years
-// and months are calendar units: one month after 31 January is the last
-// day of February. The zero value is the empty period; in a
-// [LifecycleConfig] it means that the rule is not set.
-type Period = calendar.Period
-
-// LifecycleConfig holds the time rules of an authorization's lifecycle:
+// Config holds the time rules of an authorization's lifecycle:
 // the lifecycle section of a programme file. It is plain data; the JSON
 // names of its fields are the keys of the programme file.
 //
 // The zero value is a valid configuration that sets no time rule: no
 // deadline, no bar, no window (appeals may be lodged at any time), no
-// cycle. Every rule is set by the programme, and every [Period] left zero
+// cycle. Every rule is set by the programme, and every [calendar.Period] left zero
 // means "not set": there is no default taken from any one country.
 // Sources records, per rule, the legal reference a lawyer can check.
-type LifecycleConfig struct {
+type Config struct {
 	// AcceptanceDeadline: time for Customs to check that a lodged
 	// application is complete, from lodgement (GCC: 30 days).
-	AcceptanceDeadline Period `json:"acceptance_deadline,omitzero"`
+	AcceptanceDeadline calendar.Period `json:"acceptance_deadline,omitzero"`
 	// CompletionWindow: time for the applicant to complete a returned
 	// application, from its return (GCC: 30 days).
-	CompletionWindow Period `json:"completion_window,omitzero"`
+	CompletionWindow calendar.Period `json:"completion_window,omitzero"`
 	// DecisionDeadline: time to decide, from acceptance (EU: 120 days,
 	// UCC Art 22(3)).
-	DecisionDeadline Period `json:"decision_deadline,omitzero"`
+	DecisionDeadline calendar.Period `json:"decision_deadline,omitzero"`
 	// DecisionExtension: the one extension of the decision deadline,
 	// added to it (EU: 60 days, DA Art 28).
-	DecisionExtension Period `json:"decision_extension,omitzero"`
+	DecisionExtension calendar.Period `json:"decision_extension,omitzero"`
 	// EffectAfter: a grant takes effect this long after the decision (EU:
 	// 5 days, DA Art 29). Zero: on the day of the decision.
-	EffectAfter Period `json:"effect_after,omitzero"`
+	EffectAfter calendar.Period `json:"effect_after,omitzero"`
 	// HearingPeriod: time the holder has to state its views on a proposed
 	// revocation (EU: 30 days, DA Art 8(1)). When set, a revocation must
 	// be proposed first and is refused until the holder has been heard
 	// or the period has ended.
-	HearingPeriod Period `json:"hearing_period,omitzero"`
+	HearingPeriod calendar.Period `json:"hearing_period,omitzero"`
 
 	Validation       ValidationRules       `json:"validation,omitzero"`
 	Suspension       SuspensionRules       `json:"suspension,omitzero"`
@@ -96,19 +89,19 @@ type SuspensionRules struct {
 	// Period: how long a suspension lasts unless the event states the
 	// period the holder notified (EU DA Art 17: at most 30 days while
 	// Customs establishes the facts).
-	Period Period `json:"period,omitzero"`
+	Period calendar.Period `json:"period,omitzero"`
 	// RemedyDeadline: time for the holder to remedy.
-	RemedyDeadline Period `json:"remedy_deadline,omitzero"`
+	RemedyDeadline calendar.Period `json:"remedy_deadline,omitzero"`
 	// ToRevocation: a suspension not remedied within this time turns into
 	// a proposed revocation (India: 60 days).
-	ToRevocation Period `json:"to_revocation,omitzero"`
+	ToRevocation calendar.Period `json:"to_revocation,omitzero"`
 }
 
 // CorrectiveActionRules are the corrective-action deadline and its one
 // extension (GCC: 90 days, extendable by 90).
 type CorrectiveActionRules struct {
-	Deadline  Period `json:"deadline,omitzero"`
-	Extension Period `json:"extension,omitzero"`
+	Deadline  calendar.Period `json:"deadline,omitzero"`
+	Extension calendar.Period `json:"extension,omitzero"`
 }
 
 // ReapplyBar holds the periods after which a new application is accepted
@@ -117,10 +110,10 @@ type CorrectiveActionRules struct {
 // year after revocation, T3/LO three years); a zero period in an override
 // keeps the general one, and an override may not have its own ByGrade.
 type ReapplyBar struct {
-	AfterRefusal    Period                `json:"after_refusal,omitzero"`
-	AfterRevocation Period                `json:"after_revocation,omitzero"`
-	AfterWithdrawal Period                `json:"after_withdrawal,omitzero"`
-	AfterAnnulment  Period                `json:"after_annulment,omitzero"`
+	AfterRefusal    calendar.Period       `json:"after_refusal,omitzero"`
+	AfterRevocation calendar.Period       `json:"after_revocation,omitzero"`
+	AfterWithdrawal calendar.Period       `json:"after_withdrawal,omitzero"`
+	AfterAnnulment  calendar.Period       `json:"after_annulment,omitzero"`
 	ByGrade         map[string]ReapplyBar `json:"by_grade,omitempty"`
 }
 
@@ -135,7 +128,7 @@ type AppealRules struct {
 	// Windows overrides the window of the first review stage per kind of
 	// decision appealed, keyed by the [DecisionKind] token (C-TPAT:
 	// refusal 90d, suspension 30d).
-	Windows map[string]Period `json:"windows,omitempty"`
+	Windows map[string]calendar.Period `json:"windows,omitempty"`
 	// Excluded lists decision kinds that cannot be appealed under the
 	// programme (Canada PIP: no formal appeal of a refusal).
 	Excluded []string `json:"excluded,omitempty"`
@@ -147,19 +140,19 @@ type AppealStageRule struct {
 	// Window: time to lodge at this stage, from the decision (or the day
 	// its reasons were given) for the first review stage, from the
 	// dismissal at the previous stage otherwise. Zero: no limit.
-	Window Period `json:"window,omitzero"`
+	Window calendar.Period `json:"window,omitzero"`
 	// DecisionDeadline: time to decide, from the lodgement.
-	DecisionDeadline Period `json:"decision_deadline,omitzero"`
+	DecisionDeadline calendar.Period `json:"decision_deadline,omitzero"`
 }
 
 // RevalidationRules set the revalidation cycle.
 type RevalidationRules struct {
 	// Cycle: time from the grant, and from each confirmed reassessment,
 	// to the next revalidation (C-TPAT: 4 years; China: 5).
-	Cycle Period `json:"cycle,omitzero"`
+	Cycle calendar.Period `json:"cycle,omitzero"`
 	// Notice: how long before the revalidation the holder is notified
 	// (GCC: 6 months).
-	Notice Period `json:"notice,omitzero"`
+	Notice calendar.Period `json:"notice,omitzero"`
 }
 
 // MonitoringRules set how often an authorized operator is monitored
@@ -169,9 +162,9 @@ type RevalidationRules struct {
 type MonitoringRules struct {
 	// SelfAssessment: the holder sends a self-assessment at least this
 	// often.
-	SelfAssessment Period `json:"self_assessment,omitzero"`
+	SelfAssessment calendar.Period `json:"self_assessment,omitzero"`
 	// SpotCheck: Customs spot-checks the holder at least this often.
-	SpotCheck Period `json:"spot_check,omitzero"`
+	SpotCheck calendar.Period `json:"spot_check,omitzero"`
 }
 
 // CoordinatorRules set the rotation of the Customs client coordinator
@@ -180,10 +173,10 @@ type MonitoringRules struct {
 type CoordinatorRules struct {
 	// Rotation: time after an assignment at which the coordinator should
 	// rotate.
-	Rotation Period `json:"rotation,omitzero"`
+	Rotation calendar.Period `json:"rotation,omitzero"`
 	// Mentoring: the overlap during which the outgoing coordinator
 	// mentors the new one.
-	Mentoring Period `json:"mentoring,omitzero"`
+	Mentoring calendar.Period `json:"mentoring,omitzero"`
 }
 
 // A RuleSource is the legal source of a rule's value.
@@ -196,8 +189,8 @@ type RuleSource struct {
 	Note       string `json:"note,omitempty"`
 }
 
-// A LifecycleRule is one time rule a [LifecycleConfig] sets.
-type LifecycleRule struct {
+// A Rule is one time rule a [Config] sets.
+type Rule struct {
 	Key    string     // the programme-file key, relative to the lifecycle section
 	Value  string     // the value as written, e.g. "120d" or "true"
 	Source RuleSource // from Sources: the key's own entry, else its nearest section's
@@ -205,16 +198,16 @@ type LifecycleRule struct {
 
 // Rules lists every rule c sets, in programme-file order, with its
 // source. It is meant for people who audit a programme.
-func (c LifecycleConfig) Rules() []LifecycleRule {
-	var out []LifecycleRule
+func (c Config) Rules() []Rule {
+	var out []Rule
 	c.walk(func(key, value string) {
-		out = append(out, LifecycleRule{Key: key, Value: value, Source: c.sourceOf(key)})
+		out = append(out, Rule{Key: key, Value: value, Source: c.sourceOf(key)})
 	})
 	return out
 }
 
-func (c LifecycleConfig) sourceOf(key string) RuleSource {
-	for k := key; k != ""; k = lcParentKey(k) {
+func (c Config) sourceOf(key string) RuleSource {
+	for k := key; k != ""; k = parentKey(k) {
 		if s, ok := c.Sources[k]; ok {
 			return s
 		}
@@ -224,7 +217,7 @@ func (c LifecycleConfig) sourceOf(key string) RuleSource {
 
 // parentKey returns the key of the section holding key: "appeal.stages"
 // for "appeal.stages[0]", "appeal" for "appeal.stages".
-func lcParentKey(key string) string {
+func parentKey(key string) string {
 	i := strings.LastIndexAny(key, ".[")
 	if i < 0 {
 		return ""
@@ -233,8 +226,8 @@ func lcParentKey(key string) string {
 }
 
 // walk calls f for every rule c sets, in programme-file order.
-func (c LifecycleConfig) walk(f func(key, value string)) {
-	c.fields(func(key string, p Period) {
+func (c Config) walk(f func(key, value string)) {
+	c.fields(func(key string, p calendar.Period) {
 		if !p.IsZero() {
 			f(key, p.String())
 		}
@@ -244,7 +237,7 @@ func (c LifecycleConfig) walk(f func(key, value string)) {
 // fields calls period for every period field of c, set or not, and value
 // for every other rule c sets, in programme-file order: the one list of
 // the lifecycle's keys, which Validate and Rules both read.
-func (c LifecycleConfig) fields(period func(key string, p Period), value func(key, v string)) {
+func (c Config) fields(period func(key string, p calendar.Period), value func(key, v string)) {
 	period("acceptance_deadline", c.AcceptanceDeadline)
 	period("completion_window", c.CompletionWindow)
 	period("decision_deadline", c.DecisionDeadline)
@@ -316,9 +309,9 @@ func sortedKeys[V any](m map[string]V) []string {
 // problems, each with the programme-file key of the value at fault,
 // relative to the lifecycle section ("decision_extension",
 // "appeal.stages[1].stage").
-func (c LifecycleConfig) Validate() error {
+func (c Config) Validate() error {
 	var l diag.List
-	negative := func(key string, p Period) {
+	negative := func(key string, p calendar.Period) {
 		if p.Years < 0 || p.Months < 0 || p.Days < 0 {
 			l.Add(key, "period %s is negative", p)
 		}
@@ -351,7 +344,7 @@ func (c LifecycleConfig) Validate() error {
 	for i, s := range c.Appeal.Stages {
 		key := diag.Index("appeal.stages", i) + ".stage"
 		switch {
-		case s.Stage == StageNone || s.Stage >= lcNumStages:
+		case s.Stage == StageNone || s.Stage >= numStages:
 			l.Add(key, "want one of request_reasons, customs_review, independent_review, judicial")
 		case s.Stage <= last:
 			l.Add(key, "%s must come before %s; list each stage once, in the order of RKC Chapter 10", s.Stage, last)
@@ -360,8 +353,8 @@ func (c LifecycleConfig) Validate() error {
 		}
 	}
 	for _, k := range sortedKeys(c.Appeal.Windows) {
-		if d, ok := lcParseDecision(k); !ok {
-			l.Add("appeal.windows."+k, "unknown decision %q; want one of %s", k, strings.Join(lcDecisionNames[1:], ", "))
+		if d, ok := parseDecision(k); !ok {
+			l.Add("appeal.windows."+k, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:], ", "))
 		} else if !c.appealable(d) {
 			l.Add("appeal.windows."+k, "a window for %s, which appeal.excluded excludes", k)
 		}
@@ -369,8 +362,8 @@ func (c LifecycleConfig) Validate() error {
 	seen := map[string]bool{}
 	for i, k := range c.Appeal.Excluded {
 		key := diag.Index("appeal.excluded", i)
-		if _, ok := lcParseDecision(k); !ok {
-			l.Add(key, "unknown decision %q; want one of %s", k, strings.Join(lcDecisionNames[1:], ", "))
+		if _, ok := parseDecision(k); !ok {
+			l.Add(key, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:], ", "))
 		}
 		if seen[k] {
 			l.Add(key, "%s listed twice", k)
@@ -380,16 +373,16 @@ func (c LifecycleConfig) Validate() error {
 	if !c.Revalidation.Notice.IsZero() && c.Revalidation.Cycle.IsZero() {
 		l.Add("revalidation.notice", "a notice needs a revalidation.cycle")
 	}
-	if lcLonger(c.Revalidation.Notice, c.Revalidation.Cycle) {
+	if longer(c.Revalidation.Notice, c.Revalidation.Cycle) {
 		l.Add("revalidation.notice", "notice %s is longer than the cycle %s", c.Revalidation.Notice, c.Revalidation.Cycle)
 	}
-	if lcLonger(c.Coordinator.Mentoring, c.Coordinator.Rotation) {
+	if longer(c.Coordinator.Mentoring, c.Coordinator.Rotation) {
 		l.Add("coordinator.mentoring", "mentoring %s is longer than the rotation period %s", c.Coordinator.Mentoring, c.Coordinator.Rotation)
 	}
 
 	set := map[string]bool{}
 	c.walk(func(key, _ string) {
-		for k := key; k != ""; k = lcParentKey(k) {
+		for k := key; k != ""; k = parentKey(k) {
 			set[k] = true
 		}
 	})
@@ -407,7 +400,7 @@ func (c LifecycleConfig) Validate() error {
 
 // longer reports whether a, added to a fixed date, ends after b does. Both
 // must be set.
-func lcLonger(a, b Period) bool {
+func longer(a, b calendar.Period) bool {
 	if a.IsZero() || b.IsZero() {
 		return false
 	}
@@ -415,7 +408,7 @@ func lcLonger(a, b Period) bool {
 	return a.AddTo(ref).After(b.AddTo(ref))
 }
 
-func lcParseDecision(s string) (DecisionKind, bool) {
+func parseDecision(s string) (DecisionKind, bool) {
 	var d DecisionKind
 	if err := d.UnmarshalText([]byte(s)); err != nil || d == DecisionNone {
 		return DecisionNone, false
@@ -424,13 +417,13 @@ func lcParseDecision(s string) (DecisionKind, bool) {
 }
 
 // appealable reports whether the programme allows an appeal against d.
-func (c LifecycleConfig) appealable(d DecisionKind) bool {
+func (c Config) appealable(d DecisionKind) bool {
 	return !slices.Contains(c.Appeal.Excluded, d.String())
 }
 
-// clone returns a deep copy of c, so that a Lifecycle shares nothing with
+// clone returns a deep copy of c, so that a Machine shares nothing with
 // its caller.
-func (c LifecycleConfig) clone() LifecycleConfig {
+func (c Config) clone() Config {
 	out := c
 	out.ReapplyBar.ByGrade = nil
 	if c.ReapplyBar.ByGrade != nil {
@@ -442,12 +435,12 @@ func (c LifecycleConfig) clone() LifecycleConfig {
 	}
 	out.Appeal.Stages = slices.Clone(c.Appeal.Stages)
 	out.Appeal.Excluded = slices.Clone(c.Appeal.Excluded)
-	out.Appeal.Windows = lcCloneMap(c.Appeal.Windows)
-	out.Sources = lcCloneMap(c.Sources)
+	out.Appeal.Windows = cloneMap(c.Appeal.Windows)
+	out.Sources = cloneMap(c.Sources)
 	return out
 }
 
-func lcCloneMap[V any](m map[string]V) map[string]V {
+func cloneMap[V any](m map[string]V) map[string]V {
 	if m == nil {
 		return nil
 	}
@@ -461,8 +454,8 @@ func lcCloneMap[V any](m map[string]V) map[string]V {
 // barPeriod returns the bar of the given name (after_refusal,
 // after_revocation, after_withdrawal, after_annulment) for a type held or
 // applied for with grade, and the programme-file key that sets it.
-func (c LifecycleConfig) barPeriod(name, grade string) (Period, string) {
-	pick := func(b ReapplyBar) Period {
+func (c Config) barPeriod(name, grade string) (calendar.Period, string) {
+	pick := func(b ReapplyBar) calendar.Period {
 		switch name {
 		case "after_refusal":
 			return b.AfterRefusal
@@ -473,7 +466,7 @@ func (c LifecycleConfig) barPeriod(name, grade string) (Period, string) {
 		case "after_annulment":
 			return b.AfterAnnulment
 		}
-		return Period{}
+		return calendar.Period{}
 	}
 	if g, ok := c.ReapplyBar.ByGrade[grade]; ok && grade != "" {
 		if p := pick(g); !p.IsZero() {

@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import "strings"
 
@@ -17,9 +17,9 @@ import "strings"
 //   - coordinator-not-party: the coordinator, or the mentor during the
 //     overlap, does not rule on the operator's appeals (see step.rule);
 //   - coordinator.rotation and coordinator.mentoring: the rotation and the
-//     end of mentoring appear in [Lifecycle.Due].
+//     end of mentoring appear in [Machine.Due].
 
-func (s *lcStep) coordinatorNamed() error {
+func (s *step) coordinatorNamed() error {
 	ev := s.ev
 	if strings.TrimSpace(ev.Coordinator) == "" {
 		return s.fail("event.coordinator", ErrInvalidEvent, "name the officer assigned as coordinator")
@@ -31,7 +31,7 @@ func (s *lcStep) coordinatorNamed() error {
 	return nil
 }
 
-func (s *lcStep) assignCoordinator() error {
+func (s *step) assignCoordinator() error {
 	if c := s.from.Coordinator; c != nil {
 		return s.fail("coordinator-assigned", ErrInvalidTransition, "%s is the coordinator; rotate instead", c.Officer)
 	}
@@ -41,12 +41,12 @@ func (s *lcStep) assignCoordinator() error {
 	s.next.Coordinator = &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
-		RotationDue: lcDeadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		RotationDue: deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
 	}
 	return nil
 }
 
-func (s *lcStep) rotateCoordinator() error {
+func (s *step) rotateCoordinator() error {
 	c := s.from.Coordinator
 	if c == nil {
 		return s.fail("coordinator-assigned", ErrInvalidTransition, "no coordinator is assigned; assign one first")
@@ -60,11 +60,11 @@ func (s *lcStep) rotateCoordinator() error {
 	next := &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
-		RotationDue: lcDeadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		RotationDue: deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
 	}
 	if m := s.l.cfg.Coordinator.Mentoring; !m.IsZero() {
 		next.Mentor = c.Officer
-		next.MentorUntil = lcDeadline(m, s.ev.At)
+		next.MentorUntil = deadline(m, s.ev.At)
 	}
 	s.next.Coordinator = next
 	return nil

@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import (
 	"crypto/sha256"
@@ -10,7 +10,7 @@ import (
 // A Record is one entry of an authorization's audit trail: the event as
 // applied (actor, role, time, reasons, evidence references and the rest),
 // the status before and after, the fingerprint of the programme version
-// it was applied under, and the hash chain. [Lifecycle.Apply] returns one
+// it was applied under, and the hash chain. [Machine.Apply] returns one
 // per accepted event; the host appends it to the operator's trail and
 // never changes it.
 //
@@ -20,7 +20,7 @@ import (
 // and times in RFC 3339 with the offset they were given in. It covers
 // Prev, the hash of the record before ("" for the first), so any change
 // to a record, or removal, insertion or reordering of records, breaks the
-// chain at that point; see [Verify].
+// chain at that point; see [Trail.Verify].
 type Record struct {
 	Seq         int    `json:"seq"` // 0-based position in the trail
 	Prev        string `json:"prev"`
@@ -30,6 +30,11 @@ type Record struct {
 	Fingerprint string `json:"fingerprint"`
 	Hash        string `json:"hash,omitempty"`
 }
+
+// A Trail is an authorization's audit trail: its records in order, as
+// [Machine.Apply] returned them. The host stores it; a Trail holds no
+// state of its own.
+type Trail []Record
 
 // digest returns the hash of r without its Hash field.
 func (r Record) digest() (string, error) {
@@ -42,7 +47,7 @@ func (r Record) digest() (string, error) {
 	return hex.EncodeToString(sum[:]), nil
 }
 
-// Verify checks the hash chain of an audit trail, in order. It returns nil
+// Verify checks the hash chain of the trail, in order. It returns nil
 // if every record sits at its place (Seq), follows the one before (Prev)
 // and hashes to its Hash; otherwise an [*AuditError] wrapping
 // [ErrTampered] whose Index is the first record that does not fit.
@@ -51,10 +56,10 @@ func (r Record) digest() (string, error) {
 // rewrite every record after a change can also recompute their hashes,
 // and cutting records off the end leaves a valid chain. Keep the head
 // (Authorization.Head) apart from the records and check it with
-// [VerifyHead].
-func Verify(records []Record) error {
+// [Trail.VerifyHead].
+func (t Trail) Verify() error {
 	prev := ""
-	for i, r := range records {
+	for i, r := range t {
 		if err := r.linked(i, prev); err != nil {
 			return err
 		}
@@ -90,20 +95,20 @@ func (r Record) intact(i int) error {
 	return nil
 }
 
-// VerifyHead checks the chain as [Verify] does and that it ends at head,
-// the hash the host kept apart from the records (Authorization.Head). When
-// the chain is sound but ends elsewhere (records cut off the end, or the
-// whole chain rewritten), the error's Index is len(records).
-func VerifyHead(records []Record, head string) error {
-	if err := Verify(records); err != nil {
+// VerifyHead checks the chain as [Trail.Verify] does and that it ends at
+// head, the hash the host kept apart from the records (Authorization.Head).
+// When the chain is sound but ends elsewhere (records cut off the end, or
+// the whole chain rewritten), the error's Index is len(t).
+func (t Trail) VerifyHead(head string) error {
+	if err := t.Verify(); err != nil {
 		return err
 	}
 	last := ""
-	if n := len(records); n > 0 {
-		last = records[n-1].Hash
+	if n := len(t); n > 0 {
+		last = t[n-1].Hash
 	}
 	if last != head {
-		return &AuditError{Index: len(records), Detail: "the trail does not end at the head kept with the state", Err: ErrTampered}
+		return &AuditError{Index: len(t), Detail: "the trail does not end at the head kept with the state", Err: ErrTampered}
 	}
 	return nil
 }
@@ -114,15 +119,15 @@ func VerifyHead(records []Record, head string) error {
 // hash included, so that the trail is verified on the way. The result
 // equals the state the events built when they were applied live.
 //
-// Replay must run on a Lifecycle with the time rules the records were
+// Replay must run on a Machine with the time rules the records were
 // made under: other rules may refuse an event or compute other deadlines.
 // A record whose event is refused, or whose replay gives a different
 // record, is reported as an [*AuditError] wrapping [ErrReplayMismatch]
-// (and the [*RuleError], if any); a broken chain as Verify reports it,
+// (and the [*RuleError], if any); a broken chain as [Trail.Verify] reports it,
 // wrapping [ErrTampered].
-func (l *Lifecycle) Replay(records []Record) (Authorization, error) {
+func (l *Machine) Replay(t Trail) (Authorization, error) {
 	var a Authorization
-	for i, r := range records {
+	for i, r := range t {
 		if err := r.linked(i, a.Head); err != nil {
 			return Authorization{}, err
 		}

@@ -1,14 +1,14 @@
-package aeo
+package lifecycle
 
 import (
 	"slices"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // An Authorization is the state of one operator's application and
-// authorization: what [Lifecycle.Apply] reads and returns. The caller
+// authorization: what [Machine.Apply] reads and returns. The caller
 // stores it (it is plain JSON-tagged data), together with the [Record]s
 // that produced it; the library keeps nothing.
 //
@@ -76,7 +76,7 @@ type Authorization struct {
 	// Seq is the number of records so far, Head the hash of the last one
 	// (the empty string before the first), LastAt the time of the last
 	// event. Keep Head where the records cannot rewrite it: see
-	// [VerifyHead].
+	// [Trail.VerifyHead].
 	Seq    int       `json:"seq"`
 	Head   string    `json:"head,omitempty"`
 	LastAt time.Time `json:"last_at,omitzero"`
@@ -273,20 +273,20 @@ func (a Authorization) clone() Authorization {
 // normalize turns empty slices into nil, so that a state compares equal to
 // its JSON round trip.
 func (a *Authorization) normalize() {
-	a.Applied = lcNilIfEmpty(a.Applied)
-	a.Sites = lcNilIfEmpty(a.Sites)
-	a.Validation.Sites = lcNilIfEmpty(a.Validation.Sites)
-	a.Types = lcNilIfEmpty(a.Types)
-	a.Bars = lcNilIfEmpty(a.Bars)
+	a.Applied = nilIfEmpty(a.Applied)
+	a.Sites = nilIfEmpty(a.Sites)
+	a.Validation.Sites = nilIfEmpty(a.Validation.Sites)
+	a.Types = nilIfEmpty(a.Types)
+	a.Bars = nilIfEmpty(a.Bars)
 	if a.Decision != nil {
-		a.Decision.Types = lcNilIfEmpty(a.Decision.Types)
+		a.Decision.Types = nilIfEmpty(a.Decision.Types)
 	}
 	if a.Appeal != nil {
-		a.Appeal.Decision.Types = lcNilIfEmpty(a.Appeal.Decision.Types)
+		a.Appeal.Decision.Types = nilIfEmpty(a.Appeal.Decision.Types)
 	}
 }
 
-func lcNilIfEmpty[T any](s []T) []T {
+func nilIfEmpty[T any](s []T) []T {
 	if len(s) == 0 {
 		return nil
 	}
@@ -296,7 +296,7 @@ func lcNilIfEmpty[T any](s []T) []T {
 // derive returns the status that the types held give: authorized when all
 // are in force, suspended when none is, partly suspended otherwise; none
 // when no type is held.
-func lcDerive(types []TypeState) Status {
+func derive(types []TypeState) Status {
 	var active, suspended int
 	for _, t := range types {
 		if t.Suspended {
@@ -354,7 +354,7 @@ type Event struct {
 	// Period: the period the holder notified for a suspension (EU DA Art
 	// 16(2)) or Customs set for a corrective action, overriding the
 	// programme's.
-	Period Period `json:"period,omitzero"`
+	Period calendar.Period `json:"period,omitzero"`
 	// Assessment: the assessment a grant or confirmation rests on.
 	Assessment *AssessmentRef `json:"assessment,omitempty"`
 	// Validation: the validation report of a validate event.
@@ -408,14 +408,14 @@ type ValidationReport struct {
 // fingerprint of the programme version that produced it, its date, and
 // what it recommends.
 type AssessmentRef struct {
-	Fingerprint string           `json:"fingerprint"`
-	AsOf        time.Time        `json:"as_of"`
-	Recommended []Recommendation `json:"recommended,omitempty"`
+	Fingerprint string      `json:"fingerprint"`
+	AsOf        time.Time   `json:"as_of"`
+	Recommended []TypeGrade `json:"recommended,omitempty"`
 }
 
-// A Recommendation is an authorization type an assessment recommends, with
+// A TypeGrade is an authorization type an assessment recommends, with
 // its grade or tier if the programme grades it.
-type Recommendation struct {
+type TypeGrade struct {
 	Type  string `json:"type"`
 	Grade string `json:"grade,omitempty"`
 }

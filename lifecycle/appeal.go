@@ -1,9 +1,11 @@
-package aeo
+package lifecycle
 
 import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // The appeal track (RKC General Annex Chapter 10): reasons on request
@@ -15,7 +17,7 @@ import (
 
 // reviewChain returns the review stages of the programme, in order: those
 // it lists, or the RKC chain when it lists none.
-func (l *Lifecycle) reviewChain() []AppealStage {
+func (l *Machine) reviewChain() []AppealStage {
 	if len(l.review) == 0 {
 		return []AppealStage{StageCustomsReview, StageIndependentReview, StageJudicial}
 	}
@@ -27,22 +29,22 @@ func (l *Lifecycle) reviewChain() []AppealStage {
 }
 
 // final reports whether st is the last review stage.
-func (l *Lifecycle) final(st AppealStage) bool {
+func (l *Machine) final(st AppealStage) bool {
 	chain := l.reviewChain()
 	return chain[len(chain)-1] == st
 }
 
 // target returns the decision the event appeals: the latest appealable
 // decision, or the omission of a decision whose deadline has passed.
-func (s *lcStep) target() (AppealableDecision, error) {
+func (s *step) target() (AppealableDecision, error) {
 	a, ev := s.from, s.ev
 	switch ev.Against {
 	case DecisionOmission:
 		var missed time.Time
 		switch {
-		case a.Status == StatusExamination && lcAfter(ev.At, a.DecisionDue):
+		case a.Status == StatusExamination && after(ev.At, a.DecisionDue):
 			missed = a.DecisionDue
-		case a.Status == StatusLodged && lcAfter(ev.At, a.AcceptanceDue):
+		case a.Status == StatusLodged && after(ev.At, a.AcceptanceDue):
 			missed = a.AcceptanceDue
 		default:
 			return AppealableDecision{}, s.fail("nothing-to-appeal", ErrInvalidTransition, "no deadline for a decision has passed")
@@ -65,7 +67,7 @@ func (s *lcStep) target() (AppealableDecision, error) {
 	return a.Decision.clone(), nil
 }
 
-func (s *lcStep) notExcluded(d AppealableDecision) error {
+func (s *step) notExcluded(d AppealableDecision) error {
 	if !s.l.cfg.appealable(d.Kind) {
 		return s.fail("appeal.excluded", ErrNotPermitted, "the programme provides no appeal against a %s", d.Kind)
 	}
@@ -73,14 +75,14 @@ func (s *lcStep) notExcluded(d AppealableDecision) error {
 }
 
 // lodgedLate checks that the event falls within window, counted from base.
-func (s *lcStep) lodgedLate(rule string, window Period, base time.Time) error {
-	if end := lcDeadline(window, base); lcAfter(s.ev.At, end) {
-		return s.fail(rule, ErrLate, "the window of %s from %s ended on %s", window, lcDay(base), lcDay(end))
+func (s *step) lodgedLate(rule string, window calendar.Period, base time.Time) error {
+	if end := deadline(window, base); after(s.ev.At, end) {
+		return s.fail(rule, ErrLate, "the window of %s from %s ended on %s", window, day(base), day(end))
 	}
 	return nil
 }
 
-func (s *lcStep) requestReasons() error {
+func (s *step) requestReasons() error {
 	d, err := s.target()
 	if err != nil {
 		return err
@@ -100,12 +102,12 @@ func (s *lcStep) requestReasons() error {
 		Phase:              AppealReasonsRequested,
 		Stage:              StageRequestReasons,
 		ReasonsRequestedAt: s.ev.At,
-		ReasonsDue:         lcDeadline(rule.DecisionDeadline, s.ev.At),
+		ReasonsDue:         deadline(rule.DecisionDeadline, s.ev.At),
 	}
 	return nil
 }
 
-func (s *lcStep) giveReasons() error {
+func (s *step) giveReasons() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
@@ -114,7 +116,7 @@ func (s *lcStep) giveReasons() error {
 	return nil
 }
 
-func (s *lcStep) lodgeAppeal() error {
+func (s *step) lodgeAppeal() error {
 	ev := s.ev
 	if err := s.needReasons(); err != nil {
 		return err
@@ -134,7 +136,7 @@ func (s *lcStep) lodgeAppeal() error {
 	if cur != nil {
 		phase = cur.Phase
 	}
-	next := &AppealState{Phase: AppealLodged, Stage: ev.Stage, LodgedAt: ev.At, DecisionDue: lcDeadline(rule.DecisionDeadline, ev.At)}
+	next := &AppealState{Phase: AppealLodged, Stage: ev.Stage, LodgedAt: ev.At, DecisionDue: deadline(rule.DecisionDeadline, ev.At)}
 	if phase == AppealDismissed && pos > 0 && chain[pos-1] == cur.Stage {
 		// A further appeal against the same decision, within the window
 		// of this stage from the dismissal.
@@ -192,14 +194,14 @@ func (s *lcStep) lodgeAppeal() error {
 
 // consume marks the decision d as appealed to the end, so that it is no
 // longer the target of a new appeal.
-func (s *lcStep) consume(d AppealableDecision) {
+func (s *step) consume(d AppealableDecision) {
 	if s.next.Decision != nil && s.next.Decision.same(d) {
 		s.next.Decision = nil
 	}
 }
 
 // rule handles allow_appeal and dismiss_appeal.
-func (s *lcStep) rule() error {
+func (s *step) rule() error {
 	a, ev := s.from, s.ev
 	cur := a.Appeal
 	if want := cur.Stage.Reviewer(); ev.Role != want {
@@ -222,7 +224,7 @@ func (s *lcStep) rule() error {
 		chain := s.l.reviewChain()
 		if i := slices.Index(chain, cur.Stage); i+1 < len(chain) {
 			rule, _ := s.l.stage(chain[i+1])
-			ap.NextWindowEnds = lcDeadline(rule.Window, ev.At)
+			ap.NextWindowEnds = deadline(rule.Window, ev.At)
 		} else {
 			s.consume(cur.Decision)
 		}
@@ -233,7 +235,7 @@ func (s *lcStep) rule() error {
 	return s.giveEffect(cur.Decision)
 }
 
-func (s *lcStep) withdrawAppeal() error {
+func (s *step) withdrawAppeal() error {
 	cur := s.from.Appeal
 	if cur.Phase == AppealDismissed && s.l.final(cur.Stage) {
 		return s.fail("appeal-exhausted", ErrInvalidTransition, "the appeal ended at %s; nothing is left to withdraw", cur.Stage)
@@ -247,7 +249,7 @@ func (s *lcStep) withdrawAppeal() error {
 // undoes the decision if the authorization still stands as the decision
 // left it, per appealEffects. Otherwise the ruling is recorded and the
 // state left as it is: Customs then acts on it with the ordinary events.
-func (s *lcStep) giveEffect(d AppealableDecision) error {
+func (s *step) giveEffect(d AppealableDecision) error {
 	n := &s.next
 	from := n.Status
 	switch d.Kind {
@@ -259,7 +261,7 @@ func (s *lcStep) giveEffect(d AppealableDecision) error {
 		if d.Kind == DecisionNonAcceptance {
 			n.AcceptedAt = s.ev.At
 		}
-		n.DecisionDue = lcDeadline(s.l.cfg.DecisionDeadline, s.ev.At)
+		n.DecisionDue = deadline(s.l.cfg.DecisionDeadline, s.ev.At)
 		n.DecisionExtended = false
 		n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return b.Seq == d.Seq })
 	case DecisionSuspension:
@@ -274,7 +276,7 @@ func (s *lcStep) giveEffect(d AppealableDecision) error {
 		}
 		s.liftTypes(idx)
 		if from != StatusRevocationProposed {
-			n.Status = lcDerive(n.Types)
+			n.Status = derive(n.Types)
 		}
 	case DecisionRevocation, DecisionAnnulment:
 		restorable := from == StatusRevoked && d.Kind == DecisionRevocation ||
@@ -291,13 +293,13 @@ func (s *lcStep) giveEffect(d AppealableDecision) error {
 		slices.SortFunc(n.Types, func(x, y TypeState) int { return strings.Compare(x.Type, y.Type) })
 		n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return b.Seq == d.Seq })
 		if from != StatusRevocationProposed {
-			n.Status = lcDerive(n.Types)
+			n.Status = derive(n.Types)
 		}
 	}
 	if n.Status == from {
 		return nil
 	}
-	for _, e := range lcAppealEffects {
+	for _, e := range appealEffects {
 		if e.against == d.Kind && slices.Contains(e.from, from) && slices.Contains(e.to, n.Status) {
 			return nil
 		}

@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import (
 	"fmt"
@@ -8,7 +8,7 @@ import (
 
 // A graph edge as drawn: the events that move from one node to another,
 // merged into one label.
-type lcDrawnEdge struct {
+type drawnEdge struct {
 	from, to string
 	events   []string
 	dashed   bool // an appeal's effect
@@ -16,8 +16,8 @@ type lcDrawnEdge struct {
 
 // graph collects the edges of the lifecycle, sorted by source, target and
 // event order so that the output is stable.
-func (l *Lifecycle) graph() (status, appeal []lcDrawnEdge) {
-	add := func(list []lcDrawnEdge, from, to, ev string, dashed bool) []lcDrawnEdge {
+func (l *Machine) graph() (status, appeal []drawnEdge) {
+	add := func(list []drawnEdge, from, to, ev string, dashed bool) []drawnEdge {
 		for i := range list {
 			if list[i].from == from && list[i].to == to && list[i].dashed == dashed {
 				if !slices.Contains(list[i].events, ev) {
@@ -26,7 +26,7 @@ func (l *Lifecycle) graph() (status, appeal []lcDrawnEdge) {
 				return list
 			}
 		}
-		return append(list, lcDrawnEdge{from: from, to: to, events: []string{ev}, dashed: dashed})
+		return append(list, drawnEdge{from: from, to: to, events: []string{ev}, dashed: dashed})
 	}
 	for _, t := range Transitions() {
 		to := t.To
@@ -45,16 +45,16 @@ func (l *Lifecycle) graph() (status, appeal []lcDrawnEdge) {
 		}
 	}
 	for _, t := range AppealTransitions() {
-		appeal = add(appeal, lcPhaseNode(t.From), lcPhaseNode(t.To), t.Event.String(), false)
+		appeal = add(appeal, phaseNode(t.From), phaseNode(t.To), t.Event.String(), false)
 	}
 	return status, appeal
 }
 
-func lcPhaseNode(p AppealPhase) string { return "appeal_" + p.String() }
+func phaseNode(p AppealPhase) string { return "appeal_" + p.String() }
 
 // notes returns, per status or appeal phase node, the time rules of the
 // programme that run there ("decision_deadline 120d").
-func (l *Lifecycle) notes() map[string][]string {
+func (l *Machine) notes() map[string][]string {
 	where := func(key string) []string {
 		has := func(prefix string) bool { return strings.HasPrefix(key, prefix) }
 		switch {
@@ -82,7 +82,7 @@ func (l *Lifecycle) notes() map[string][]string {
 				}
 			}
 		case has("appeal."):
-			return []string{lcPhaseNode(AppealLodged)}
+			return []string{phaseNode(AppealLodged)}
 		}
 		return nil
 	}
@@ -100,7 +100,7 @@ func (l *Lifecycle) notes() map[string][]string {
 				field = key[strings.Index(key, "].")+2:]
 				label = l.cfg.Appeal.Stages[i].Stage.String() + "." + field + " " + value
 				if l.cfg.Appeal.Stages[i].Stage == StageRequestReasons {
-					out[lcPhaseNode(AppealReasonsRequested)] = append(out[lcPhaseNode(AppealReasonsRequested)], label)
+					out[phaseNode(AppealReasonsRequested)] = append(out[phaseNode(AppealReasonsRequested)], label)
 					return
 				}
 			}
@@ -117,37 +117,37 @@ func (l *Lifecycle) notes() map[string][]string {
 // "allow_appeal (...)" here), the appeal track as a composite state, and
 // under each status the programme's time rules that run there. The output
 // is sorted and stable.
-func (l *Lifecycle) Mermaid() string {
+func (l *Machine) Mermaid() string {
 	status, appeal := l.graph()
 	notes := l.notes()
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	b.WriteString("    direction LR\n")
 	fmt.Fprintf(&b, "    [*] --> %s\n", StatusNone)
-	for s := Status(0); s < lcNumStatuses; s++ {
+	for s := Status(0); s < numStatuses; s++ {
 		for _, n := range notes[s.String()] {
-			fmt.Fprintf(&b, "    %s : %s\n", s, lcMermaidText(n))
+			fmt.Fprintf(&b, "    %s : %s\n", s, mermaidText(n))
 		}
 	}
 	for _, e := range status {
-		fmt.Fprintf(&b, "    %s --> %s : %s\n", e.from, e.to, lcMermaidText(strings.Join(e.events, ", ")))
+		fmt.Fprintf(&b, "    %s --> %s : %s\n", e.from, e.to, mermaidText(strings.Join(e.events, ", ")))
 	}
 	b.WriteString("    state appeal {\n")
-	fmt.Fprintf(&b, "        [*] --> %s\n", lcPhaseNode(AppealNone))
-	for p := AppealPhase(0); p < lcNumPhases; p++ {
-		for _, n := range notes[lcPhaseNode(p)] {
-			fmt.Fprintf(&b, "        %s : %s\n", lcPhaseNode(p), lcMermaidText(n))
+	fmt.Fprintf(&b, "        [*] --> %s\n", phaseNode(AppealNone))
+	for p := AppealPhase(0); p < numPhases; p++ {
+		for _, n := range notes[phaseNode(p)] {
+			fmt.Fprintf(&b, "        %s : %s\n", phaseNode(p), mermaidText(n))
 		}
 	}
 	for _, e := range appeal {
-		fmt.Fprintf(&b, "        %s --> %s : %s\n", e.from, e.to, lcMermaidText(strings.Join(e.events, ", ")))
+		fmt.Fprintf(&b, "        %s --> %s : %s\n", e.from, e.to, mermaidText(strings.Join(e.events, ", ")))
 	}
 	b.WriteString("    }\n")
 	return b.String()
 }
 
 // mermaidText keeps a label on one line and clear of Mermaid's separators.
-func lcMermaidText(s string) string {
+func mermaidText(s string) string {
 	return strings.NewReplacer("\n", " ", ":", "-", ";", ",", "#", "").Replace(s)
 }
 
@@ -155,7 +155,7 @@ func lcMermaidText(s string) string {
 // programme's time rules that run there), their events, the effects of
 // allowed appeals as dashed edges, and the appeal track as a cluster. The
 // output is sorted and stable.
-func (l *Lifecycle) DOT() string {
+func (l *Machine) DOT() string {
 	status, appeal := l.graph()
 	notes := l.notes()
 	var b strings.Builder
@@ -167,16 +167,16 @@ func (l *Lifecycle) DOT() string {
 		for _, n := range notes[id] {
 			label += "\n" + n
 		}
-		fmt.Fprintf(&b, "%s%s [label=%s];\n", indent, lcDotQuote(id), lcDotQuote(label))
+		fmt.Fprintf(&b, "%s%s [label=%s];\n", indent, dotQuote(id), dotQuote(label))
 	}
-	edge := func(indent string, e lcDrawnEdge) {
-		attrs := "label=" + lcDotQuote(strings.Join(e.events, ", "))
+	edge := func(indent string, e drawnEdge) {
+		attrs := "label=" + dotQuote(strings.Join(e.events, ", "))
 		if e.dashed {
 			attrs += ", style=dashed"
 		}
-		fmt.Fprintf(&b, "%s%s -> %s [%s];\n", indent, lcDotQuote(e.from), lcDotQuote(e.to), attrs)
+		fmt.Fprintf(&b, "%s%s -> %s [%s];\n", indent, dotQuote(e.from), dotQuote(e.to), attrs)
 	}
-	for s := Status(0); s < lcNumStatuses; s++ {
+	for s := Status(0); s < numStatuses; s++ {
 		node("\t", s.String(), s.String())
 	}
 	for _, e := range status {
@@ -184,8 +184,8 @@ func (l *Lifecycle) DOT() string {
 	}
 	b.WriteString("\tsubgraph cluster_appeal {\n")
 	b.WriteString("\t\tlabel=\"appeal (runs beside the status)\";\n")
-	for p := AppealPhase(0); p < lcNumPhases; p++ {
-		node("\t\t", lcPhaseNode(p), p.String())
+	for p := AppealPhase(0); p < numPhases; p++ {
+		node("\t\t", phaseNode(p), p.String())
 	}
 	for _, e := range appeal {
 		edge("\t\t", e)
@@ -196,6 +196,6 @@ func (l *Lifecycle) DOT() string {
 }
 
 // dotQuote quotes s as a DOT string.
-func lcDotQuote(s string) string {
+func dotQuote(s string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }

@@ -1,4 +1,4 @@
-package aeo
+package lifecycle
 
 import (
 	"errors"
@@ -6,71 +6,71 @@ import (
 	"strings"
 )
 
-// Errors returned by [Lifecycle.Apply], always wrapped in a [*RuleError]
-// that names the rule, and by [Verify] and [Lifecycle.Replay], wrapped in
+// Errors returned by [Machine.Apply], always wrapped in a [*RuleError]
+// that names the rule, and by [Trail.Verify] and [Machine.Replay], wrapped in
 // an [*AuditError]. Test for them with errors.Is.
 var (
 	// ErrInvalidTransition: the event is not possible in the current
 	// status or appeal phase (see [Transitions]), or the state it needs
 	// is absent (no reassessment open, nothing left to suspend, nothing
 	// to appeal).
-	ErrInvalidTransition = errors.New("aeo: invalid transition")
+	ErrInvalidTransition = errors.New("lifecycle: invalid transition")
 	// ErrInvalidEvent: the event is malformed: unknown kind, no time, no
 	// actor, an unknown or repeated type or site, a missing field.
-	ErrInvalidEvent = errors.New("aeo: invalid event")
+	ErrInvalidEvent = errors.New("lifecycle: invalid event")
 	// ErrNoReasons: a decision, a return, a hearing or an appeal that must
 	// state its reasons or grounds in writing does not.
-	ErrNoReasons = errors.New("aeo: reasons required")
+	ErrNoReasons = errors.New("lifecycle: reasons required")
 	// ErrOutOfOrder: the event is dated before the previous one.
-	ErrOutOfOrder = errors.New("aeo: event out of order")
+	ErrOutOfOrder = errors.New("lifecycle: event out of order")
 	// ErrNotPermitted: the actor's role may not apply the event, or the
 	// programme does not allow it (a third-party validation it does not
 	// accept or that the applicant declined, an appeal it excludes).
-	ErrNotPermitted = errors.New("aeo: not permitted")
+	ErrNotPermitted = errors.New("lifecycle: not permitted")
 	// ErrFourEyes: a grant, refusal, revocation or annulment has no
 	// approver, or the approver is the proposer.
-	ErrFourEyes = errors.New("aeo: four eyes required")
+	ErrFourEyes = errors.New("lifecycle: four eyes required")
 	// ErrConflictOfInterest: the officer has a conflict of interest: an
 	// appeal reviewer who took the decision or is the operator's client
 	// coordinator, a coordinator who approves a decision on the operator,
 	// or a coordinator with a declared interest in it.
-	ErrConflictOfInterest = errors.New("aeo: conflict of interest")
+	ErrConflictOfInterest = errors.New("lifecycle: conflict of interest")
 	// ErrLate: lodged after its window: an appeal, a resubmission, or an
 	// extension asked for after the deadline it extends.
-	ErrLate = errors.New("aeo: lodged too late")
+	ErrLate = errors.New("lifecycle: lodged too late")
 	// ErrReapplicationBarred: a new application within the bar the
 	// programme sets after a refusal, revocation, withdrawal or annulment.
-	ErrReapplicationBarred = errors.New("aeo: re-application barred")
+	ErrReapplicationBarred = errors.New("lifecycle: re-application barred")
 	// ErrNotRecommended: a grant or a confirmation without an assessment,
 	// or of a type or grade the assessment does not recommend.
-	ErrNotRecommended = errors.New("aeo: not recommended by the assessment")
+	ErrNotRecommended = errors.New("lifecycle: not recommended by the assessment")
 	// ErrNotValidated: a grant or a confirmation before the validation is
 	// complete.
-	ErrNotValidated = errors.New("aeo: validation not complete")
+	ErrNotValidated = errors.New("lifecycle: validation not complete")
 	// ErrStaleAssessment: the assessment is of another programme version
 	// (fingerprint), or dated after the decision.
-	ErrStaleAssessment = errors.New("aeo: assessment not of the current programme")
+	ErrStaleAssessment = errors.New("lifecycle: assessment not of the current programme")
 	// ErrNoExtension: the programme sets no extension, or it was used.
-	ErrNoExtension = errors.New("aeo: no extension available")
+	ErrNoExtension = errors.New("lifecycle: no extension available")
 	// ErrNotHeard: a revocation before the holder was heard or the
 	// hearing period ended.
-	ErrNotHeard = errors.New("aeo: holder not heard")
+	ErrNotHeard = errors.New("lifecycle: holder not heard")
 	// ErrTampered: an audit record was changed, removed, inserted or
 	// reordered.
-	ErrTampered = errors.New("aeo: audit trail tampered")
+	ErrTampered = errors.New("lifecycle: audit trail tampered")
 	// ErrReplayMismatch: replaying a record's event does not reproduce
 	// the record: it was made under other rules, or by other code.
-	ErrReplayMismatch = errors.New("aeo: replay does not reproduce the record")
+	ErrReplayMismatch = errors.New("lifecycle: replay does not reproduce the record")
 )
 
-// A RuleError reports an event that [Lifecycle.Apply] refused, and the
+// A RuleError reports an event that [Machine.Apply] refused, and the
 // rule that refused it.
 //
 // Rule is either the name of a guard ("four-eyes", "transition",
 // "reviewer-not-decider", ...) or the programme-file key of the time rule
 // that refused the event ("reapply_bar.after_revocation",
 // "appeal.stages[1].window"). The guards are listed in the package
-// documentation of the lifecycle (see [Lifecycle]). Err is one of the
+// documentation of the lifecycle (see [Machine]). Err is one of the
 // sentinel errors above.
 type RuleError struct {
 	Rule   string    // the rule that refused the event
@@ -83,7 +83,7 @@ type RuleError struct {
 // Error describes the problem.
 func (e *RuleError) Error() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "aeo: %s in %s: %s (rule %s)", e.Event, e.Status, strings.TrimPrefix(lcErrText(e.Err), "aeo: "), e.Rule)
+	fmt.Fprintf(&b, "lifecycle: %s in %s: %s (rule %s)", e.Event, e.Status, strings.TrimPrefix(errText(e.Err), "lifecycle: "), e.Rule)
 	if e.Detail != "" {
 		b.WriteString(": ")
 		b.WriteString(e.Detail)
@@ -94,7 +94,7 @@ func (e *RuleError) Error() string {
 // Unwrap returns the sentinel.
 func (e *RuleError) Unwrap() error { return e.Err }
 
-func lcErrText(err error) string {
+func errText(err error) string {
 	if err == nil {
 		return "refused"
 	}
@@ -102,7 +102,7 @@ func lcErrText(err error) string {
 }
 
 // An AuditError reports the first record of an audit trail that fails
-// [Verify] or [Lifecycle.Replay]. Index is the 0-based position of the
+// [Trail.Verify] or [Machine.Replay]. Index is the 0-based position of the
 // record in the slice given.
 type AuditError struct {
 	Index  int
@@ -112,9 +112,9 @@ type AuditError struct {
 
 // Error describes the problem.
 func (e *AuditError) Error() string {
-	s := fmt.Sprintf("aeo: audit record %d: %s", e.Index, e.Detail)
+	s := fmt.Sprintf("lifecycle: audit record %d: %s", e.Index, e.Detail)
 	if e.Err != nil {
-		s += ": " + strings.TrimPrefix(e.Err.Error(), "aeo: ")
+		s += ": " + strings.TrimPrefix(e.Err.Error(), "lifecycle: ")
 	}
 	return s
 }

@@ -1,4 +1,4 @@
-package aeo_test
+package lifecycle_test
 
 import (
 	"encoding/json"
@@ -11,7 +11,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/require"
 
-	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/lifecycle"
 )
 
 // The model-based tests check Apply against the transition tables it
@@ -21,75 +22,75 @@ import (
 // event they allow either moves as they say or is refused by a guard,
 // with a *RuleError and no change.
 
-const lcLastKind = aeo.EventWithdrawAppeal
+const lastKind = lifecycle.EventWithdrawAppeal
 
-// lcModelConfig sets every rule, short decision deadlines (so that
+// modelConfig sets every rule, short decision deadlines (so that
 // omissions arise within a few events), and no hearing period (so that
 // revocation is possible from every status the table allows it in).
-func lcModelConfig() aeo.LifecycleConfig {
-	d := func(n int) aeo.Period { return aeo.Period{Days: n} }
-	return aeo.LifecycleConfig{
+func modelConfig() lifecycle.Config {
+	d := func(n int) calendar.Period { return calendar.Period{Days: n} }
+	return lifecycle.Config{
 		AcceptanceDeadline: d(3),
 		CompletionWindow:   d(30),
 		DecisionDeadline:   d(3),
 		DecisionExtension:  d(2),
 		EffectAfter:        d(1),
-		Validation:         aeo.ValidationRules{ThirdParty: true},
-		Suspension:         aeo.SuspensionRules{Period: d(30), RemedyDeadline: d(20), ToRevocation: d(60)},
-		CorrectiveAction:   aeo.CorrectiveActionRules{Deadline: d(90), Extension: d(90)},
-		ReapplyBar: aeo.ReapplyBar{
+		Validation:         lifecycle.ValidationRules{ThirdParty: true},
+		Suspension:         lifecycle.SuspensionRules{Period: d(30), RemedyDeadline: d(20), ToRevocation: d(60)},
+		CorrectiveAction:   lifecycle.CorrectiveActionRules{Deadline: d(90), Extension: d(90)},
+		ReapplyBar: lifecycle.ReapplyBar{
 			AfterRefusal: d(1), AfterRevocation: d(1), AfterWithdrawal: d(1), AfterAnnulment: d(1),
-			ByGrade: map[string]aeo.ReapplyBar{"T3": {AfterRevocation: d(2)}},
+			ByGrade: map[string]lifecycle.ReapplyBar{"T3": {AfterRevocation: d(2)}},
 		},
-		Appeal: aeo.AppealRules{Stages: []aeo.AppealStageRule{
-			{Stage: aeo.StageRequestReasons, Window: d(400), DecisionDeadline: d(30)},
-			{Stage: aeo.StageCustomsReview, Window: d(400), DecisionDeadline: d(60)},
-			{Stage: aeo.StageIndependentReview, Window: d(400)},
-			{Stage: aeo.StageJudicial, Window: d(400)},
+		Appeal: lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{
+			{Stage: lifecycle.StageRequestReasons, Window: d(400), DecisionDeadline: d(30)},
+			{Stage: lifecycle.StageCustomsReview, Window: d(400), DecisionDeadline: d(60)},
+			{Stage: lifecycle.StageIndependentReview, Window: d(400)},
+			{Stage: lifecycle.StageJudicial, Window: d(400)},
 		}},
-		Revalidation: aeo.RevalidationRules{Cycle: aeo.Period{Years: 4}, Notice: aeo.Period{Months: 6}},
-		Coordinator:  aeo.CoordinatorRules{Rotation: aeo.Period{Years: 5}, Mentoring: aeo.Period{Months: 3}},
+		Revalidation: lifecycle.RevalidationRules{Cycle: calendar.Period{Years: 4}, Notice: calendar.Period{Months: 6}},
+		Coordinator:  lifecycle.CoordinatorRules{Rotation: calendar.Period{Years: 5}, Mentoring: calendar.Period{Months: 3}},
 	}
 }
 
-// lcModel is the oracle built from the exported tables.
-type lcModel struct {
-	status  map[[2]int][]aeo.Status // (from, event) → to; nil To means unchanged
-	appeal  map[[2]int]aeo.AppealPhase
-	effects map[[2]int][]aeo.Status // (against, from) → to
+// refModel is the oracle built from the exported tables.
+type refModel struct {
+	status  map[[2]int][]lifecycle.Status // (from, event) → to; nil To means unchanged
+	appeal  map[[2]int]lifecycle.AppealPhase
+	effects map[[2]int][]lifecycle.Status // (against, from) → to
 }
 
-func lcNewModel() lcModel {
-	m := lcModel{status: map[[2]int][]aeo.Status{}, appeal: map[[2]int]aeo.AppealPhase{}, effects: map[[2]int][]aeo.Status{}}
-	for _, tr := range aeo.Transitions() {
+func newRefModel() refModel {
+	m := refModel{status: map[[2]int][]lifecycle.Status{}, appeal: map[[2]int]lifecycle.AppealPhase{}, effects: map[[2]int][]lifecycle.Status{}}
+	for _, tr := range lifecycle.Transitions() {
 		to := tr.To
 		if to == nil {
-			to = []aeo.Status{tr.From}
+			to = []lifecycle.Status{tr.From}
 		}
 		m.status[[2]int{int(tr.From), int(tr.Event)}] = to
 	}
-	for _, tr := range aeo.AppealTransitions() {
+	for _, tr := range lifecycle.AppealTransitions() {
 		m.appeal[[2]int{int(tr.From), int(tr.Event)}] = tr.To
 	}
-	for _, e := range aeo.AppealEffects() {
+	for _, e := range lifecycle.AppealEffects() {
 		m.effects[[2]int{int(e.Against), int(e.From)}] = e.To
 	}
 	return m
 }
 
-func lcIsAppeal(k aeo.EventKind) bool { return k >= aeo.EventRequestReasons && k <= lcLastKind }
+func isAppeal(k lifecycle.EventKind) bool { return k >= lifecycle.EventRequestReasons && k <= lastKind }
 
-func lcPhase(a aeo.Authorization) aeo.AppealPhase {
+func phaseOf(a lifecycle.Authorization) lifecycle.AppealPhase {
 	if a.Appeal == nil {
-		return aeo.AppealNone
+		return lifecycle.AppealNone
 	}
 	return a.Appeal.Phase
 }
 
 // allowed reports whether the tables allow k in a.
-func (m lcModel) allowed(a aeo.Authorization, k aeo.EventKind) bool {
-	if lcIsAppeal(k) {
-		_, ok := m.appeal[[2]int{int(lcPhase(a)), int(k)}]
+func (m refModel) allowed(a lifecycle.Authorization, k lifecycle.EventKind) bool {
+	if isAppeal(k) {
+		_, ok := m.appeal[[2]int{int(phaseOf(a)), int(k)}]
 		return ok
 	}
 	_, ok := m.status[[2]int{int(a.Status), int(k)}]
@@ -99,13 +100,13 @@ func (m lcModel) allowed(a aeo.Authorization, k aeo.EventKind) bool {
 // check applies ev to a and checks the outcome against the model. It
 // returns the new state, its record and whether the event was accepted,
 // and the edge it took ("from event to") if any.
-func (m lcModel) check(t *testing.T, l *aeo.Lifecycle, a aeo.Authorization, ev aeo.Event) (aeo.Authorization, aeo.Record, bool, string) {
+func (m refModel) check(t *testing.T, l *lifecycle.Machine, a lifecycle.Authorization, ev lifecycle.Event) (lifecycle.Authorization, lifecycle.Record, bool, string) {
 	t.Helper()
 	next, rec, err := l.Apply(a, ev)
-	var re *aeo.RuleError
+	var re *lifecycle.RuleError
 	if !m.allowed(a, ev.Kind) {
-		if err == nil || !errors.As(err, &re) || re.Rule != "transition" || !errors.Is(err, aeo.ErrInvalidTransition) {
-			t.Fatalf("%s in %s (appeal %s): want a refusal by the transition table, got %v", ev.Kind, a.Status, lcPhase(a), err)
+		if err == nil || !errors.As(err, &re) || re.Rule != "transition" || !errors.Is(err, lifecycle.ErrInvalidTransition) {
+			t.Fatalf("%s in %s (appeal %s): want a refusal by the transition table, got %v", ev.Kind, a.Status, phaseOf(a), err)
 		}
 		return a, rec, false, ""
 	}
@@ -116,7 +117,7 @@ func (m lcModel) check(t *testing.T, l *aeo.Lifecycle, a aeo.Authorization, ev a
 		if re.Rule == "transition" {
 			t.Fatalf("%s in %s: the table allows it, yet: %v", ev.Kind, a.Status, err)
 		}
-		if rec.Hash != "" || rec.Seq != 0 || rec.Event.Kind != aeo.EventUnknown {
+		if rec.Hash != "" || rec.Seq != 0 || rec.Event.Kind != lifecycle.EventUnknown {
 			t.Fatalf("%s in %s: refused, yet a record", ev.Kind, a.Status)
 		}
 		return a, rec, false, ""
@@ -124,16 +125,16 @@ func (m lcModel) check(t *testing.T, l *aeo.Lifecycle, a aeo.Authorization, ev a
 	if rec.From != a.Status || rec.To != next.Status || rec.Seq != a.Seq || next.Seq != a.Seq+1 || next.Head != rec.Hash || rec.Prev != a.Head {
 		t.Fatalf("%s in %s: record %+v does not match the states", ev.Kind, a.Status, rec)
 	}
-	if lcIsAppeal(ev.Kind) {
-		want := m.appeal[[2]int{int(lcPhase(a)), int(ev.Kind)}]
-		if lcPhase(next) != want {
-			t.Fatalf("%s in appeal %s: moved to %s, the table says %s", ev.Kind, lcPhase(a), lcPhase(next), want)
+	if isAppeal(ev.Kind) {
+		want := m.appeal[[2]int{int(phaseOf(a)), int(ev.Kind)}]
+		if phaseOf(next) != want {
+			t.Fatalf("%s in appeal %s: moved to %s, the table says %s", ev.Kind, phaseOf(a), phaseOf(next), want)
 		}
-		edge := fmt.Sprintf("appeal %s %s %s", lcPhase(a), ev.Kind, want)
+		edge := fmt.Sprintf("appeal %s %s %s", phaseOf(a), ev.Kind, want)
 		if next.Status != a.Status {
 			against := a.Appeal.Decision.Kind
 			to := m.effects[[2]int{int(against), int(a.Status)}]
-			if ev.Kind != aeo.EventAllowAppeal || !containsStatus(to, next.Status) {
+			if ev.Kind != lifecycle.EventAllowAppeal || !containsStatus(to, next.Status) {
 				t.Fatalf("%s against a %s moved %s to %s, which AppealEffects does not allow", ev.Kind, against, a.Status, next.Status)
 			}
 			edge += fmt.Sprintf("; effect %s %s %s", against, a.Status, next.Status)
@@ -147,7 +148,7 @@ func (m lcModel) check(t *testing.T, l *aeo.Lifecycle, a aeo.Authorization, ev a
 	return next, rec, true, fmt.Sprintf("%s %s %s", a.Status, ev.Kind, next.Status)
 }
 
-func containsStatus(list []aeo.Status, s aeo.Status) bool {
+func containsStatus(list []lifecycle.Status, s lifecycle.Status) bool {
 	for _, x := range list {
 		if x == s {
 			return true
@@ -156,17 +157,21 @@ func containsStatus(list []aeo.Status, s aeo.Status) bool {
 	return false
 }
 
-// lcCandidates returns well-formed events of kind k for a: the variants
+// candidateEvents returns well-formed events of kind k for a: the variants
 // that can reach each edge of the tables.
-func lcCandidates(a aeo.Authorization, k aeo.EventKind, base time.Time) []aeo.Event {
+func candidateEvents(a lifecycle.Authorization, k lifecycle.EventKind, base time.Time) []lifecycle.Event {
 	at := base
 	if !a.LastAt.IsZero() {
 		at = a.LastAt.AddDate(0, 0, 1)
 	}
-	officer := func() aeo.Event { return aeo.Event{Kind: k, At: at, Actor: "officer-a", Role: aeo.ActorOfficer} }
-	operator := func() aeo.Event { return aeo.Event{Kind: k, At: at, Actor: "operator", Role: aeo.ActorOperator} }
+	officer := func() lifecycle.Event {
+		return lifecycle.Event{Kind: k, At: at, Actor: "officer-a", Role: lifecycle.ActorOfficer}
+	}
+	operator := func() lifecycle.Event {
+		return lifecycle.Event{Kind: k, At: at, Actor: "operator", Role: lifecycle.ActorOperator}
+	}
 	reasons := []string{"reasons"}
-	decision := func() aeo.Event {
+	decision := func() lifecycle.Event {
 		ev := officer()
 		ev.Approver, ev.Reasons = "officer-b", reasons
 		return ev
@@ -178,8 +183,8 @@ func lcCandidates(a aeo.Authorization, k aeo.EventKind, base time.Time) []aeo.Ev
 			suspended = append(suspended, t.Type)
 		}
 	}
-	perType := func(mk func() aeo.Event, names []string) []aeo.Event {
-		out := []aeo.Event{mk()}
+	perType := func(mk func() lifecycle.Event, names []string) []lifecycle.Event {
+		out := []lifecycle.Event{mk()}
 		for _, n := range names {
 			ev := mk()
 			ev.Types = []string{n}
@@ -187,109 +192,109 @@ func lcCandidates(a aeo.Authorization, k aeo.EventKind, base time.Time) []aeo.Ev
 		}
 		return out
 	}
-	assess := func(types []aeo.Recommendation) *aeo.AssessmentRef {
-		return &aeo.AssessmentRef{Fingerprint: lcFP, AsOf: at, Recommended: types}
+	assess := func(types []lifecycle.TypeGrade) *lifecycle.AssessmentRef {
+		return &lifecycle.AssessmentRef{Fingerprint: testFP, AsOf: at, Recommended: types}
 	}
 	switch k {
-	case aeo.EventLodge:
+	case lifecycle.EventLodge:
 		// Three types, so that a partial suspension can leave one type
 		// suspended, one in force and one to act on. AEOX depends on no
 		// criterion of its own.
 		ev := operator()
 		ev.Types, ev.Grade = []string{"AEOC", "AEOS", "AEOX"}, "T3"
-		return []aeo.Event{ev}
-	case aeo.EventResubmit, aeo.EventRequestCustomsValidation, aeo.EventWithdrawAppeal:
-		return []aeo.Event{operator()}
-	case aeo.EventObservations, aeo.EventRequestReasons:
+		return []lifecycle.Event{ev}
+	case lifecycle.EventResubmit, lifecycle.EventRequestCustomsValidation, lifecycle.EventWithdrawAppeal:
+		return []lifecycle.Event{operator()}
+	case lifecycle.EventObservations, lifecycle.EventRequestReasons:
 		ev := operator()
 		ev.Reasons = reasons
 		om := ev
-		om.Against = aeo.DecisionOmission
+		om.Against = lifecycle.DecisionOmission
 		om.At = at.AddDate(0, 0, 9)
-		return []aeo.Event{ev, om}
-	case aeo.EventWithdraw:
+		return []lifecycle.Event{ev, om}
+	case lifecycle.EventWithdraw:
 		return perType(operator, held)
-	case aeo.EventAccept, aeo.EventMonitor, aeo.EventStartReassessment, aeo.EventExtendCorrectiveAction, aeo.EventLift:
-		if k == aeo.EventLift {
+	case lifecycle.EventAccept, lifecycle.EventMonitor, lifecycle.EventStartReassessment, lifecycle.EventExtendCorrectiveAction, lifecycle.EventLift:
+		if k == lifecycle.EventLift {
 			return perType(officer, suspended)
 		}
-		return []aeo.Event{officer()}
-	case aeo.EventReturn, aeo.EventReject, aeo.EventExtendDeadline, aeo.EventProposeRevocation,
-		aeo.EventRequestCorrectiveAction, aeo.EventGiveReasons:
+		return []lifecycle.Event{officer()}
+	case lifecycle.EventReturn, lifecycle.EventReject, lifecycle.EventExtendDeadline, lifecycle.EventProposeRevocation,
+		lifecycle.EventRequestCorrectiveAction, lifecycle.EventGiveReasons:
 		ev := officer()
 		ev.Reasons = reasons
-		return []aeo.Event{ev}
-	case aeo.EventCompleteCorrectiveAction:
+		return []lifecycle.Event{ev}
+	case lifecycle.EventCompleteCorrectiveAction:
 		ev := officer()
 		ev.Evidence = []string{"evidence"}
-		return []aeo.Event{ev}
-	case aeo.EventValidate:
+		return []lifecycle.Event{ev}
+	case lifecycle.EventValidate:
 		ev := officer()
 		ev.Evidence = []string{"report"}
-		ev.Validation = &aeo.ValidationReport{Method: aeo.ValidationOnSite, Satisfied: true}
+		ev.Validation = &lifecycle.ValidationReport{Method: lifecycle.ValidationOnSite, Satisfied: true}
 		tp := officer()
 		tp.Evidence = []string{"report"}
-		tp.Validation = &aeo.ValidationReport{Method: aeo.ValidationThirdParty, Validator: "validators", Satisfied: true}
-		return []aeo.Event{ev, tp}
-	case aeo.EventGrant:
+		tp.Validation = &lifecycle.ValidationReport{Method: lifecycle.ValidationThirdParty, Validator: "validators", Satisfied: true}
+		return []lifecycle.Event{ev, tp}
+	case lifecycle.EventGrant:
 		ev := decision()
 		ev.Types, ev.Grade = a.Applied, a.Grade
-		var recs []aeo.Recommendation
+		var recs []lifecycle.TypeGrade
 		for _, t := range a.Applied {
-			recs = append(recs, aeo.Recommendation{Type: t, Grade: a.Grade})
+			recs = append(recs, lifecycle.TypeGrade{Type: t, Grade: a.Grade})
 		}
 		ev.Assessment = assess(recs)
-		return []aeo.Event{ev}
-	case aeo.EventConfirmReassessment:
+		return []lifecycle.Event{ev}
+	case lifecycle.EventConfirmReassessment:
 		ev := officer()
-		var recs []aeo.Recommendation
+		var recs []lifecycle.TypeGrade
 		for _, t := range a.Types {
-			recs = append(recs, aeo.Recommendation{Type: t.Type, Grade: t.Grade})
+			recs = append(recs, lifecycle.TypeGrade{Type: t.Type, Grade: t.Grade})
 		}
 		ev.Assessment = assess(recs)
-		return []aeo.Event{ev}
-	case aeo.EventRefuse, aeo.EventAnnul:
-		return []aeo.Event{decision()}
-	case aeo.EventRevoke:
+		return []lifecycle.Event{ev}
+	case lifecycle.EventRefuse, lifecycle.EventAnnul:
+		return []lifecycle.Event{decision()}
+	case lifecycle.EventRevoke:
 		return perType(decision, held)
-	case aeo.EventSuspend:
-		var out []aeo.Event
+	case lifecycle.EventSuspend:
+		var out []lifecycle.Event
 		for _, c := range []string{"", "competence", "security"} {
 			ev := officer()
 			ev.Reasons, ev.Criterion = reasons, c
 			out = append(out, ev)
 		}
 		return out
-	case aeo.EventAssignCoordinator, aeo.EventRotateCoordinator:
+	case lifecycle.EventAssignCoordinator, lifecycle.EventRotateCoordinator:
 		ev := officer()
 		ev.Coordinator = "coord-1"
 		if a.Coordinator != nil && a.Coordinator.Officer == "coord-1" {
 			ev.Coordinator = "coord-2"
 		}
-		return []aeo.Event{ev}
-	case aeo.EventLodgeAppeal:
-		var out []aeo.Event
-		for _, s := range []aeo.AppealStage{aeo.StageCustomsReview, aeo.StageIndependentReview, aeo.StageJudicial} {
+		return []lifecycle.Event{ev}
+	case lifecycle.EventLodgeAppeal:
+		var out []lifecycle.Event
+		for _, s := range []lifecycle.AppealStage{lifecycle.StageCustomsReview, lifecycle.StageIndependentReview, lifecycle.StageJudicial} {
 			ev := operator()
 			ev.Reasons, ev.Stage = reasons, s
 			om := ev
-			om.Against, om.At = aeo.DecisionOmission, at.AddDate(0, 0, 9)
+			om.Against, om.At = lifecycle.DecisionOmission, at.AddDate(0, 0, 9)
 			out = append(out, ev, om)
 		}
 		return out
-	case aeo.EventAllowAppeal, aeo.EventDismissAppeal:
-		role := aeo.ActorOfficer
+	case lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal:
+		role := lifecycle.ActorOfficer
 		if a.Appeal != nil {
 			role = a.Appeal.Stage.Reviewer()
 		}
-		return []aeo.Event{{Kind: k, At: at, Actor: "reviewer", Role: role, Reasons: reasons}}
+		return []lifecycle.Event{{Kind: k, At: at, Actor: "reviewer", Role: role, Reasons: reasons}}
 	}
-	return []aeo.Event{officer()}
+	return []lifecycle.Event{officer()}
 }
 
-// lcSignature identifies a state for the exploration: what its guards
+// signatureOf identifies a state for the exploration: what its guards
 // depend on, not its dates.
-func lcSignature(a aeo.Authorization) string {
+func signatureOf(a lifecycle.Authorization) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s|%d|", a.Status, len(a.Applied))
 	for _, t := range a.Types {
@@ -297,7 +302,7 @@ func lcSignature(a aeo.Authorization) string {
 	}
 	fmt.Fprintf(&b, "|v%v|r%v|c%v|h%v|k%v", a.Validation.Complete, !a.ReassessmentOpen.IsZero(),
 		a.CorrectiveAction != nil, !a.HeardAt.IsZero(), a.Coordinator != nil)
-	decision := func(d aeo.AppealableDecision) {
+	decision := func(d lifecycle.AppealableDecision) {
 		fmt.Fprintf(&b, "%s:", d.Kind)
 		for _, t := range d.Types {
 			fmt.Fprintf(&b, "%s%v,", t.Type, t.Suspended)
@@ -314,16 +319,16 @@ func lcSignature(a aeo.Authorization) string {
 	return b.String()
 }
 
-// lcStructural are the events that the exploration follows deep; the
+// structuralEvents are the events that the exploration follows deep; the
 // others (coordinator, corrective action, reassessment, reasons,
 // monitoring) are applied to every state explored but followed only near
 // the start, which keeps the exploration small enough to reach every edge.
-var lcStructural = map[aeo.EventKind]bool{
-	aeo.EventLodge: true, aeo.EventReturn: true, aeo.EventResubmit: true, aeo.EventAccept: true,
-	aeo.EventReject: true, aeo.EventValidate: true, aeo.EventGrant: true, aeo.EventRefuse: true,
-	aeo.EventWithdraw: true, aeo.EventSuspend: true, aeo.EventLift: true, aeo.EventProposeRevocation: true,
-	aeo.EventObservations: true, aeo.EventRevoke: true, aeo.EventAnnul: true,
-	aeo.EventLodgeAppeal: true, aeo.EventAllowAppeal: true, aeo.EventDismissAppeal: true,
+var structuralEvents = map[lifecycle.EventKind]bool{
+	lifecycle.EventLodge: true, lifecycle.EventReturn: true, lifecycle.EventResubmit: true, lifecycle.EventAccept: true,
+	lifecycle.EventReject: true, lifecycle.EventValidate: true, lifecycle.EventGrant: true, lifecycle.EventRefuse: true,
+	lifecycle.EventWithdraw: true, lifecycle.EventSuspend: true, lifecycle.EventLift: true, lifecycle.EventProposeRevocation: true,
+	lifecycle.EventObservations: true, lifecycle.EventRevoke: true, lifecycle.EventAnnul: true,
+	lifecycle.EventLodgeAppeal: true, lifecycle.EventAllowAppeal: true, lifecycle.EventDismissAppeal: true,
 }
 
 // TestLifecycleModel explores the states reachable from a new operator
@@ -331,9 +336,9 @@ var lcStructural = map[aeo.EventKind]bool{
 // checks each outcome against the model. It then checks that every edge
 // of the tables was taken at least once: the tables have no dead rows.
 func TestLifecycleModel(t *testing.T) {
-	l := lcNew(t, lcModelConfig())
-	m := lcNewModel()
-	base := lcDay(2025, 1, 6)
+	l := newMachine(t, modelConfig())
+	m := newRefModel()
+	base := ymd(2025, 1, 6)
 	// Depth 8 is the shortest that takes every edge: lodge, accept,
 	// validate, grant, suspend, revoke, appeal and the ruling that
 	// restores a suspended type.
@@ -346,11 +351,11 @@ func TestLifecycleModel(t *testing.T) {
 	// are explored after every structural state without multiplying the
 	// structural ones.
 	type node struct {
-		a     aeo.Authorization
-		recs  []aeo.Record
+		a     lifecycle.Authorization
+		recs  []lifecycle.Record
 		noise int
 	}
-	seen := map[string]bool{lcSignature(aeo.Authorization{}): true}
+	seen := map[string]bool{signatureOf(lifecycle.Authorization{}): true}
 	queue := []node{{}}
 	taken := map[string]bool{}
 	explored := 0
@@ -360,23 +365,23 @@ func TestLifecycleModel(t *testing.T) {
 		explored++
 		before, err := json.Marshal(n.a)
 		require.NoError(t, err)
-		for k := aeo.EventLodge; k <= lcLastKind; k++ {
-			for _, ev := range lcCandidates(n.a, k, base) {
+		for k := lifecycle.EventLodge; k <= lastKind; k++ {
+			for _, ev := range candidateEvents(n.a, k, base) {
 				next, rec, ok, edge := m.check(t, l, n.a, ev)
 				if !ok {
 					continue
 				}
 				taken[edge] = true
 				noise := n.noise
-				if noise > 0 || !lcStructural[ev.Kind] {
+				if noise > 0 || !structuralEvents[ev.Kind] {
 					noise++
 				}
-				sig := lcSignature(next)
+				sig := signatureOf(next)
 				if seen[sig] || len(n.recs) >= maxDepth || noise > 2 {
 					continue
 				}
 				seen[sig] = true
-				recs := append(append([]aeo.Record(nil), n.recs...), rec)
+				recs := append(append([]lifecycle.Record(nil), n.recs...), rec)
 				replayed, err := l.Replay(recs)
 				require.NoError(t, err)
 				if diff := cmp.Diff(next, replayed); diff != "" {
@@ -386,9 +391,9 @@ func TestLifecycleModel(t *testing.T) {
 			}
 		}
 		// Invalid kinds are refused in every state.
-		for _, k := range []aeo.EventKind{aeo.EventUnknown, lcLastKind + 1} {
-			_, _, err := l.Apply(n.a, aeo.Event{Kind: k, At: base, Actor: "x", Role: aeo.ActorOfficer})
-			require.ErrorIs(t, err, aeo.ErrInvalidEvent)
+		for _, k := range []lifecycle.EventKind{lifecycle.EventUnknown, lastKind + 1} {
+			_, _, err := l.Apply(n.a, lifecycle.Event{Kind: k, At: base, Actor: "x", Role: lifecycle.ActorOfficer})
+			require.ErrorIs(t, err, lifecycle.ErrInvalidEvent)
 		}
 		after, err := json.Marshal(n.a)
 		require.NoError(t, err)
@@ -397,10 +402,10 @@ func TestLifecycleModel(t *testing.T) {
 	t.Logf("explored %d states, %d distinct, %d edges taken", explored, len(seen), len(taken))
 
 	var missing []string
-	for _, tr := range aeo.Transitions() {
+	for _, tr := range lifecycle.Transitions() {
 		to := tr.To
 		if to == nil {
-			to = []aeo.Status{tr.From}
+			to = []lifecycle.Status{tr.From}
 		}
 		for _, s := range to {
 			if e := fmt.Sprintf("%s %s %s", tr.From, tr.Event, s); !taken[e] {
@@ -408,12 +413,12 @@ func TestLifecycleModel(t *testing.T) {
 			}
 		}
 	}
-	for _, tr := range aeo.AppealTransitions() {
+	for _, tr := range lifecycle.AppealTransitions() {
 		if e := fmt.Sprintf("appeal %s %s %s", tr.From, tr.Event, tr.To); !taken[e] {
 			missing = append(missing, e)
 		}
 	}
-	for _, ef := range aeo.AppealEffects() {
+	for _, ef := range lifecycle.AppealEffects() {
 		for _, s := range ef.To {
 			if s == ef.From {
 				continue
@@ -441,17 +446,17 @@ func TestLifecycleModel(t *testing.T) {
 // ErrInvalidTransition and the state is unchanged; one they allow is
 // accepted as they say or refused by a guard with a *RuleError.
 func TestLifecycleEveryStatusEvent(t *testing.T) {
-	l := lcNew(t, lcModelConfig())
-	m := lcNewModel()
-	base := lcDay(2025, 1, 6)
+	l := newMachine(t, modelConfig())
+	m := newRefModel()
+	base := ymd(2025, 1, 6)
 	refused, allowed := 0, 0
-	for s := aeo.StatusNone; s <= aeo.StatusAnnulled; s++ {
-		for k := aeo.EventLodge; k <= lcLastKind; k++ {
-			if lcIsAppeal(k) {
+	for s := lifecycle.StatusNone; s <= lifecycle.StatusAnnulled; s++ {
+		for k := lifecycle.EventLodge; k <= lastKind; k++ {
+			if isAppeal(k) {
 				continue
 			}
-			a := aeo.Authorization{Status: s, LastAt: base}
-			for _, ev := range lcCandidates(a, k, base) {
+			a := lifecycle.Authorization{Status: s, LastAt: base}
+			for _, ev := range candidateEvents(a, k, base) {
 				if m.allowed(a, k) {
 					allowed++
 				} else {
@@ -461,10 +466,10 @@ func TestLifecycleEveryStatusEvent(t *testing.T) {
 			}
 		}
 	}
-	for p := aeo.AppealNone; p <= aeo.AppealWithdrawn; p++ {
-		for k := aeo.EventRequestReasons; k <= lcLastKind; k++ {
-			a := aeo.Authorization{Status: aeo.StatusRefused, LastAt: base, Appeal: &aeo.AppealState{Phase: p, Stage: aeo.StageCustomsReview}}
-			for _, ev := range lcCandidates(a, k, base) {
+	for p := lifecycle.AppealNone; p <= lifecycle.AppealWithdrawn; p++ {
+		for k := lifecycle.EventRequestReasons; k <= lastKind; k++ {
+			a := lifecycle.Authorization{Status: lifecycle.StatusRefused, LastAt: base, Appeal: &lifecycle.AppealState{Phase: p, Stage: lifecycle.StageCustomsReview}}
+			for _, ev := range candidateEvents(a, k, base) {
 				m.check(t, l, a, ev)
 			}
 		}

@@ -1,4 +1,4 @@
-package aeo_test
+package lifecycle_test
 
 import (
 	"flag"
@@ -10,7 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/lifecycle"
 )
 
 // The -update flag rewrites golden files. Other tests of the package may
@@ -22,17 +22,17 @@ func init() {
 	}
 }
 
-func lcUpdate() bool {
+func updateGolden() bool {
 	f := flag.Lookup("update")
 	return f != nil && f.Value.String() == "true"
 }
 
-// lcGolden compares got with testdata/lifecycle/<name>, or rewrites it
+// checkGolden compares got with testdata/lifecycle/<name>, or rewrites it
 // with -update.
-func lcGolden(t *testing.T, name, got string) {
+func checkGolden(t *testing.T, name, got string) {
 	t.Helper()
 	path := filepath.Join("testdata", "lifecycle", name)
-	if lcUpdate() {
+	if updateGolden() {
 		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
 	}
 	want, err := os.ReadFile(path)
@@ -44,14 +44,14 @@ func lcGolden(t *testing.T, name, got string) {
 
 func TestLifecycleGraph(t *testing.T) {
 	for _, name := range []string{"eu", "gcc"} {
-		l := lcLifecycle(t, name)
-		t.Run(name+".dot", func(t *testing.T) { lcGolden(t, name+".dot", l.DOT()) })
-		t.Run(name+".mmd", func(t *testing.T) { lcGolden(t, name+".mmd", l.Mermaid()) })
+		l := machineFor(t, name)
+		t.Run(name+".dot", func(t *testing.T) { checkGolden(t, name+".dot", l.DOT()) })
+		t.Run(name+".mmd", func(t *testing.T) { checkGolden(t, name+".mmd", l.Mermaid()) })
 		assert.Equal(t, l.DOT(), l.DOT(), "stable")
 	}
-	bare := lcNew(t, aeo.LifecycleConfig{})
+	bare := newMachine(t, lifecycle.Config{})
 	dot := bare.DOT()
-	for _, tr := range aeo.Transitions() {
+	for _, tr := range lifecycle.Transitions() {
 		assert.Contains(t, dot, `"`+tr.From.String()+`" -> `, "every status with an event is drawn")
 	}
 	assert.True(t, strings.HasPrefix(bare.Mermaid(), "stateDiagram-v2\n"))

@@ -1,18 +1,18 @@
-package aeo
+package lifecycle
 
 import (
 	"slices"
 	"strings"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/calendar"
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // The handlers of the status events. Each reads s.from and s.ev, checks
 // its guards and builds s.next; run has already checked the transition
 // table, the time order, the actor and the role.
 
-func (s *lcStep) needReasons() error {
+func (s *step) needReasons() error {
 	for _, r := range s.ev.Reasons {
 		if strings.TrimSpace(r) != "" {
 			return nil
@@ -21,7 +21,7 @@ func (s *lcStep) needReasons() error {
 	return s.fail("reasons", ErrNoReasons, "%s must state its reasons or grounds in writing", s.ev.Kind)
 }
 
-func (s *lcStep) needEvidence() error {
+func (s *step) needEvidence() error {
 	for _, r := range s.ev.Evidence {
 		if strings.TrimSpace(r) != "" {
 			return nil
@@ -32,7 +32,7 @@ func (s *lcStep) needEvidence() error {
 
 // fourEyes checks that a decision has an approver other than the proposer
 // and other than the operator's client coordinator.
-func (s *lcStep) fourEyes() error {
+func (s *step) fourEyes() error {
 	ev := s.ev
 	switch {
 	case strings.TrimSpace(ev.Approver) == "":
@@ -48,10 +48,10 @@ func (s *lcStep) fourEyes() error {
 
 // checkBars refuses an application for a type whose re-application bar
 // runs on the day of the event.
-func (s *lcStep) checkBars(types []string) error {
+func (s *step) checkBars(types []string) error {
 	for _, b := range s.from.Bars {
 		if slices.Contains(types, b.Type) && calendar.Date(s.ev.At).Before(b.Until) {
-			return s.fail(b.Rule, ErrReapplicationBarred, "%s may be applied for again from %s", b.Type, lcDay(b.Until))
+			return s.fail(b.Rule, ErrReapplicationBarred, "%s may be applied for again from %s", b.Type, day(b.Until))
 		}
 	}
 	return nil
@@ -59,13 +59,13 @@ func (s *lcStep) checkBars(types []string) error {
 
 // addBars bars re-applications for the types of a decision, per the
 // programme's bar of the given name (after_refusal, ...).
-func (s *lcStep) addBars(name string, types []TypeState) {
+func (s *step) addBars(name string, types []TypeState) {
 	for _, t := range types {
 		p, rule := s.l.cfg.barPeriod(name, t.Grade)
 		if p.IsZero() {
 			continue
 		}
-		b := ReapplicationBar{Type: t.Type, Until: lcDeadline(p, s.ev.At), Rule: rule, Seq: s.from.Seq}
+		b := ReapplicationBar{Type: t.Type, Until: deadline(p, s.ev.At), Rule: rule, Seq: s.from.Seq}
 		s.next.Bars = slices.DeleteFunc(s.next.Bars, func(o ReapplicationBar) bool { return o.Type == t.Type })
 		s.next.Bars = append(s.next.Bars, b)
 	}
@@ -74,7 +74,7 @@ func (s *lcStep) addBars(name string, types []TypeState) {
 
 // sampleSize returns how many of n declared sites the validation sample
 // must cover.
-func (l *Lifecycle) sampleSize(n int) int {
+func (l *Machine) sampleSize(n int) int {
 	if n == 0 {
 		return 1 // the operator's premises
 	}
@@ -89,7 +89,7 @@ func (l *Lifecycle) sampleSize(n int) int {
 // complete reports whether the validation sample satisfies every
 // condition: enough sites found satisfactory (by a visit when the
 // programme requires one) and none found wanting.
-func (l *Lifecycle) complete(v ValidationState) bool {
+func (l *Machine) complete(v ValidationState) bool {
 	count := 0
 	for _, r := range v.Sites {
 		if !r.Satisfied {
@@ -103,13 +103,13 @@ func (l *Lifecycle) complete(v ValidationState) bool {
 	return count >= max(v.Required, 1)
 }
 
-func lcSortedCopy(list []string) []string {
+func sortedCopy(list []string) []string {
 	out := slices.Clone(list)
 	slices.Sort(out)
 	return out
 }
 
-func (s *lcStep) lodge() error {
+func (s *step) lodge() error {
 	ev := s.ev
 	if len(ev.Types) == 0 {
 		return s.fail("event.types", ErrInvalidEvent, "an application names the authorization types applied for")
@@ -124,11 +124,11 @@ func (s *lcStep) lodge() error {
 	// decision and the appeal track, and the chain.
 	s.next = Authorization{
 		Status:        StatusLodged,
-		Applied:       lcSortedCopy(ev.Types),
+		Applied:       sortedCopy(ev.Types),
 		Grade:         ev.Grade,
-		Sites:         lcSortedCopy(ev.Sites),
+		Sites:         sortedCopy(ev.Sites),
 		LodgedAt:      ev.At,
-		AcceptanceDue: lcDeadline(s.l.cfg.AcceptanceDeadline, ev.At),
+		AcceptanceDue: deadline(s.l.cfg.AcceptanceDeadline, ev.At),
 		Validation:    ValidationState{Required: s.l.sampleSize(len(ev.Sites))},
 		Coordinator:   old.Coordinator,
 		Bars:          bars,
@@ -141,54 +141,54 @@ func (s *lcStep) lodge() error {
 	return nil
 }
 
-func (s *lcStep) returnIncomplete() error {
+func (s *step) returnIncomplete() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
 	n := &s.next
 	n.Status = StatusIncomplete
 	n.AcceptanceDue = time.Time{}
-	n.CompletionDue = lcDeadline(s.l.cfg.CompletionWindow, s.ev.At)
+	n.CompletionDue = deadline(s.l.cfg.CompletionWindow, s.ev.At)
 	return nil
 }
 
-func (s *lcStep) resubmit() error {
+func (s *step) resubmit() error {
 	ev := s.ev
-	if lcAfter(ev.At, s.from.CompletionDue) {
-		return s.fail("completion_window", ErrLate, "the application had to be completed by %s", lcDay(s.from.CompletionDue))
+	if after(ev.At, s.from.CompletionDue) {
+		return s.fail("completion_window", ErrLate, "the application had to be completed by %s", day(s.from.CompletionDue))
 	}
 	n := &s.next
 	if len(ev.Types) > 0 {
 		if err := s.checkBars(ev.Types); err != nil {
 			return err
 		}
-		n.Applied = lcSortedCopy(ev.Types)
+		n.Applied = sortedCopy(ev.Types)
 	}
 	if ev.Grade != "" {
 		n.Grade = ev.Grade
 	}
 	if len(ev.Sites) > 0 {
-		n.Sites = lcSortedCopy(ev.Sites)
+		n.Sites = sortedCopy(ev.Sites)
 		n.Validation = ValidationState{CustomsRequested: n.Validation.CustomsRequested, Required: s.l.sampleSize(len(ev.Sites))}
 	}
 	n.Status = StatusLodged
 	n.CompletionDue = time.Time{}
-	n.AcceptanceDue = lcDeadline(s.l.cfg.AcceptanceDeadline, ev.At)
+	n.AcceptanceDue = deadline(s.l.cfg.AcceptanceDeadline, ev.At)
 	return nil
 }
 
-func (s *lcStep) accept() error {
+func (s *step) accept() error {
 	n := &s.next
 	n.Status = StatusExamination
 	n.AcceptedAt = s.ev.At
 	n.AcceptanceDue = time.Time{}
-	n.DecisionDue = lcDeadline(s.l.cfg.DecisionDeadline, s.ev.At)
+	n.DecisionDue = deadline(s.l.cfg.DecisionDeadline, s.ev.At)
 	n.DecisionExtended = false
 	return nil
 }
 
 // decision returns the appealable decision the event takes about types.
-func (s *lcStep) decision(kind DecisionKind, types []TypeState) *AppealableDecision {
+func (s *step) decision(kind DecisionKind, types []TypeState) *AppealableDecision {
 	return &AppealableDecision{
 		Kind:       kind,
 		At:         s.ev.At,
@@ -201,7 +201,7 @@ func (s *lcStep) decision(kind DecisionKind, types []TypeState) *AppealableDecis
 }
 
 // appliedTypes returns the types applied for, with the grade applied for.
-func (s *lcStep) appliedTypes(grade string) []TypeState {
+func (s *step) appliedTypes(grade string) []TypeState {
 	out := make([]TypeState, len(s.from.Applied))
 	for i, t := range s.from.Applied {
 		out[i] = TypeState{Type: t, Grade: grade}
@@ -209,7 +209,7 @@ func (s *lcStep) appliedTypes(grade string) []TypeState {
 	return out
 }
 
-func (s *lcStep) reject() error {
+func (s *step) reject() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
@@ -218,7 +218,7 @@ func (s *lcStep) reject() error {
 	return nil
 }
 
-func (s *lcStep) extendDeadline() error {
+func (s *step) extendDeadline() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
@@ -227,18 +227,18 @@ func (s *lcStep) extendDeadline() error {
 	case ext.IsZero():
 		return s.fail("decision_extension", ErrNoExtension, "the programme sets no extension of the decision deadline")
 	case a.DecisionExtended:
-		return s.fail("decision_extension", ErrNoExtension, "the decision deadline was already extended, to %s", lcDay(a.DecisionDue))
+		return s.fail("decision_extension", ErrNoExtension, "the decision deadline was already extended, to %s", day(a.DecisionDue))
 	case a.DecisionDue.IsZero():
 		return s.fail("decision_extension", ErrNoExtension, "no decision deadline runs")
-	case lcAfter(s.ev.At, a.DecisionDue):
-		return s.fail("decision_deadline", ErrLate, "the deadline passed on %s; extend it before it expires", lcDay(a.DecisionDue))
+	case after(s.ev.At, a.DecisionDue):
+		return s.fail("decision_deadline", ErrLate, "the deadline passed on %s; extend it before it expires", day(a.DecisionDue))
 	}
 	s.next.DecisionDue = ext.AddTo(a.DecisionDue)
 	s.next.DecisionExtended = true
 	return nil
 }
 
-func (s *lcStep) validate() error {
+func (s *step) validate() error {
 	a, ev := s.from, s.ev
 	if a.Status.held() && a.ReassessmentOpen.IsZero() {
 		return s.fail("reassessment-open", ErrInvalidTransition, "validating a held authorization needs an open reassessment")
@@ -305,7 +305,7 @@ func (s *lcStep) validate() error {
 
 // checkAssessment checks that the event rests on an assessment of the
 // current programme version that recommends each type with its grade.
-func (s *lcStep) checkAssessment(want []Recommendation) error {
+func (s *step) checkAssessment(want []TypeGrade) error {
 	ref := s.ev.Assessment
 	switch {
 	case ref == nil:
@@ -314,7 +314,7 @@ func (s *lcStep) checkAssessment(want []Recommendation) error {
 		return s.fail("current-programme-assessment", ErrStaleAssessment,
 			"the assessment is of programme version %q, the current one is %q", ref.Fingerprint, s.fp)
 	case ref.AsOf.IsZero() || ref.AsOf.After(s.ev.At):
-		return s.fail("assessment-date", ErrStaleAssessment, "the assessment is dated %s, after the %s", lcStamp(ref.AsOf), s.ev.Kind)
+		return s.fail("assessment-date", ErrStaleAssessment, "the assessment is dated %s, after the %s", stamp(ref.AsOf), s.ev.Kind)
 	}
 	for _, w := range want {
 		if !slices.Contains(ref.Recommended, w) {
@@ -327,7 +327,7 @@ func (s *lcStep) checkAssessment(want []Recommendation) error {
 	return nil
 }
 
-func (s *lcStep) checkValidated() error {
+func (s *step) checkValidated() error {
 	v := s.from.Validation
 	if !v.Complete {
 		ok := 0
@@ -342,7 +342,7 @@ func (s *lcStep) checkValidated() error {
 	return nil
 }
 
-func (s *lcStep) grant() error {
+func (s *step) grant() error {
 	a, ev := s.from, s.ev
 	if err := s.fourEyes(); err != nil {
 		return err
@@ -350,12 +350,12 @@ func (s *lcStep) grant() error {
 	if len(ev.Types) == 0 {
 		return s.fail("event.types", ErrInvalidEvent, "name the types granted")
 	}
-	want := make([]Recommendation, len(ev.Types))
+	want := make([]TypeGrade, len(ev.Types))
 	for i, t := range ev.Types {
 		if !slices.Contains(a.Applied, t) {
 			return s.fail("event.types", ErrInvalidEvent, "%s was not applied for", t)
 		}
-		want[i] = Recommendation{Type: t, Grade: ev.Grade}
+		want[i] = TypeGrade{Type: t, Grade: ev.Grade}
 	}
 	if err := s.checkAssessment(want); err != nil {
 		return err
@@ -366,23 +366,23 @@ func (s *lcStep) grant() error {
 	n := &s.next
 	n.Status = StatusAuthorized
 	n.Types = nil
-	for _, t := range lcSortedCopy(ev.Types) {
+	for _, t := range sortedCopy(ev.Types) {
 		n.Types = append(n.Types, TypeState{Type: t, Grade: ev.Grade})
 	}
 	n.DecidedAt = ev.At
 	n.EffectiveAt = calendar.Date(ev.At)
 	if p := s.l.cfg.EffectAfter; !p.IsZero() {
-		n.EffectiveAt = lcDeadline(p, ev.At)
+		n.EffectiveAt = deadline(p, ev.At)
 	}
-	n.RevalidationDue = lcDeadline(s.l.cfg.Revalidation.Cycle, ev.At)
-	n.SelfAssessmentDue = lcDeadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
-	n.SpotCheckDue = lcDeadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
+	n.RevalidationDue = deadline(s.l.cfg.Revalidation.Cycle, ev.At)
+	n.SelfAssessmentDue = deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+	n.SpotCheckDue = deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	n.Decision = nil
 	n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return slices.Contains(ev.Types, b.Type) })
 	return nil
 }
 
-func (s *lcStep) refuse() error {
+func (s *step) refuse() error {
 	if err := s.fourEyes(); err != nil {
 		return err
 	}
@@ -402,7 +402,7 @@ func (s *lcStep) refuse() error {
 
 // heldTypes returns the indexes in s.from.Types of the types named, or of
 // every type held when none is named.
-func (s *lcStep) heldTypes(names []string) ([]int, error) {
+func (s *step) heldTypes(names []string) ([]int, error) {
 	if len(names) == 0 {
 		idx := make([]int, len(s.from.Types))
 		for i := range idx {
@@ -424,7 +424,7 @@ func (s *lcStep) heldTypes(names []string) ([]int, error) {
 
 // remove removes the types at idx from s.next.Types and returns them as
 // they stood.
-func (s *lcStep) remove(idx []int) []TypeState {
+func (s *step) remove(idx []int) []TypeState {
 	removed := make([]TypeState, len(idx))
 	for i, j := range idx {
 		removed[i] = s.from.Types[j]
@@ -436,7 +436,7 @@ func (s *lcStep) remove(idx []int) []TypeState {
 }
 
 // closeHeld clears what runs only while types are held.
-func (s *lcStep) closeHeld() {
+func (s *step) closeHeld() {
 	n := &s.next
 	n.Types = nil
 	n.ReassessmentOpen = time.Time{}
@@ -444,12 +444,12 @@ func (s *lcStep) closeHeld() {
 	s.clearProposal()
 }
 
-func (s *lcStep) clearProposal() {
+func (s *step) clearProposal() {
 	zero := time.Time{}
 	s.next.RevocationProposedAt, s.next.HearingEnds, s.next.HeardAt = zero, zero, zero
 }
 
-func (s *lcStep) withdraw() error {
+func (s *step) withdraw() error {
 	a, ev := s.from, s.ev
 	if a.Status.pending() {
 		if len(ev.Types) > 0 {
@@ -473,28 +473,28 @@ func (s *lcStep) withdraw() error {
 		s.closeHeld()
 		return nil
 	}
-	s.next.Status = lcDerive(s.next.Types)
+	s.next.Status = derive(s.next.Types)
 	return nil
 }
 
-func (s *lcStep) startReassessment() error {
+func (s *step) startReassessment() error {
 	a := s.from
 	if !a.ReassessmentOpen.IsZero() {
-		return s.fail("reassessment-open", ErrInvalidTransition, "a reassessment is open since %s", lcStamp(a.ReassessmentOpen))
+		return s.fail("reassessment-open", ErrInvalidTransition, "a reassessment is open since %s", stamp(a.ReassessmentOpen))
 	}
 	s.next.ReassessmentOpen = s.ev.At
 	s.next.Validation = ValidationState{CustomsRequested: a.Validation.CustomsRequested, Required: s.l.sampleSize(len(a.Sites))}
 	return nil
 }
 
-func (s *lcStep) confirmReassessment() error {
+func (s *step) confirmReassessment() error {
 	a, ev := s.from, s.ev
 	if a.ReassessmentOpen.IsZero() {
 		return s.fail("reassessment-open", ErrInvalidTransition, "no reassessment is open")
 	}
-	want := make([]Recommendation, len(a.Types))
+	want := make([]TypeGrade, len(a.Types))
 	for i, t := range a.Types {
-		want[i] = Recommendation{Type: t.Type, Grade: t.Grade}
+		want[i] = TypeGrade{Type: t.Type, Grade: t.Grade}
 		if ev.Grade != "" {
 			want[i].Grade = ev.Grade
 		}
@@ -510,26 +510,26 @@ func (s *lcStep) confirmReassessment() error {
 		n.Types[i].Grade = want[i].Grade
 	}
 	n.ReassessmentOpen = time.Time{}
-	n.RevalidationDue = lcDeadline(s.l.cfg.Revalidation.Cycle, ev.At)
+	n.RevalidationDue = deadline(s.l.cfg.Revalidation.Cycle, ev.At)
 	return nil
 }
 
-func (s *lcStep) requestCorrectiveAction() error {
+func (s *step) requestCorrectiveAction() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
 	if c := s.from.CorrectiveAction; c != nil {
-		return s.fail("corrective-action-open", ErrInvalidTransition, "a corrective action is open since %s", lcStamp(c.RequestedAt))
+		return s.fail("corrective-action-open", ErrInvalidTransition, "a corrective action is open since %s", stamp(c.RequestedAt))
 	}
 	p := s.ev.Period
 	if p.IsZero() {
 		p = s.l.cfg.CorrectiveAction.Deadline
 	}
-	s.next.CorrectiveAction = &CorrectiveAction{RequestedAt: s.ev.At, Due: lcDeadline(p, s.ev.At)}
+	s.next.CorrectiveAction = &CorrectiveAction{RequestedAt: s.ev.At, Due: deadline(p, s.ev.At)}
 	return nil
 }
 
-func (s *lcStep) extendCorrectiveAction() error {
+func (s *step) extendCorrectiveAction() error {
 	c, ext := s.from.CorrectiveAction, s.l.cfg.CorrectiveAction.Extension
 	switch {
 	case c == nil:
@@ -537,18 +537,18 @@ func (s *lcStep) extendCorrectiveAction() error {
 	case ext.IsZero():
 		return s.fail("corrective_action.extension", ErrNoExtension, "the programme sets no extension of corrective action")
 	case c.Extended:
-		return s.fail("corrective_action.extension", ErrNoExtension, "the deadline was already extended, to %s", lcDay(c.Due))
+		return s.fail("corrective_action.extension", ErrNoExtension, "the deadline was already extended, to %s", day(c.Due))
 	case c.Due.IsZero():
 		return s.fail("corrective_action.extension", ErrNoExtension, "no corrective-action deadline runs")
-	case lcAfter(s.ev.At, c.Due):
-		return s.fail("corrective_action.deadline", ErrLate, "the deadline passed on %s; extend it before it expires", lcDay(c.Due))
+	case after(s.ev.At, c.Due):
+		return s.fail("corrective_action.deadline", ErrLate, "the deadline passed on %s; extend it before it expires", day(c.Due))
 	}
 	s.next.CorrectiveAction.Due = ext.AddTo(c.Due)
 	s.next.CorrectiveAction.Extended = true
 	return nil
 }
 
-func (s *lcStep) completeCorrectiveAction() error {
+func (s *step) completeCorrectiveAction() error {
 	if s.from.CorrectiveAction == nil {
 		return s.fail("corrective-action-open", ErrInvalidTransition, "no corrective action is open")
 	}
@@ -562,7 +562,7 @@ func (s *lcStep) completeCorrectiveAction() error {
 // suspend suspends the types named, the types that depend on the failing
 // criterion, or, when neither is given, every type in force. Types already
 // suspended are left as they are.
-func (s *lcStep) suspend() error {
+func (s *step) suspend() error {
 	a, ev := s.from, s.ev
 	if err := s.needReasons(); err != nil {
 		return err
@@ -601,28 +601,28 @@ func (s *lcStep) suspend() error {
 			Suspended:      true,
 			SuspendedAt:    ev.At,
 			Criterion:      ev.Criterion,
-			SuspensionEnds: lcDeadline(p, ev.At),
-			RemedyDue:      lcDeadline(s.l.cfg.Suspension.RemedyDeadline, ev.At),
-			RevocationDue:  lcDeadline(s.l.cfg.Suspension.ToRevocation, ev.At),
+			SuspensionEnds: deadline(p, ev.At),
+			RemedyDue:      deadline(s.l.cfg.Suspension.RemedyDeadline, ev.At),
+			RevocationDue:  deadline(s.l.cfg.Suspension.ToRevocation, ev.At),
 		}
 	}
 	if len(before) == 0 {
 		return s.fail("nothing-to-suspend", ErrInvalidTransition, "no type in force is concerned")
 	}
-	s.next.Status = lcDerive(s.next.Types)
+	s.next.Status = derive(s.next.Types)
 	s.next.Decision = s.decision(DecisionSuspension, before)
 	return nil
 }
 
 // liftTypes clears the suspension of the types at idx of s.next.Types.
-func (s *lcStep) liftTypes(idx []int) {
+func (s *step) liftTypes(idx []int) {
 	for _, i := range idx {
 		t := s.next.Types[i]
 		s.next.Types[i] = TypeState{Type: t.Type, Grade: t.Grade}
 	}
 }
 
-func (s *lcStep) lift() error {
+func (s *step) lift() error {
 	a, ev := s.from, s.ev
 	var idx []int
 	for _, t := range ev.Types {
@@ -643,24 +643,24 @@ func (s *lcStep) lift() error {
 	if a.Status == StatusRevocationProposed {
 		s.clearProposal()
 	}
-	s.next.Status = lcDerive(s.next.Types)
+	s.next.Status = derive(s.next.Types)
 	return nil
 }
 
-func (s *lcStep) proposeRevocation() error {
+func (s *step) proposeRevocation() error {
 	if err := s.needReasons(); err != nil {
 		return err
 	}
 	n := &s.next
 	n.Status = StatusRevocationProposed
 	n.RevocationProposedAt = s.ev.At
-	n.HearingEnds = lcDeadline(s.l.cfg.HearingPeriod, s.ev.At)
+	n.HearingEnds = deadline(s.l.cfg.HearingPeriod, s.ev.At)
 	n.HeardAt = time.Time{}
 	return nil
 }
 
 // heard checks the right to be heard before a revocation (UCC Art 22(6)).
-func (s *lcStep) heard() error {
+func (s *step) heard() error {
 	a := s.from
 	if s.l.cfg.HearingPeriod.IsZero() {
 		return nil
@@ -668,13 +668,13 @@ func (s *lcStep) heard() error {
 	if a.Status != StatusRevocationProposed {
 		return s.fail("right-to-be-heard", ErrNotHeard, "propose the revocation first: the holder has %s to be heard", s.l.cfg.HearingPeriod)
 	}
-	if a.HeardAt.IsZero() && !lcAfter(s.ev.At, a.HearingEnds) {
-		return s.fail("right-to-be-heard", ErrNotHeard, "the holder may be heard until %s", lcDay(a.HearingEnds))
+	if a.HeardAt.IsZero() && !after(s.ev.At, a.HearingEnds) {
+		return s.fail("right-to-be-heard", ErrNotHeard, "the holder may be heard until %s", day(a.HearingEnds))
 	}
 	return nil
 }
 
-func (s *lcStep) revoke() error {
+func (s *step) revoke() error {
 	if err := s.fourEyes(); err != nil {
 		return err
 	}
@@ -697,11 +697,11 @@ func (s *lcStep) revoke() error {
 		return nil
 	}
 	s.clearProposal()
-	s.next.Status = lcDerive(s.next.Types)
+	s.next.Status = derive(s.next.Types)
 	return nil
 }
 
-func (s *lcStep) annul() error {
+func (s *step) annul() error {
 	if err := s.fourEyes(); err != nil {
 		return err
 	}
@@ -721,14 +721,14 @@ func (s *lcStep) annul() error {
 
 // monitor records a monitoring activity and, for a self-assessment or a
 // spot check, moves the next one of its kind.
-func (s *lcStep) monitor() error {
+func (s *step) monitor() error {
 	ev, n := s.ev, &s.next
 	switch ev.Monitoring {
 	case MonitoringOther:
 	case MonitoringSelfAssessment:
-		n.SelfAssessmentDue = lcDeadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+		n.SelfAssessmentDue = deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
 	case MonitoringSpotCheck:
-		n.SpotCheckDue = lcDeadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
+		n.SpotCheckDue = deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	default:
 		return s.fail("event.monitoring", ErrInvalidEvent, "unknown monitoring kind %d", ev.Monitoring)
 	}

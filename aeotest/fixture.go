@@ -1,0 +1,242 @@
+package aeotest
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/internal/decode"
+	"github.com/safe-aeo/engine/lifecycle"
+	"github.com/safe-aeo/engine/risk"
+)
+
+// Fixtures are a rule author's test cases for a programme: operator
+// profiles with an assessment date and the outcomes the programme must give.
+// They are written as YAML or JSON next to the programme file.
+type Fixtures struct {
+	// Programme is the programme file the cases test, relative to the
+	// fixtures file; tools may also be given it directly.
+	Programme string `json:"programme,omitempty"`
+	// Base is a profile every case starts from; a case's profile is laid
+	// over it key by key (mappings merge, lists and values replace).
+	Base map[string]any `json:"base,omitempty"`
+	// BaseFile names a profile file to use as Base, relative to the
+	// fixtures file.
+	BaseFile string `json:"base_file,omitempty"`
+	Cases    []Case `json:"cases"`
+}
+
+// A Case is one fixture: a profile, a date and what is expected.
+type Case struct {
+	Name string `json:"name"`
+	// Description says what the case proves, in the author's words.
+	Description string    `json:"description,omitempty"`
+	AsOf        time.Time `json:"as_of"`
+	// Profile is laid over the fixtures' base profile.
+	Profile map[string]any `json:"profile,omitempty"`
+	// ProfileFile names a profile file, relative to the fixtures file,
+	// used instead of the base.
+	ProfileFile string `json:"profile_file,omitempty"`
+	Expect      Expect `json:"expect"`
+	// Lifecycle is a sequence of events applied, in order, to a new
+	// authorization under the programme's lifecycle, each with the status
+	// it must lead to or the rule that must refuse it.
+	Lifecycle []Step `json:"lifecycle,omitempty"`
+	// Declarations are declarations of this operator put through the
+	// programme's selectivity, each with the lane it must get.
+	Declarations []DeclarationCase `json:"declarations,omitempty"`
+	// Holder describes the operator's AEO standing for the benefits and
+	// lanes of the case, as of AsOf; without it, the standing is the
+	// state the lifecycle steps end in, as of the last step (or none).
+	Holder *CaseHolder `json:"holder,omitempty"`
+}
+
+// A CaseHolder is the AEO standing of a fixture's operator when no
+// lifecycle steps establish it.
+type CaseHolder struct {
+	Status    string   `json:"status"`
+	Types     []string `json:"types,omitempty"`
+	Suspended []string `json:"suspended,omitempty"`
+	Grade     string   `json:"grade,omitempty"`
+	// Partner is the partner programme the operator is a member of,
+	// under a mutual recognition arrangement.
+	Partner   string `json:"partner,omitempty"`
+	RiskLevel string `json:"risk_level,omitempty"`
+	// Milestones reached by the implementation plan, by name, with dates.
+	Milestones map[string]time.Time `json:"milestones,omitempty"`
+}
+
+// A DeclarationCase is one declaration of a fixture and the lane it must
+// get; Rule, when given, is the rule that must decide it.
+type DeclarationCase struct {
+	Declaration risk.Declaration `json:"declaration"`
+	Lane        risk.Lane        `json:"lane"`
+	Rule        string           `json:"rule,omitempty"`
+}
+
+// A Step is one lifecycle event of a fixture and what it must do.
+type Step struct {
+	Event lifecycle.Event `json:"event"`
+	// UseAssessment attaches the case's own assessment (its fingerprint,
+	// date and recommendations) to the event, as a grant needs.
+	UseAssessment bool `json:"use_assessment,omitempty"`
+	// Status is the status the event must lead to.
+	Status lifecycle.Status `json:"status,omitempty"`
+	// Refused names the rule that must refuse the event ("four-eyes",
+	// "reapply_bar.after_revocation", ...); the status must then stay as
+	// it was.
+	Refused string `json:"refused,omitempty"`
+}
+
+// Expect lists expected outcomes; anything not listed is not checked.
+type Expect struct {
+	// Requirements maps a requirement ID to its expected outcome (met,
+	// partly, not_met, indeterminate, not_applicable, equivalent).
+	Requirements map[string]criteria.Outcome `json:"requirements,omitempty"`
+	// Criteria maps a criterion ID to its expected outcome.
+	Criteria map[string]criteria.Outcome `json:"criteria,omitempty"`
+	// Authorizations maps an authorization ID to the expected
+	// recommendation and, optionally, grade.
+	Authorizations map[string]ExpectAuthorization `json:"authorizations,omitempty"`
+	// Scores maps a criterion ID to its expected score (from its score or
+	// measure), to within 0.005.
+	Scores map[string]float64 `json:"scores,omitempty"`
+	// Points maps an authorization ID to the expected points total of its
+	// requirements, to within 0.005.
+	Points map[string]float64 `json:"points,omitempty"`
+	// RiskLevel is the expected level of the operator's risk map.
+	RiskLevel string `json:"risk_level,omitempty"`
+	// Benefits maps a benefit ID to its expected status (granted,
+	// not_eligible, suspended, not_yet_introduced, cannot_decide) as of
+	// the case's date.
+	Benefits map[string]benefits.Status `json:"benefits,omitempty"`
+}
+
+// ExpectAuthorization is the expected recommendation on an authorization.
+// In a fixture file it is written either as the recommendation alone
+// ("recommend") or as a mapping with recommendation and grade.
+type ExpectAuthorization struct {
+	Recommendation criteria.Recommendation `json:"recommendation"`
+	Grade          string                  `json:"grade,omitempty"`
+}
+
+// UnmarshalText accepts the short form: a recommendation alone.
+func (e *ExpectAuthorization) UnmarshalText(b []byte) error {
+	return e.Recommendation.UnmarshalText(b)
+}
+
+// LoadFixtures reads a fixtures file and the profile files it names. Every
+// problem is reported at once, with file, line and column.
+func LoadFixtures(name string) (*Fixtures, error) {
+	dir, base := filepath.Split(name)
+	if dir == "" {
+		dir = "."
+	}
+	return loadFixtures(os.DirFS(dir), base, strings.TrimPrefix(filepath.ToSlash(dir), "./"))
+}
+
+// ParseFixtures reads fixtures from data, the contents of a file called
+// name. Profile files the fixtures name are read from fsys, relative to
+// name; fsys may be nil when they name none.
+func ParseFixtures(fsys fs.FS, name string, data []byte) (*Fixtures, error) {
+	return parseFixtures(fsys, name, "", data)
+}
+
+func loadFixtures(fsys fs.FS, name, prefix string) (*Fixtures, error) {
+	if prefix == "." {
+		prefix = ""
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("aeotest: %w", err)
+	}
+	return parseFixtures(fsys, name, prefix, data)
+}
+
+func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, error) {
+	var fx Fixtures
+	doc, err := decode.Parse(prefix+name, data)
+	if err != nil {
+		return nil, err
+	}
+	errs := doc.Decode(&fx)
+	readProfile := func(p, at string) map[string]any {
+		if fsys == nil {
+			e := &diag.Error{Path: at, Message: "profile files cannot be read here"}
+			doc.Resolve(e)
+			errs = append(errs, e)
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, path.Join(path.Dir(name), p))
+		if err != nil {
+			e := &diag.Error{Path: at, Message: err.Error()}
+			doc.Resolve(e)
+			errs = append(errs, e)
+			return nil
+		}
+		var m map[string]any
+		if err := yaml.Unmarshal(b, &m); err != nil {
+			errs = append(errs, &diag.Error{File: prefix + p, Line: 1, Column: 1, Message: err.Error()})
+		}
+		return m
+	}
+	if fx.BaseFile != "" {
+		fx.Base = merge(readProfile(fx.BaseFile, "base_file"), fx.Base)
+	}
+	names := map[string]bool{}
+	for i := range fx.Cases {
+		c := &fx.Cases[i]
+		p := diag.Index("cases", i)
+		if c.Name == "" {
+			errs.Add(p, "a case needs a name")
+		} else if names[c.Name] {
+			errs.Add(diag.Join(p, "name"), "case %q defined twice", c.Name)
+		}
+		names[c.Name] = true
+		if c.AsOf.IsZero() {
+			errs.Add(p, "as_of is required: the date the case is assessed on")
+		}
+		if c.ProfileFile != "" {
+			c.Profile = merge(readProfile(c.ProfileFile, diag.Join(p, "profile_file")), c.Profile)
+		} else {
+			c.Profile = merge(fx.Base, c.Profile)
+		}
+	}
+	for _, e := range errs {
+		if e.Line == 0 {
+			doc.Resolve(e)
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	return &fx, nil
+}
+
+// merge lays over on top of base: mappings merge key by key, anything
+// else replaces. Neither argument is modified.
+func merge(base, over map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		bm, ok1 := out[k].(map[string]any)
+		om, ok2 := v.(map[string]any)
+		if ok1 && ok2 {
+			out[k] = merge(bm, om)
+			continue
+		}
+		out[k] = v
+	}
+	return out
+}

@@ -1,0 +1,55 @@
+// Package lifecycle is the authorization lifecycle of an Authorized
+// Economic Operator programme: application, acceptance, validation,
+// decision, monitoring, reassessment, corrective action, suspension,
+// revocation, annulment and appeal, as an event-sourced state machine with
+// the time rules a national law sets, the integrity guards of the WCO
+// guidance, and a hash-chained audit trail.
+//
+// # Model
+//
+// A [Config] is plain data: the time rules of one programme (decision
+// deadlines, appeal windows, re-application bars, suspension limits,
+// revalidation and monitoring cycles), usually decoded from the
+// lifecycle: section of a programme file (see package aeo). [New]
+// validates it and returns a [Machine], immutable and safe for concurrent
+// use.
+//
+// The Machine holds no state. The caller keeps each operator's
+// [Authorization] (status, types held, deadlines, appeal track) and its
+// [Trail] of [Record]s, and passes the state in:
+//
+//	next, rec, err := m.Apply(state, ev)
+//
+// Apply is pure: it returns the new state and the audit record to append,
+// or a [*RuleError] naming the rule that refused the event, and then
+// changes nothing. Time is always an input: each [Event] carries its date,
+// and [Machine.Due] lists what is owed as of a date the caller passes.
+// Nothing here reads the wall clock, and nothing grants a status by
+// itself: only an officer's recorded decision, under four eyes, moves an
+// authorization.
+//
+// # Statuses and appeals
+//
+// [Transitions] returns the status table (none, lodged, incomplete,
+// examination, authorized, suspended, revoked and the rest) and
+// [AppealTransitions] the appeal track that runs beside it: an appeal
+// does not suspend the decision appealed. [AppealEffects] says what an
+// allowed appeal restores. [Machine.Mermaid] and [Machine.DOT] draw them
+// with the programme's time rules.
+//
+// # Audit trail
+//
+// Each Record carries the event as applied, the status before and after,
+// the fingerprint of the programme version it was applied under, and the
+// SHA-256 of its canonical encoding chained to the record before.
+// [Trail.Verify] and [Trail.VerifyHead] detect a record changed, removed,
+// inserted or reordered; [Machine.Replay] rebuilds the state from a trail
+// and checks that every record is reproduced.
+//
+// # Errors
+//
+// Refused events are [*RuleError]s wrapping a sentinel ([ErrFourEyes],
+// [ErrLate], [ErrInvalidTransition] ...), for errors.Is. Problems in a
+// Config are a [diag.List] whose paths are the programme-file keys
+// (appeal.stages[0].window).
+package lifecycle
