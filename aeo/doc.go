@@ -11,7 +11,7 @@
 // requirements with their legal sources, groups them into criteria and
 // authorization types, and sets the time limits of its lifecycle. [Load]
 // parses, type-checks and compiles it once; every problem in it is reported
-// at once, each as a [ConfigError] with file, line and column, including
+// at once, each as a [diag.Error] with file, line and column, including
 // the position inside a rule's expression. The resulting [Programme] is
 // immutable, fingerprinted, and safe for concurrent use.
 //

@@ -347,7 +347,7 @@ func ProfileFromMap(m map[string]any) (*Profile, error) {
 }
 
 // LoadProfile reads a profile from a YAML or JSON file, strictly: an
-// unknown key or a value of the wrong type is a *ConfigError with its
+// unknown key or a value of the wrong type is a *diag.Error with its
 // line and column.
 func LoadProfile(name string) (*Profile, error) {
 	data, err := os.ReadFile(name)

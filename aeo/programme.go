@@ -125,7 +125,7 @@ func BaselineFile() []byte {
 
 // Load loads the programme file at name from the operating system's file
 // system. Every problem in the file, and in the files it extends, is
-// reported at once as a list of *ConfigError with file, line and column.
+// reported at once as a list of *diag.Error with file, line and column.
 func Load(name string, opts ...Option) (*Programme, error) {
 	dir, base := filepath.Split(name)
 	if dir == "" {
@@ -173,14 +173,6 @@ func Compile(f File, opts ...Option) (*Programme, error) {
 	}
 	return l.compile(merged, opts)
 }
-
-// A ConfigError is one problem in a programme: the file, line and column,
-// the path of the value at fault (requirements[3].when) and what is wrong.
-// Loading reports every problem at once, as ConfigErrors.
-type ConfigError = diag.Error
-
-// ConfigErrors is the list of problems loading reports.
-type ConfigErrors = diag.List
 
 // source is one decoded file and where it came from.
 type source struct {
@@ -608,15 +600,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	}
 	var rm *risk.Model
 	if f.Risk != nil {
-		var rfacts []risk.FactDecl
-		for _, fd := range f.Facts {
-			rfacts = append(rfacts, risk.FactDecl{Name: fd.Name, Type: fd.Type, Description: fd.Description, Source: fd.Source})
-		}
-		var rfuncs []risk.Function
-		for _, fn := range profileFunctions() {
-			rfuncs = append(rfuncs, risk.Function{Name: fn.Name, Doc: fn.Doc, Fn: fn.Fn, Types: fn.Types, Env: fn.Subject})
-		}
-		rm, err = risk.Compile(*f.Risk, risk.WithEnv(&env{}), risk.WithFacts(rfacts...), risk.WithFunctions(rfuncs...),
+		rm, err = risk.Compile(*f.Risk, risk.WithEnv(&env{}), risk.WithFacts(f.Facts...), risk.WithFunctions(profileFunctions()...),
 			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory))
 		if err != nil {
 			errs.Wrap("risk", err)
@@ -722,10 +706,10 @@ func benefitsConfig(c benefits.Config, facts []criteria.FactDecl) benefits.Confi
 	for _, f := range c.Facts {
 		declared[f.Name] = true
 	}
-	c.Facts = append([]benefits.FactDecl(nil), c.Facts...)
+	c.Facts = append([]criteria.FactDecl(nil), c.Facts...)
 	for _, f := range facts {
 		if !declared[f.Name] {
-			c.Facts = append(c.Facts, benefits.FactDecl{Name: f.Name, Type: f.Type, Description: f.Description})
+			c.Facts = append(c.Facts, f)
 		}
 	}
 	return c
@@ -782,12 +766,7 @@ func (p *Programme) MapRisk(ctx context.Context, prof *Profile, a *Assessment) (
 	if err != nil {
 		return risk.Map{}, err
 	}
-	findings := make([]risk.Finding, len(a.Findings))
-	for i, f := range a.Findings {
-		tok, _ := f.Outcome.MarshalText()
-		findings[i] = risk.Finding{Requirement: f.Requirement, Criterion: f.Criterion, Outcome: risk.Outcome(tok)}
-	}
-	return p.risk.Map(ctx, &env{Profile: prof, Date: a.AsOf, facts: facts}, findings)
+	return p.risk.Map(ctx, &env{Profile: prof, Date: a.AsOf, facts: facts}, a.Findings)
 }
 
 // Operator describes an operator to the selectivity profile from its

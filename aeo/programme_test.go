@@ -16,6 +16,7 @@ import (
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/phases"
 )
 
@@ -34,7 +35,7 @@ func TestBaselineLoads(t *testing.T) {
 func TestLoadReportsEveryProblemWithPosition(t *testing.T) {
 	_, err := aeo.Load("testdata/broken/programme.yaml")
 	require.Error(t, err)
-	var list aeo.ConfigErrors
+	var list diag.List
 	require.True(t, errors.As(err, &list), "error is a list of ConfigErrors, got %T", err)
 	var got []string
 	for _, e := range list {
@@ -69,7 +70,7 @@ func TestParseErrorsAreTyped(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := aeo.Parse("bad.yaml", []byte(tt.src))
 			require.Error(t, err, tt.reason)
-			var ce *aeo.ConfigError
+			var ce *diag.Error
 			require.True(t, errors.As(err, &ce), "typed error, got %T", err)
 			assert.Contains(t, err.Error(), tt.want, tt.reason)
 		})
@@ -176,7 +177,7 @@ func FuzzParse(f *testing.F) {
 		}
 		p, err := aeo.Parse("fuzz.yaml", data)
 		if err != nil {
-			var ce *aeo.ConfigError
+			var ce *diag.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("Parse error %T (%v), want *ConfigError", err, err)
 			}
@@ -208,7 +209,7 @@ func TestNonFiniteNumbersAreConfigErrors(t *testing.T) {
 	f.Criteria = []criteria.Criterion{{ID: "A", Title: "A"}}
 	f.Requirements = []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: "t", When: "true", Source: "s", Weight: math.NaN()}}
 	_, err = aeo.Compile(f)
-	var ce *aeo.ConfigError
+	var ce *diag.Error
 	require.ErrorAs(t, err, &ce, "a NaN set from Go is a configuration problem")
 	assert.Contains(t, err.Error(), "requirements[0].weight: weight must be a finite number of 0 or more")
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // TestBuiltin checks what every built-in catalogue promises: each benefit
@@ -292,13 +294,13 @@ func TestCompile_errors(t *testing.T) {
 	tests := []struct {
 		name   string
 		cfg    benefits.Config
-		want   []benefits.ConfigError // Path, Message and expression position
+		want   []diag.Error // Path, Message and expression position
 		reason string
 	}{
 		{
 			name: "unknown catalogue",
 			cfg:  benefits.Config{Catalogues: []string{"safe", "saef", "safe"}},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "catalogues[1]", Message: `unknown catalogue "saef" (want safe, operator, ecommerce, stairway or none)`},
 				{Path: "catalogues[2]", Message: `catalogue "safe" listed twice`},
 			},
@@ -307,7 +309,7 @@ func TestCompile_errors(t *testing.T) {
 		{
 			name:   "none with others",
 			cfg:    benefits.Config{Catalogues: []string{"none", "safe"}},
-			want:   []benefits.ConfigError{{Path: "catalogues[0]", Message: "none excludes every other catalogue; list either none or the catalogues to include"}},
+			want:   []diag.Error{{Path: "catalogues[0]", Message: "none excludes every other catalogue; list either none or the catalogues to include"}},
 			reason: "none is exclusive",
 		},
 		{
@@ -320,7 +322,7 @@ func TestCompile_errors(t *testing.T) {
 				Activation: map[string]benefits.Activation{"zap": {Date: date(2025, 1, 1)}},
 				Baselines:  map[string]benefits.Baseline{"zop": {NormalMinutes: 1}},
 			},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "drop[0]", Message: `unknown benefit "nope": nothing to drop`},
 				{Path: "override[0].id", Message: `unknown benefit "nada": nothing to override (use add for a new benefit)`},
 				{Path: "override[1]", Message: "id is required: name the benefit to override"},
@@ -340,7 +342,7 @@ func TestCompile_errors(t *testing.T) {
 					{ID: "ok", Title: "ok", Source: "x", Roles: []string{""}, DependsOn: []string{" "}},
 				},
 			},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "add[0].id", Message: `benefit "safe.release.fast-lane" already exists; change it with override, or drop it first`},
 				{Path: "add[1].id", Message: `id "bad id" may hold only letters, digits, '.', '_' and '-'`},
 				{Path: "add[1]", Message: "title is required"},
@@ -356,7 +358,7 @@ func TestCompile_errors(t *testing.T) {
 			name: "expressions",
 			cfg: benefits.Config{
 				Catalogues: []string{"stairway"},
-				Facts:      []benefits.FactDecl{{Name: "volume", Type: "float"}},
+				Facts:      []criteria.FactDecl{{Name: "volume", Type: "float"}},
 				Override:   []benefits.Benefit{{ID: "stair.speed", Eligible: "grade >= 3"}},
 				Add: []benefits.Benefit{
 					{ID: "x", Title: "x", Source: "x", Eligible: "facts.volumes > 1"},
@@ -364,7 +366,7 @@ func TestCompile_errors(t *testing.T) {
 				},
 				Steps: []benefits.Step{{Level: 1, Title: "one"}, {Level: 2, Title: "two", When: "risk_level =="}, {Level: 3, Title: "three"}},
 			},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "steps[1].when", Message: "unexpected token EOF", ExprLine: 1, ExprColumn: 13},
 				{Path: "override[0].eligible", Message: "invalid operation: >= (mismatched types string and int)", ExprLine: 1, ExprColumn: 7},
 				{Path: "add[0].eligible", Message: `unknown fact "volumes": declare it under facts with its type`, ExprLine: 1, ExprColumn: 1},
@@ -376,7 +378,7 @@ func TestCompile_errors(t *testing.T) {
 			name: "settings",
 			cfg: benefits.Config{
 				Catalogues: []string{"safe"},
-				Facts:      []benefits.FactDecl{{Name: "Bad", Type: "int"}, {Name: "n", Type: "number"}, {Name: "n", Type: "int"}},
+				Facts:      []criteria.FactDecl{{Name: "Bad", Type: "int"}, {Name: "n", Type: "number"}, {Name: "n", Type: "int"}},
 				TypeGroups: map[string][]string{"security": {}, "bad name": {""}},
 				Partners:   []benefits.Partner{{Programme: "US C-TPAT"}, {Programme: "US C-TPAT"}, {}},
 				Measures:   map[string]string{"safe.release.fast-lane": "Crossings"},
@@ -384,10 +386,10 @@ func TestCompile_errors(t *testing.T) {
 				Baselines:  map[string]benefits.Baseline{"safe.release.fast-lane": {NormalMinutes: -1, ExpectedPerMonth: 1}},
 				Steps:      []benefits.Step{{Level: 2, Title: ""}},
 			},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "facts[0].name", Message: `fact name "Bad" must be lower case letters, digits and _, starting with a letter`},
 				{Path: "facts[1].type", Message: `unknown fact type "number" (want int, float, bool, string, date or strings)`},
-				{Path: "facts[2].name", Message: `fact "n" declared twice`},
+				{Path: "facts[2].name", Message: `fact "n" declared twice, as float and as int`},
 				{Path: "measures.safe.release.fast-lane", Message: `measure "Crossings" must be lower case letters, digits and _, e.g. crossings or minutes_saved`},
 				{Path: "activation.safe.release.fast-lane", Message: "an activation needs a date, a milestone, or both"},
 				{Path: "baselines.safe.release.fast-lane.normal_minutes", Message: "normal_minutes must be a number of zero or more"},
@@ -404,7 +406,7 @@ func TestCompile_errors(t *testing.T) {
 		{
 			name: "too few steps for the catalogue",
 			cfg:  benefits.Config{Catalogues: []string{"stairway"}, Steps: []benefits.Step{{Level: 1, Title: "only"}}},
-			want: []benefits.ConfigError{
+			want: []diag.Error{
 				{Path: "steps", Message: `benefit "stair.no-interventions" is on step 3 of the stairway, which has steps 1 to 1`},
 			},
 			reason: "a stairway with fewer steps than the catalogue uses is refused (first problem shown)",
@@ -414,13 +416,13 @@ func TestCompile_errors(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := benefits.Compile(tt.cfg)
 			require.Error(t, err, tt.reason)
-			var list benefits.ConfigErrors
+			var list diag.List
 			require.True(t, errors.As(err, &list), "Compile returns ConfigErrors, got %T", err)
-			var first *benefits.ConfigError
+			var first *diag.Error
 			require.True(t, errors.As(err, &first), "errors.As finds a *ConfigError in the list")
-			got := make([]benefits.ConfigError, len(list))
+			got := make([]diag.Error, len(list))
 			for i, e := range list {
-				got[i] = benefits.ConfigError{Path: e.Path, Message: e.Message, ExprLine: e.ExprLine, ExprColumn: e.ExprColumn}
+				got[i] = diag.Error{Path: e.Path, Message: e.Message, ExprLine: e.ExprLine, ExprColumn: e.ExprColumn}
 			}
 			if tt.name == "too few steps for the catalogue" {
 				got = got[:1]

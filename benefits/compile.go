@@ -1,7 +1,6 @@
 package benefits
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"regexp"
@@ -98,7 +97,6 @@ type entry struct {
 
 var (
 	idPattern   = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
-	factPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	unitPattern = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 )
 
@@ -107,7 +105,7 @@ const DefaultMeasure = "uses"
 
 // Compile validates cfg, assembles the catalogues it names with its drops,
 // overrides and additions, and compiles every expression. It reports every
-// problem it finds, not only the first, as [ConfigErrors] whose paths are
+// problem it finds, not only the first, as [diag.List] whose paths are
 // relative to the benefits section (add[2].eligible, activation.X.date).
 func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 	var o options
@@ -117,38 +115,14 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 	var errs diag.List
 
 	facts := map[string]rules.FactType{}
-	for i, f := range cfg.Facts {
-		p := diag.Index("facts", i)
-		switch {
-		case !factPattern.MatchString(f.Name):
-			errs.Add(diag.Join(p, "name"), "fact name %q must be lower case letters, digits and _, starting with a letter", f.Name)
-		case facts[f.Name] != "":
-			errs.Add(diag.Join(p, "name"), "fact %q declared twice", f.Name)
-		}
-		ft := rules.FactType(f.Type)
-		if !slices.Contains(rules.FactTypes(), ft) {
-			errs.Add(diag.Join(p, "type"), "unknown fact type %q (want int, float, bool, string, date or strings)", f.Type)
-			ft = rules.FactFloat
-		}
-		facts[f.Name] = ft
-	}
+	rules.Declare(facts, "facts", len(cfg.Facts), func(i int) (string, string) { return cfg.Facts[i].Name, cfg.Facts[i].Type }, &errs)
 	model, err := rules.NewModel(&env{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory))
 	if err != nil {
 		return nil, fmt.Errorf("benefits: %w", err)
 	}
 	c := &Catalogue{model: model, index: map[string]int{}, partners: map[string]Partner{}}
 	compile := func(path, src string) *rules.Program {
-		p, err := model.Compile(src, rules.Bool)
-		if err != nil {
-			var re *rules.Error
-			if errors.As(err, &re) {
-				errs = append(errs, &diag.Error{Path: path, Message: re.Message, ExprLine: re.Line, ExprColumn: re.Column, Err: err})
-			} else {
-				errs.Add(path, "%v", err)
-			}
-			return nil
-		}
-		return p
+		return model.CompileAt(path, src, rules.Bool, &errs)
 	}
 
 	// Catalogues.

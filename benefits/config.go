@@ -4,7 +4,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/calendar"
-	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/criteria"
 )
 
 // Config is the benefits section of a programme (the programme file's
@@ -20,7 +20,7 @@ type Config struct {
 	Catalogues []string `json:"catalogues,omitempty"`
 	// Facts declares extra facts, beyond the [Holder]'s fields, that
 	// eligible expressions may read as facts.NAME.
-	Facts []FactDecl `json:"facts,omitempty"`
+	Facts []criteria.FactDecl `json:"facts,omitempty"`
 	// TypeGroups names groups of authorization types that DependsOn may
 	// use, replacing the default groups of the same name. The built-in
 	// catalogues use two: security (default AEO, AEOS) and
@@ -83,14 +83,6 @@ func (p *Partner) UnmarshalText(b []byte) error {
 func (p Partner) appliesOn(at time.Time) bool {
 	d := calendar.Date(at)
 	return (p.From.IsZero() || !d.Before(calendar.Date(p.From))) && (p.Until.IsZero() || !d.After(calendar.Date(p.Until)))
-}
-
-// A FactDecl declares an extra fact and its type: int, float, bool,
-// string, date or strings (a list of strings).
-type FactDecl struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Description string `json:"description,omitempty"`
 }
 
 // A Benefit is one benefit a programme may offer: an entry of a catalogue
@@ -184,12 +176,3 @@ type Baseline struct {
 	Source           string  `json:"source,omitempty"`
 	Note             string  `json:"note,omitempty"`
 }
-
-// A ConfigError is one problem in a configuration: its path relative to
-// the benefits section (add[2].eligible), and, once the programme loader
-// has resolved it, the file, line and column. Compile returns all problems
-// at once as ConfigErrors.
-type ConfigError = diag.Error
-
-// ConfigErrors is the list of problems Compile returns.
-type ConfigErrors = diag.List

@@ -116,7 +116,7 @@
 // The keys of the benefits: section are the JSON names of [Config]'s
 // fields: catalogues, facts, type_groups, partners, steps, drop, override,
 // add, activation, baselines and measures. Problems are reported all at
-// once as [ConfigErrors], each with its path inside the section
+// once as [diag.List], each with its path inside the section
 // (add[2].eligible, activation.X) and, for expressions, the 1-based line
 // and column inside the expression.
 package benefits

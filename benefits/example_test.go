@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/diag"
 )
 
 func ExampleCompile() {
@@ -40,7 +41,7 @@ func ExampleCompile_error() {
 		Activation: map[string]benefits.Activation{"safe.release.teleport": {Date: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}},
 	})
 	fmt.Println(err)
-	var ce *benefits.ConfigError
+	var ce *diag.Error
 	if errors.As(err, &ce) {
 		fmt.Println(ce.Path, ce.ExprLine, ce.ExprColumn)
 	}

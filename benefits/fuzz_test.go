@@ -10,6 +10,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // FuzzReadJSON checks that the JSON decoder never panics, fails only with
@@ -99,12 +101,12 @@ func FuzzCompileEligible(f *testing.F) {
 	f.Fuzz(func(t *testing.T, src string) {
 		cfg := benefits.Config{
 			Catalogues: []string{"none"},
-			Facts:      []benefits.FactDecl{{Name: "volume", Type: "float"}},
+			Facts:      []criteria.FactDecl{{Name: "volume", Type: "float"}},
 			Add:        []benefits.Benefit{{ID: "x", Title: "x", Source: "s", Eligible: src}},
 		}
 		c, err := benefits.Compile(cfg)
 		if err != nil {
-			var ce *benefits.ConfigError
+			var ce *diag.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("Compile(%q) error is %T, want *ConfigError", src, err)
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/criteria"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -46,7 +47,7 @@ func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0
 func programme() benefits.Config {
 	return benefits.Config{
 		Partners: []benefits.Partner{{Programme: "US C-TPAT"}, {Programme: "JP AEO", From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}},
-		Facts:    []benefits.FactDecl{{Name: "declarations_per_year", Type: "int"}},
+		Facts:    []criteria.FactDecl{{Name: "declarations_per_year", Type: "int"}},
 		Activation: map[string]benefits.Activation{
 			"ecom.K":                      {Date: date(2026, 1, 1), Note: "fee regulation in force"},
 			"stair.centralized-clearance": {Milestone: "p8-benefits"},

@@ -1,7 +1,6 @@
 package criteria
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"reflect"
@@ -138,7 +137,7 @@ var idPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.\-]*$`)
 var factName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 // Compile validates cfg and compiles every expression in it. It reports
-// every problem it finds, not only the first, as a list of *ConfigError
+// every problem it finds, not only the first, as a list of *diag.Error
 // whose paths name the place in the configuration (requirements[3].when).
 func Compile(cfg Config, opts ...Option) (*Set, error) {
 	o := options{env: &Facts{}}
@@ -147,25 +146,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 	}
 	var errs diag.List
 	facts := map[string]rules.FactType{}
-	for i, f := range cfg.Facts {
-		p := diag.Index("facts", i)
-		switch {
-		case !factName.MatchString(f.Name):
-			errs.Add(diag.Join(p, "name"), "fact name %q must be lower case letters, digits and _, starting with a letter", f.Name)
-		case facts[f.Name] != "":
-			errs.Add(diag.Join(p, "name"), "fact %q declared twice", f.Name)
-		}
-		ft := rules.FactType(f.Type)
-		ok := false
-		for _, t := range rules.FactTypes() {
-			ok = ok || t == ft
-		}
-		if !ok {
-			errs.Add(diag.Join(p, "type"), "unknown fact type %q (want int, float, bool, string, date or strings)", f.Type)
-			ft = rules.FactFloat
-		}
-		facts[f.Name] = ft
-	}
+	rules.Declare(facts, "facts", len(cfg.Facts), func(i int) (string, string) { return cfg.Facts[i].Name, cfg.Facts[i].Type }, &errs)
 	for key, v := range map[string]float64{"met": cfg.Scoring.Met, "partly": cfg.Scoring.Partly, "not_met": cfg.Scoring.NotMet} {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
 			errs.Add(diag.Join("scoring", key), "points must be a finite number")
@@ -193,17 +174,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		reqIndex:  map[string]int{},
 	}
 	compile := func(m *rules.Model, path, src string, k rules.Kind) *rules.Program {
-		p, err := m.Compile(src, k)
-		if err != nil {
-			var re *rules.Error
-			if errors.As(err, &re) {
-				errs = append(errs, &diag.Error{Path: path, Message: re.Message, ExprLine: re.Line, ExprColumn: re.Column})
-			} else {
-				errs.Add(path, "%v", err)
-			}
-			return nil
-		}
-		return p
+		return m.CompileAt(path, src, k, &errs)
 	}
 
 	for i, c := range cfg.Criteria {
@@ -478,12 +449,3 @@ func (s *Set) Functions() []Function {
 	}
 	return out
 }
-
-// A ConfigError is one problem in a configuration: its path
-// (requirements[3].when), and, when the configuration came from a file,
-// the file, line and column. Compile and the programme loader return all
-// problems at once as ConfigErrors.
-type ConfigError = diag.Error
-
-// ConfigErrors is the list of problems Compile returns.
-type ConfigErrors = diag.List

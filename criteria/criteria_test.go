@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 )
 
 var asOf = time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
@@ -299,7 +300,7 @@ func TestCompileReportsEverything(t *testing.T) {
 	}
 	_, err := criteria.Compile(cfg)
 	require.Error(t, err)
-	var list criteria.ConfigErrors
+	var list diag.List
 	require.True(t, errors.As(err, &list))
 	got := list.Error()
 	for _, want := range []string{
@@ -371,7 +372,7 @@ func FuzzCompile(f *testing.F) {
 		cfg.Authorizations[0].Grant = grant
 		set, err := criteria.Compile(cfg)
 		if err != nil {
-			var ce *criteria.ConfigError
+			var ce *diag.Error
 			if !errors.As(err, &ce) {
 				t.Fatalf("Compile error %T, want *ConfigError", err)
 			}

@@ -181,7 +181,24 @@ func (v *FactValue) UnmarshalJSON(b []byte) error {
 
 // Comparison explains a failed comparison in a rule: the value compared,
 // the operator, the threshold and the actual value.
-type Comparison = rules.Comparison
+type Comparison struct {
+	Subject   string `json:"subject"`
+	Op        string `json:"op"`
+	Threshold string `json:"threshold"`
+	Actual    any    `json:"actual"`
+}
+
+// comparisons converts the expression layer's explanations.
+func comparisons(cs []rules.Comparison) []Comparison {
+	if len(cs) == 0 {
+		return nil
+	}
+	out := make([]Comparison, len(cs))
+	for i, c := range cs {
+		out[i] = Comparison(c)
+	}
+	return out
+}
 
 // A Finding is the outcome of one requirement, with its reasons.
 type Finding struct {
@@ -517,7 +534,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		return
 	}
 	f.Outcome = NotMet
-	f.Failed = r.Failed(rule, subject)
+	f.Failed = comparisons(r.Failed(rule, subject))
 	if rq.partly != nil {
 		if p, known := r.Decide(rq.partly, subject); known && p {
 			f.Outcome = Partly
@@ -673,7 +690,7 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			}
 			grant = ok
 			if !ok {
-				ar.Reason = "grant condition does not hold" + explain(r.Failed(a.grant, env))
+				ar.Reason = "grant condition does not hold" + explain(comparisons(r.Failed(a.grant, env)))
 			}
 		}
 		gradeUndecided := false
@@ -694,7 +711,7 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			if grade == "" {
 				grant = false
 				if ar.Reason == "" {
-					ar.Reason = "no grade's condition holds" + explain(r.Failed(a.grades[0], env))
+					ar.Reason = "no grade's condition holds" + explain(comparisons(r.Failed(a.grades[0], env)))
 				}
 			}
 		}

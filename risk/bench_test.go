@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -122,10 +123,10 @@ func BenchmarkSelectBatch(b *testing.B) {
 func BenchmarkRiskMap(b *testing.B) {
 	m := demoModel(b)
 	env := fullOperator()
-	findings := []risk.Finding{
-		{Requirement: "B.1", Outcome: risk.NotMet},
-		{Requirement: "K.2", Criterion: "security", Outcome: risk.Partly},
-		{Requirement: "A.1", Outcome: risk.Met},
+	findings := []criteria.Finding{
+		{Requirement: "B.1", Outcome: criteria.NotMet},
+		{Requirement: "K.2", Criterion: "security", Outcome: criteria.Partly},
+		{Requirement: "A.1", Outcome: criteria.Met},
 	}
 	ctx := b.Context()
 	b.ReportAllocs()

@@ -2,7 +2,7 @@ package risk
 
 import (
 	"github.com/safe-aeo/engine/calendar"
-	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/criteria"
 )
 
 // Config is the risk part of a programme (the programme file's risk:
@@ -117,8 +117,8 @@ type FindingRule struct {
 	Requirements []string `json:"requirements,omitempty"`
 	Criteria     []string `json:"criteria,omitempty"`
 	// Outcomes that raise the risk; default not_met and partly.
-	Outcomes []Outcome `json:"outcomes,omitempty"`
-	Risk     string    `json:"risk"`
+	Outcomes []criteria.Outcome `json:"outcomes,omitempty"`
+	Risk     string             `json:"risk"`
 	// Likelihood and Consequence, if given, replace the risk's own for
 	// findings matched by this rule (a partly met requirement may be
 	// rated less likely than one not met).
@@ -151,29 +151,6 @@ type Control struct {
 // the plan drawn up again, since "it is very important for the 10 steps to
 // be regularly repeated". A zero period sets no date.
 type Review struct {
-	ChangeMethodAfter Period `json:"change_method_after,omitzero"`
-	ReanalyseAfter    Period `json:"reanalyse_after,omitzero"`
+	ChangeMethodAfter calendar.Period `json:"change_method_after,omitzero"`
+	ReanalyseAfter    calendar.Period `json:"reanalyse_after,omitzero"`
 }
-
-// A FactDecl declares an extra fact and its type: int, float, bool,
-// string, date or strings (a list of strings).
-type FactDecl struct {
-	Name        string `json:"name"`
-	Type        string `json:"type"`
-	Description string `json:"description,omitempty"`
-	Source      string `json:"source,omitempty"`
-}
-
-// A Period is a calendar period such as 3 months or 1 year, written in a
-// programme file as "3m", "1y", "90d" or "1y6m".
-type Period = calendar.Period
-
-// A ConfigError is one problem in a configuration: its path
-// (dimensions[2].score, rules[0].when) relative to the section, the
-// position inside an expression when the problem is there, and, once the
-// programme loader has resolved it, the file, line and column.
-type ConfigError = diag.Error
-
-// ConfigErrors is the list of problems Compile and CompileSelectivity
-// return.
-type ConfigErrors = diag.List

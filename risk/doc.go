@@ -182,7 +182,7 @@
 //	  seed: kept-secret
 //
 // Compile and CompileSelectivity report every problem at once as
-// [ConfigErrors], each with its path relative to the section
+// [diag.List], each with its path relative to the section
 // (dimensions[2].score, rules[0].when) and, inside an expression, the line
 // and column; the programme loader prefixes the section and resolves the
 // file position.

@@ -109,28 +109,6 @@ func (k *ControlKind) UnmarshalText(b []byte) error {
 	return fmt.Errorf("unknown control kind %q (want physical_inspection, documentary_check, accounting_control, post_clearance_audit, spot_check or self_assessment_review)", b)
 }
 
-// An Outcome is the outcome of one requirement of an assessment, as the
-// host reports it in a Finding. The tokens are those of package criteria.
-type Outcome string
-
-// Outcomes of a requirement.
-const (
-	Met           Outcome = "met"
-	Partly        Outcome = "partly"
-	NotMet        Outcome = "not_met"
-	Indeterminate Outcome = "indeterminate"
-	NotApplicable Outcome = "not_applicable"
-	Equivalent    Outcome = "equivalent"
-)
-
-func (o Outcome) valid() bool {
-	switch o {
-	case Met, Partly, NotMet, Indeterminate, NotApplicable, Equivalent:
-		return true
-	}
-	return false
-}
-
 // A DimensionStatus says whether a dimension of the risk map could be
 // scored.
 type DimensionStatus uint8

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -38,11 +40,11 @@ func exampleConfig() risk.Config {
 			{ID: "inspection", Kind: risk.PhysicalInspection, Addresses: []string{"excise"}, Hours: 3, Frequency: 6, Owner: "border team"},
 			{ID: "spot", Kind: risk.SpotCheck, Addresses: []string{"security"}, Hours: 4, Frequency: 4, Owner: "client coordinator"},
 		},
-		Review: risk.Review{ChangeMethodAfter: risk.Period{Months: 3}, ReanalyseAfter: risk.Period{Years: 1}},
+		Review: risk.Review{ChangeMethodAfter: calendar.Period{Months: 3}, ReanalyseAfter: calendar.Period{Years: 1}},
 	}
 }
 
-var exampleFacts = []risk.FactDecl{{Name: "infringements", Type: "int"}, {Name: "excise", Type: "bool"}}
+var exampleFacts = []criteria.FactDecl{{Name: "infringements", Type: "int"}, {Name: "excise", Type: "bool"}}
 
 func ExampleModel_Map() {
 	m, err := risk.Compile(exampleConfig(), risk.WithFacts(exampleFacts...))
@@ -51,7 +53,7 @@ func ExampleModel_Map() {
 	}
 	rm, err := m.Map(context.Background(),
 		&risk.Facts{Values: map[string]any{"excise": true}},
-		[]risk.Finding{{Requirement: "B.2", Outcome: risk.NotMet}, {Requirement: "K.1", Criterion: "security", Outcome: risk.Partly}})
+		[]criteria.Finding{{Requirement: "B.2", Outcome: criteria.NotMet}, {Requirement: "K.1", Criterion: "security", Outcome: criteria.Partly}})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -86,7 +88,7 @@ func ExampleModel_Plan() {
 	m := risk.MustCompile(exampleConfig(), risk.WithFacts(exampleFacts...))
 	rm, err := m.Map(context.Background(),
 		&risk.Facts{Values: map[string]any{"excise": true, "infringements": 1}},
-		[]risk.Finding{{Requirement: "B.2", Outcome: risk.NotMet}, {Requirement: "K.1", Criterion: "security", Outcome: risk.Partly}})
+		[]criteria.Finding{{Requirement: "B.2", Outcome: criteria.NotMet}, {Requirement: "K.1", Criterion: "security", Outcome: criteria.Partly}})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -44,7 +45,7 @@ func FuzzCompile(f *testing.F) {
 		cfg.Rules = append(cfg.Rules, risk.Rule{ID: "fuzz", Lane: risk.Red, When: when})
 		s, err := risk.CompileSelectivity(cfg)
 		if err != nil {
-			var list risk.ConfigErrors
+			var list diag.List
 			if !errors.As(err, &list) {
 				t.Fatalf("CompileSelectivity(%q) error is %T, want ConfigErrors", when, err)
 			}
@@ -65,7 +66,7 @@ func FuzzCompile(f *testing.F) {
 		rcfg.Dimensions = append(rcfg.Dimensions, risk.Dimension{ID: "fuzz", Weight: 1, Score: when})
 		m, err := risk.Compile(rcfg, risk.WithEnv(&operatorEnv{}))
 		if err != nil {
-			var list risk.ConfigErrors
+			var list diag.List
 			if !errors.As(err, &list) {
 				t.Fatalf("Compile(%q) error is %T, want ConfigErrors", when, err)
 			}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -111,10 +113,10 @@ func demo() risk.Config {
 			{ID: "solvency", Title: "Duties not paid", Likelihood: "rare", Consequence: "major"},
 		},
 		Findings: []risk.FindingRule{
-			{Requirements: []string{"B.*"}, Outcomes: []risk.Outcome{risk.NotMet}, Risk: "records"},
-			{Requirements: []string{"B.*"}, Outcomes: []risk.Outcome{risk.Partly}, Risk: "records", Likelihood: "possible"},
+			{Requirements: []string{"B.*"}, Outcomes: []criteria.Outcome{criteria.NotMet}, Risk: "records"},
+			{Requirements: []string{"B.*"}, Outcomes: []criteria.Outcome{criteria.Partly}, Risk: "records", Likelihood: "possible"},
 			{Criteria: []string{"security"}, Risk: "security"},
-			{Requirements: []string{"C.1", "C.2"}, Outcomes: []risk.Outcome{risk.NotMet, risk.Indeterminate}, Risk: "solvency"},
+			{Requirements: []string{"C.1", "C.2"}, Outcomes: []criteria.Outcome{criteria.NotMet, criteria.Indeterminate}, Risk: "solvency"},
 		},
 		Controls: []risk.Control{
 			{ID: "physical", Title: "Physical inspection of excise consignments", Kind: risk.PhysicalInspection, Addresses: []string{"excise", "security"}, Hours: 4, Frequency: 12, Owner: "border team"},
@@ -124,13 +126,13 @@ func demo() risk.Config {
 			{ID: "spot", Title: "Unannounced spot check of premises", Kind: risk.SpotCheck, Addresses: []string{"security"}, Hours: 3, Frequency: 4, Owner: "client coordinator"},
 			{ID: "self", Title: "Review of the self-assessment", Kind: risk.SelfAssessmentReview, Addresses: []string{"records"}, Hours: 2, Frequency: 1, Owner: "client coordinator"},
 		},
-		Review: risk.Review{ChangeMethodAfter: risk.Period{Months: 3}, ReanalyseAfter: risk.Period{Years: 1}},
+		Review: risk.Review{ChangeMethodAfter: calendar.Period{Months: 3}, ReanalyseAfter: calendar.Period{Years: 1}},
 	}
 }
 
 func demoModel(t testing.TB) *risk.Model {
 	t.Helper()
-	m, err := risk.Compile(demo(), risk.WithEnv(&operatorEnv{}), risk.WithFacts(risk.FactDecl{Name: "turnover", Type: "float"}))
+	m, err := risk.Compile(demo(), risk.WithEnv(&operatorEnv{}), risk.WithFacts(criteria.FactDecl{Name: "turnover", Type: "float"}))
 	require.NoError(t, err)
 	return m
 }

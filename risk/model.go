@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/rules"
 )
@@ -43,7 +45,7 @@ type riskDecl struct {
 type findingRule struct {
 	FindingRule
 	risk     int
-	outcomes []Outcome
+	outcomes []criteria.Outcome
 	l, c     int // 0: the risk's own
 }
 
@@ -61,7 +63,7 @@ type matrix struct {
 
 // Compile validates cfg and compiles every expression in it against the
 // operator environment (see WithEnv). It reports every problem it finds,
-// not only the first, as ConfigErrors whose paths are relative to the
+// not only the first, as diag.List whose paths are relative to the
 // risk section (dimensions[2].score). It returns another error only when
 // an option is unusable, such as a prototype that is not a pointer to a
 // struct.
@@ -132,11 +134,11 @@ func Compile(cfg Config, opts ...Option) (*Model, error) {
 		p := diag.Index("findings", i)
 		fr := findingRule{FindingRule: f, outcomes: f.Outcomes}
 		if len(fr.outcomes) == 0 {
-			fr.outcomes = []Outcome{NotMet, Partly}
+			fr.outcomes = []criteria.Outcome{criteria.NotMet, criteria.Partly}
 		}
 		for j, out := range f.Outcomes {
-			if !out.valid() {
-				c.errs.Add(diag.Index(diag.Join(p, "outcomes"), j), "unknown outcome %q (want not_met, partly, indeterminate, met, not_applicable or equivalent)", out)
+			if _, err := out.MarshalText(); err != nil {
+				c.errs.Add(diag.Index(diag.Join(p, "outcomes"), j), "unknown outcome %d (want not_met, partly, indeterminate, met, not_applicable or equivalent)", out)
 			}
 		}
 		if len(f.Requirements) == 0 && len(f.Criteria) == 0 {
@@ -203,7 +205,7 @@ func Compile(cfg Config, opts ...Option) (*Model, error) {
 	}
 	for _, rp := range []struct {
 		key string
-		per Period
+		per calendar.Period
 	}{{"change_method_after", cfg.Review.ChangeMethodAfter}, {"reanalyse_after", cfg.Review.ReanalyseAfter}} {
 		if rp.per.Years < 0 || rp.per.Months < 0 || rp.per.Days < 0 {
 			c.errs.Add(diag.Join("review", rp.key), "the period must not be negative")
@@ -381,14 +383,6 @@ func MustCompile(cfg Config, opts ...Option) *Model {
 // shares slices with m: treat it as read-only.
 func (m *Model) Config() Config { return m.cfg }
 
-// A Finding is the outcome of one requirement of an assessment, as the
-// host converts it from its own results (package criteria's findings).
-type Finding struct {
-	Requirement string  `json:"requirement"`
-	Criterion   string  `json:"criterion,omitempty"`
-	Outcome     Outcome `json:"outcome"`
-}
-
 // A Map is the risk map of one operator: an overall score and level with
 // the contribution of each dimension, and the risks found, rated on the
 // matrix. The Map owns its slices.
@@ -480,7 +474,7 @@ type Undecided struct {
 // marked provisional; a dimension whose expression fails is Failed and
 // left out likewise. Map returns an error only when ctx is done or env is
 // of the wrong type.
-func (m *Model) Map(ctx context.Context, env any, findings []Finding) (Map, error) {
+func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (Map, error) {
 	if env == nil || reflect.TypeOf(env) != m.envType {
 		return Map{}, fmt.Errorf("risk: Map needs a %s, got %T", m.envType, env)
 	}
@@ -579,7 +573,8 @@ func (m *Model) Map(ctx context.Context, env any, findings []Finding) (Map, erro
 			raise(i, 0, 0, "profile")
 		}
 	}
-	for _, f := range findings {
+	for i := range findings {
+		f := &findings[i]
 		for _, fr := range m.findings {
 			if !fr.matches(f) {
 				continue
@@ -588,7 +583,7 @@ func (m *Model) Map(ctx context.Context, env any, findings []Finding) (Map, erro
 			if id == "" {
 				id = f.Criterion
 			}
-			raise(fr.risk, fr.l, fr.c, id+" "+string(f.Outcome))
+			raise(fr.risk, fr.l, fr.c, id+" "+outcomeToken(f.Outcome))
 		}
 	}
 	for _, f := range found {
@@ -655,7 +650,7 @@ func (m *Model) Rate(likelihood, consequence string) (Risk, bool) {
 	return r, true
 }
 
-func (fr *findingRule) matches(f Finding) bool {
+func (fr *findingRule) matches(f *criteria.Finding) bool {
 	hit := false
 	for _, o := range fr.outcomes {
 		hit = hit || o == f.Outcome
@@ -674,4 +669,13 @@ func (fr *findingRule) matches(f Finding) bool {
 		}
 	}
 	return false
+}
+
+// outcomeToken returns the token of o, as a programme file writes it.
+func outcomeToken(o criteria.Outcome) string {
+	b, err := o.MarshalText()
+	if err != nil {
+		return o.String()
+	}
+	return string(b)
 }

@@ -11,6 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -150,7 +153,7 @@ func TestModel_Map_risks(t *testing.T) {
 	tests := []struct {
 		name     string
 		env      func() *operatorEnv
-		findings []risk.Finding
+		findings []criteria.Finding
 		want     []rated
 		reason   string
 	}{{
@@ -166,12 +169,12 @@ func TestModel_Map_risks(t *testing.T) {
 			e.Chapters = []string{"08"}
 			return e
 		},
-		findings: []risk.Finding{
-			{Requirement: "B.2", Criterion: "records", Outcome: risk.Partly},
-			{Requirement: "B.3", Criterion: "records", Outcome: risk.Met},
-			{Requirement: "K.1", Criterion: "security", Outcome: risk.NotMet},
-			{Requirement: "C.1", Criterion: "solvency", Outcome: risk.Indeterminate},
-			{Requirement: "C.3", Criterion: "solvency", Outcome: risk.NotMet},
+		findings: []criteria.Finding{
+			{Requirement: "B.2", Criterion: "records", Outcome: criteria.Partly},
+			{Requirement: "B.3", Criterion: "records", Outcome: criteria.Met},
+			{Requirement: "K.1", Criterion: "security", Outcome: criteria.NotMet},
+			{Requirement: "C.1", Criterion: "solvency", Outcome: criteria.Indeterminate},
+			{Requirement: "C.3", Criterion: "solvency", Outcome: criteria.NotMet},
 		},
 		want: []rated{
 			{"security", "unlikely", "severe", "high", 10, 4, []string{"K.1 not_met"}},
@@ -187,10 +190,10 @@ func TestModel_Map_risks(t *testing.T) {
 			e.Chapters = []string{"08"}
 			return e
 		},
-		findings: []risk.Finding{
-			{Requirement: "B.2", Outcome: risk.Partly},
-			{Requirement: "B.1", Outcome: risk.NotMet},
-			{Requirement: "B.1", Outcome: risk.NotMet},
+		findings: []criteria.Finding{
+			{Requirement: "B.2", Outcome: criteria.Partly},
+			{Requirement: "B.1", Outcome: criteria.NotMet},
+			{Requirement: "B.1", Outcome: criteria.NotMet},
 		},
 		want: []rated{
 			{"records", "likely", "moderate", "high", 12, 4, []string{"B.1 not_met", "B.2 partly"}},
@@ -302,7 +305,7 @@ func TestCompile_errors(t *testing.T) {
 			c.Controls[0].Kind = 0
 			c.Controls[1].Addresses = []string{"valuation", "fraud"}
 			c.Controls[2].Hours = -1
-			c.Review.ReanalyseAfter = risk.Period{Months: -1}
+			c.Review.ReanalyseAfter = calendar.Period{Months: -1}
 		},
 		want: []problem{
 			{Path: "dimensions[0].weight", Message: "weight must be a positive number"},
@@ -348,7 +351,7 @@ func TestCompile_errors(t *testing.T) {
 			tt.edit(&cfg)
 			_, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
 			require.Error(t, err)
-			var list risk.ConfigErrors
+			var list diag.List
 			require.True(t, errors.As(err, &list), "Compile returns ConfigErrors, got %T", err)
 			var got []problem
 			for _, e := range list {
@@ -357,7 +360,7 @@ func TestCompile_errors(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("problems mismatch (-want +got):\n%s\n%s", diff, tt.reason)
 			}
-			var one *risk.ConfigError
+			var one *diag.Error
 			assert.True(t, errors.As(err, &one), "errors.As finds a single *ConfigError")
 		})
 	}
@@ -366,11 +369,11 @@ func TestCompile_errors(t *testing.T) {
 func TestCompile_badOptions(t *testing.T) {
 	_, err := risk.Compile(demo(), risk.WithEnv(operatorEnv{}))
 	assert.ErrorContains(t, err, "risk: rules: environment prototype must be a pointer to a struct")
-	var list risk.ConfigErrors
+	var list diag.List
 	assert.False(t, errors.As(err, &list), "a bad prototype is the host's mistake, not the programme's")
 
-	_, err = risk.Compile(demo(), risk.WithEnv(&operatorEnv{}), risk.WithFacts(risk.FactDecl{Name: "turnover", Type: "money"}))
-	assert.ErrorContains(t, err, `fact "turnover": unknown type "money"`)
+	_, err = risk.Compile(demo(), risk.WithEnv(&operatorEnv{}), risk.WithFacts(criteria.FactDecl{Name: "turnover", Type: "money"}))
+	assert.ErrorContains(t, err, `fact "turnover": unknown fact type "money"`)
 }
 
 func TestCompile_copiesConfig(t *testing.T) {
@@ -379,7 +382,7 @@ func TestCompile_copiesConfig(t *testing.T) {
 	require.NoError(t, err)
 	cfg.Findings[0].Requirements[0] = "Z.*"
 	cfg.Matrix.Likelihood[0] = "changed"
-	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{{Requirement: "B.1", Outcome: risk.NotMet}})
+	got, err := m.Map(t.Context(), fullOperator(), []criteria.Finding{{Requirement: "B.1", Outcome: criteria.NotMet}})
 	require.NoError(t, err)
 	require.Len(t, got.Risks, 2)
 	assert.Equal(t, "records", got.Risks[1].ID, "changing the caller's configuration after Compile changes nothing")
@@ -388,9 +391,9 @@ func TestCompile_copiesConfig(t *testing.T) {
 
 func TestMap_JSON(t *testing.T) {
 	m := demoModel(t)
-	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{
-		{Requirement: "B.1", Criterion: "records", Outcome: risk.NotMet},
-		{Requirement: "K.2", Criterion: "security", Outcome: risk.Partly},
+	got, err := m.Map(t.Context(), fullOperator(), []criteria.Finding{
+		{Requirement: "B.1", Criterion: "records", Outcome: criteria.NotMet},
+		{Requirement: "K.2", Criterion: "security", Outcome: criteria.Partly},
 	})
 	require.NoError(t, err)
 	b, err := json.MarshalIndent(got, "", "  ")

@@ -1,33 +1,21 @@
 package risk
 
-import "time"
+import (
+	"time"
+
+	"github.com/safe-aeo/engine/criteria"
+)
 
 // An Option configures Compile and CompileSelectivity.
 type Option func(*options)
 
 type options struct {
 	env      any
-	facts    []FactDecl
-	funcs    []Function
+	facts    []criteria.FactDecl
+	funcs    []criteria.Function
 	maxNodes uint
 	memory   uint
 	seed     *string
-}
-
-// A Function is a function rule authors may call in expressions. It must
-// be safe for concurrent use: one Model or Selector is used from many
-// goroutines.
-type Function struct {
-	Name string
-	Doc  string
-	// Fn receives the call's arguments, preceded by the environment when
-	// Env is true.
-	Fn func(args ...any) (any, error)
-	// Types are signatures for type checking, such as
-	// new(func(string) bool); with Env, include the leading environment
-	// parameter as any: new(func(any, string) bool).
-	Types []any
-	Env   bool
 }
 
 // WithEnv sets the type of the operator environment that dimension scores
@@ -42,12 +30,12 @@ func WithEnv(prototype any) Option { return func(o *options) { o.env = prototype
 // WithFacts declares extra facts expressions may read as facts.NAME, in
 // addition to those the configuration declares. A host passes the facts
 // its programme declares for operators.
-func WithFacts(facts ...FactDecl) Option {
+func WithFacts(facts ...criteria.FactDecl) Option {
 	return func(o *options) { o.facts = append(o.facts, facts...) }
 }
 
 // WithFunctions adds functions rule authors may call.
-func WithFunctions(fs ...Function) Option {
+func WithFunctions(fs ...criteria.Function) Option {
 	return func(o *options) { o.funcs = append(o.funcs, fs...) }
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -19,10 +20,10 @@ import (
 // records and security are found wanting.
 func demoRisks(t testing.TB, m *risk.Model) []risk.Risk {
 	t.Helper()
-	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{
-		{Requirement: "B.1", Outcome: risk.NotMet},
-		{Requirement: "K.2", Criterion: "security", Outcome: risk.Partly},
-		{Requirement: "C.1", Outcome: risk.NotMet},
+	got, err := m.Map(t.Context(), fullOperator(), []criteria.Finding{
+		{Requirement: "B.1", Outcome: criteria.NotMet},
+		{Requirement: "K.2", Criterion: "security", Outcome: criteria.Partly},
+		{Requirement: "C.1", Outcome: criteria.NotMet},
 	})
 	require.NoError(t, err)
 	valuation, ok := m.Rate("possible", "moderate")

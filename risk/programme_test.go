@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/risk"
@@ -35,7 +36,7 @@ func TestProgrammeFile(t *testing.T) {
 	s, err := risk.CompileSelectivity(f.Selectivity)
 	require.NoError(t, err)
 
-	got, err := m.Map(t.Context(), fullOperator(), []risk.Finding{{Requirement: "B.4", Outcome: risk.Partly}})
+	got, err := m.Map(t.Context(), fullOperator(), []criteria.Finding{{Requirement: "B.4", Outcome: criteria.Partly}})
 	require.NoError(t, err)
 	assert.Equal(t, "medium", got.Level)
 	plan := m.Plan(got.Risks, 50, day("2025-01-31"))
@@ -60,7 +61,7 @@ func TestProgrammeFile_positions(t *testing.T) {
 	doc, err := decode.DecodeInto("programme.yaml", []byte(broken), &f)
 	require.NoError(t, err)
 	_, err = risk.CompileSelectivity(f.Selectivity)
-	var list risk.ConfigErrors
+	var list diag.List
 	require.True(t, errors.As(err, &list))
 	var resolved diag.List
 	resolved.Wrap("selectivity", err)

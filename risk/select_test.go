@@ -12,6 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -20,7 +22,7 @@ import (
 // intervention, at home and under an MRA.
 func lanes() risk.SelectivityConfig {
 	return risk.SelectivityConfig{
-		Facts: []risk.FactDecl{{Name: "risk_score", Type: "float"}},
+		Facts: []criteria.FactDecl{{Name: "risk_score", Type: "float"}},
 		Rules: []risk.Rule{
 			{ID: "apples-us", Lane: risk.Red, When: `hs_code == "080810" && origin == "US"`,
 				Source: "ASYCUDA++ functional manual §6.11 (example criterion)"},
@@ -493,7 +495,7 @@ func TestCompileSelectivity_errors(t *testing.T) {
 			cfg := lanes()
 			tt.edit(&cfg)
 			_, err := risk.CompileSelectivity(cfg)
-			var list risk.ConfigErrors
+			var list diag.List
 			require.True(t, errors.As(err, &list), "CompileSelectivity returns ConfigErrors, got %v", err)
 			var got []problem
 			for _, e := range list {

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/rules"
 )
@@ -19,7 +20,7 @@ import (
 type SelectivityConfig struct {
 	// Facts declares extra declaration facts rules may read as
 	// facts.NAME, from Declaration.Facts.
-	Facts []FactDecl `json:"facts,omitempty"`
+	Facts []criteria.FactDecl `json:"facts,omitempty"`
 	// Rules are the lane rules (ASYCUDA's selectivity criteria).
 	Rules []Rule `json:"rules,omitempty"`
 	// ExpectedRates are the shares of declarations the administration
@@ -222,7 +223,7 @@ const maxRules = 1<<16 - 1
 
 // CompileSelectivity validates cfg and compiles every lane rule against
 // the declaration environment. It reports every problem it finds as
-// ConfigErrors whose paths are relative to the selectivity section
+// diag.List whose paths are relative to the selectivity section
 // (rules[3].when). Options WithFacts, WithFunctions, WithMaxNodes,
 // WithMemoryBudget and WithSeed apply; WithEnv does not.
 func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error) {

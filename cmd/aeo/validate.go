@@ -11,6 +11,7 @@ import (
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/aeotest"
+	"github.com/safe-aeo/engine/diag"
 )
 
 func cmdValidate(args []string, w io.Writer) error {
@@ -83,7 +84,7 @@ func fixtureProgramme(fixtures string, fx *aeotest.Fixtures) (*aeo.Programme, er
 
 // printProblems prints every problem of a load, one a line.
 func printProblems(w io.Writer, err error) {
-	var list aeo.ConfigErrors
+	var list diag.List
 	if errors.As(err, &list) {
 		for _, e := range list {
 			fmt.Fprintln(w, e.Error())
