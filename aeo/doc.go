@@ -1,8 +1,11 @@
 // Package aeo is the front door of the engine: the operator profile, the
 // national programme loaded from its file, the assessment of an applicant
-// and its explanation, fixtures for rule authors, the comparison of two
-// programmes for mutual recognition, and the authorization lifecycle with
-// its audit trail.
+// and its explanation, and the comparison of two programmes for mutual
+// recognition. A [Programme] ties together what the other packages
+// compile from its file: the requirements (package criteria), the risk
+// model and selectivity (risk), the benefits (benefits) and the
+// authorization lifecycle (lifecycle). Fixtures for rule authors and
+// their runner are in package aeotest.
 //
 // # Programmes
 //
@@ -30,9 +33,11 @@
 //
 // # Lifecycle
 //
-// The authorization lifecycle (application, validation, decision,
-// monitoring, suspension, revocation, appeal) is a state machine whose
-// state the caller keeps; every officer's decision is an event, checked
-// against the programme's guards and time rules, and recorded in a
-// hash-chained audit trail.
+// [Programme.Lifecycle] is the programme's authorization lifecycle
+// (application, validation, decision, monitoring, suspension, revocation,
+// appeal): a [lifecycle.Machine] whose state the caller keeps. Every
+// officer's decision is an event, checked against the programme's guards
+// and time rules and recorded in a hash-chained audit trail; [Holder] and
+// [Operator] describe an operator's lifecycle state to the benefits
+// catalogue and to selectivity.
 package aeo

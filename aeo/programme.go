@@ -9,10 +9,12 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -870,7 +872,7 @@ func (p *Programme) convertFacts(in map[string]any) (map[string]any, error) {
 	}
 	var problems []string
 	out := make(map[string]any, len(in))
-	for _, name := range sortedKeys(in) {
+	for _, name := range slices.Sorted(maps.Keys(in)) {
 		t, ok := p.declared[name]
 		if !ok {
 			problems = append(problems, fmt.Sprintf("fact %q is not declared by the programme", name))
@@ -947,13 +949,4 @@ func profileFunctions() []criteria.Function {
 			},
 		},
 	}
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -207,7 +208,7 @@ func (r *runner) checkStanding(ctx context.Context, prof *aeo.Profile, a *aeo.As
 		if p.Benefits() == nil {
 			r.add(PartBenefits, "benefits", "", "", "the programme has no benefits section")
 		} else {
-			for _, id := range sortedKeys(c.Expect.Benefits) {
+			for _, id := range slices.Sorted(maps.Keys(c.Expect.Benefits)) {
 				e, err := p.Benefits().Decide(&holder, id, at)
 				if err != nil {
 					r.add(PartBenefits, "benefit "+id, "", "", err.Error())
@@ -293,7 +294,7 @@ func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
 func (r *runner) compareExpect(a *aeo.Assessment) {
 	want := r.c.Expect
 	start := len(r.res.Mismatches)
-	for _, id := range sortedKeys(want.Requirements) {
+	for _, id := range slices.Sorted(maps.Keys(want.Requirements)) {
 		f, ok := a.Finding(id)
 		switch {
 		case !ok:
@@ -302,7 +303,7 @@ func (r *runner) compareExpect(a *aeo.Assessment) {
 			r.add(PartAssessment, "requirement "+id, token(want.Requirements[id]), token(f.Outcome), why(f))
 		}
 	}
-	for _, id := range sortedKeys(want.Criteria) {
+	for _, id := range slices.Sorted(maps.Keys(want.Criteria)) {
 		c, ok := criterionResult(a, id)
 		switch {
 		case !ok:
@@ -311,7 +312,7 @@ func (r *runner) compareExpect(a *aeo.Assessment) {
 			r.add(PartAssessment, "criterion "+id, token(want.Criteria[id]), token(c.Outcome), "")
 		}
 	}
-	for _, id := range sortedKeys(want.Authorizations) {
+	for _, id := range slices.Sorted(maps.Keys(want.Authorizations)) {
 		w := want.Authorizations[id]
 		got, ok := a.Authorization(id)
 		switch {
@@ -323,7 +324,7 @@ func (r *runner) compareExpect(a *aeo.Assessment) {
 			r.add(PartAssessment, "authorization "+id, "grade "+w.Grade, strconv.Quote(got.Grade), "")
 		}
 	}
-	for _, id := range sortedKeys(want.Scores) {
+	for _, id := range slices.Sorted(maps.Keys(want.Scores)) {
 		c, ok := criterionResult(a, id)
 		switch {
 		case !ok:
@@ -334,7 +335,7 @@ func (r *runner) compareExpect(a *aeo.Assessment) {
 			r.add(PartAssessment, "criterion "+id, "score "+number(want.Scores[id]), number(c.Score), "")
 		}
 	}
-	for _, id := range sortedKeys(want.Points) {
+	for _, id := range slices.Sorted(maps.Keys(want.Points)) {
 		au, ok := a.Authorization(id)
 		switch {
 		case !ok:
@@ -384,15 +385,6 @@ func why(f criteria.Finding) string {
 
 // number formats f without trailing zeros.
 func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // Observed returns what an assessment gives for the items want lists, in
 // the shape of an Expect, so that a test can print want against got.

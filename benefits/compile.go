@@ -2,6 +2,7 @@ package benefits
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"regexp"
 	"slices"
@@ -218,7 +219,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 
 	// Per-benefit settings keyed by ID, in ID order so that problems are
 	// reported in a stable order.
-	for _, id := range sortedKeys(cfg.Measures) {
+	for _, id := range slices.Sorted(maps.Keys(cfg.Measures)) {
 		p := diag.Join("measures", id)
 		j := find(id)
 		if j < 0 {
@@ -233,7 +234,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 		entries[j].Measure = unit
 	}
 	activation := map[string]Activation{}
-	for _, id := range sortedKeys(cfg.Activation) {
+	for _, id := range slices.Sorted(maps.Keys(cfg.Activation)) {
 		p := diag.Join("activation", id)
 		a := cfg.Activation[id]
 		if find(id) < 0 {
@@ -247,7 +248,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 		activation[id] = a
 	}
 	baselines := map[string]Baseline{}
-	for _, id := range sortedKeys(cfg.Baselines) {
+	for _, id := range slices.Sorted(maps.Keys(cfg.Baselines)) {
 		p := diag.Join("baselines", id)
 		bl := cfg.Baselines[id]
 		if find(id) < 0 {
@@ -265,7 +266,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 
 	// Type groups and partners.
 	c.groups = DefaultTypeGroups()
-	for _, name := range sortedKeys(cfg.TypeGroups) {
+	for _, name := range slices.Sorted(maps.Keys(cfg.TypeGroups)) {
 		p := diag.Join("type_groups", name)
 		types := cfg.TypeGroups[name]
 		if !idPattern.MatchString(name) {
@@ -499,15 +500,6 @@ func (c *Catalogue) reasons(b *compiled) {
 func day(t time.Time) string { return t.Format("2006-01-02") }
 
 func finiteNonNegative(f float64) bool { return f >= 0 && !math.IsInf(f, 1) }
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
 
 // Len returns the number of benefits in c.
 func (c *Catalogue) Len() int { return len(c.benefits) }

@@ -1,7 +1,20 @@
-// Package diag holds the error types every package of the engine uses to
+// Package diag holds the error type every package of the engine uses to
 // report problems in a programme: each problem names the place in the
 // programme (a path such as "requirements[3].when") and, once the loader has
 // resolved that path against the file, the file, line and column.
+//
+// Loading a programme reports every problem at once, as a [List] sorted by
+// position, in the style of go/scanner's ErrorList:
+//
+//	p, err := aeo.Load("programme.yaml")
+//	var list diag.List
+//	if errors.As(err, &list) {
+//		for _, e := range list {
+//			editor.Mark(e.File, e.Line, e.Column, e.Message)
+//		}
+//	}
+//
+// errors.As also finds the first [*Error] of a List.
 package diag
 
 import (

@@ -2,8 +2,8 @@ package lifecycle
 
 import (
 	"fmt"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -271,7 +271,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 		period(prefix+"after_annulment", b.AfterAnnulment)
 	}
 	bar("reapply_bar.", c.ReapplyBar)
-	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
+	for _, g := range slices.Sorted(maps.Keys(c.ReapplyBar.ByGrade)) {
 		bar("reapply_bar.by_grade."+g+".", c.ReapplyBar.ByGrade[g])
 	}
 	for i, s := range c.Appeal.Stages {
@@ -280,7 +280,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 		period(key+".window", s.Window)
 		period(key+".decision_deadline", s.DecisionDeadline)
 	}
-	for _, k := range sortedKeys(c.Appeal.Windows) {
+	for _, k := range slices.Sorted(maps.Keys(c.Appeal.Windows)) {
 		period("appeal.windows."+k, c.Appeal.Windows[k])
 	}
 	for i, k := range c.Appeal.Excluded {
@@ -292,17 +292,6 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	period("monitoring.spot_check", c.Monitoring.SpotCheck)
 	period("coordinator.rotation", c.Coordinator.Rotation)
 	period("coordinator.mentoring", c.Coordinator.Mentoring)
-}
-
-// sortedKeys returns the keys of m in order. Other files of the package
-// use it too.
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
 
 // Validate reports every problem in c, or nil. The error is a list of
@@ -330,7 +319,7 @@ func (c Config) Validate() error {
 	if !c.CorrectiveAction.Extension.IsZero() && c.CorrectiveAction.Deadline.IsZero() {
 		l.Add("corrective_action.extension", "an extension needs a corrective_action.deadline to extend")
 	}
-	for _, g := range sortedKeys(c.ReapplyBar.ByGrade) {
+	for _, g := range slices.Sorted(maps.Keys(c.ReapplyBar.ByGrade)) {
 		key := "reapply_bar.by_grade." + g
 		if strings.TrimSpace(g) == "" {
 			l.Add("reapply_bar.by_grade", "a grade must be named")
@@ -352,7 +341,7 @@ func (c Config) Validate() error {
 			last = s.Stage
 		}
 	}
-	for _, k := range sortedKeys(c.Appeal.Windows) {
+	for _, k := range slices.Sorted(maps.Keys(c.Appeal.Windows)) {
 		if d, ok := parseDecision(k); !ok {
 			l.Add("appeal.windows."+k, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:], ", "))
 		} else if !c.appealable(d) {
@@ -386,7 +375,7 @@ func (c Config) Validate() error {
 			set[k] = true
 		}
 	})
-	for _, k := range sortedKeys(c.Sources) {
+	for _, k := range slices.Sorted(maps.Keys(c.Sources)) {
 		key := "sources." + k
 		if !set[k] {
 			l.Add(key, "no rule %q is set; a source must name a rule of this section, e.g. decision_deadline or appeal.stages[0].window", k)

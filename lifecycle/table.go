@@ -2,6 +2,7 @@ package lifecycle
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -374,7 +375,7 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string) (*Machin
 		return nil, fmt.Errorf("lifecycle: lifecycle needs the fingerprint of the programme version")
 	}
 	l := &Machine{cfg: cfg.clone(), fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
-	for _, c := range sortedKeys(dependsOn) {
+	for _, c := range slices.Sorted(maps.Keys(dependsOn)) {
 		if strings.TrimSpace(c) == "" {
 			return nil, fmt.Errorf("lifecycle: lifecycle: dependsOn has an empty criterion")
 		}

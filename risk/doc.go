@@ -41,8 +41,8 @@
 //
 // Risks come from two places: inherent risks declared with a condition
 // over the profile (excise goods, say), and findings of an assessment
-// (requirements not met or partly met, as [Finding] values the host
-// converts from package criteria) matched by ID patterns in
+// (requirements not met or partly met: the [criteria.Finding] values of
+// an assessment) matched by ID patterns in
 // [Config.Findings]. Each risk is rated on the [Matrix]: the product of the
 // 1-based positions of its likelihood and consequence picks a rating band,
 // or an explicit grid gives the rating of each cell. The common five-by-five

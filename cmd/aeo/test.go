@@ -6,6 +6,8 @@ import (
 	"encoding/xml"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -245,7 +247,7 @@ func writeTestText(w io.Writer, p *aeo.Programme, rep testReport) {
 	}
 	if len(rep.Coverage.LaneRules) > 0 {
 		var fired, never []string
-		for _, id := range sortedKeys(rep.Coverage.LaneRules) {
+		for _, id := range slices.Sorted(maps.Keys(rep.Coverage.LaneRules)) {
 			if n := rep.Coverage.LaneRules[id]; n > 0 {
 				fired = append(fired, fmt.Sprintf("%s (%d)", id, n))
 			} else {
@@ -255,8 +257,8 @@ func writeTestText(w io.Writer, p *aeo.Programme, rep testReport) {
 		list("lane rules that decided a lane", fired)
 		list("lane rules never deciding a lane", never)
 	}
-	for _, id := range sortedKeys(rep.Coverage.Benefits) {
-		fmt.Fprintf(w, "  benefit %s seen: %s\n", id, strings.Join(sortedKeys(rep.Coverage.Benefits[id]), ", "))
+	for _, id := range slices.Sorted(maps.Keys(rep.Coverage.Benefits)) {
+		fmt.Fprintf(w, "  benefit %s seen: %s\n", id, strings.Join(slices.Sorted(maps.Keys(rep.Coverage.Benefits[id])), ", "))
 	}
 	if len(rep.Coverage.Transitions) > 0 {
 		keys := make([]string, 0, len(rep.Coverage.Transitions))
@@ -321,13 +323,4 @@ func writeJUnit(w io.Writer, rep testReport) error {
 	}
 	_, err := io.WriteString(w, "\n")
 	return err
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
