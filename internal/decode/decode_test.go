@@ -101,7 +101,7 @@ func TestDecodeErrors(t *testing.T) {
 			reason: "NaN parses as a float but means nothing in a rule, and JSON (the fingerprint) cannot hold it"},
 		{name: "bad date and period", src: "date: tomorrow\nperiod: 3q\n",
 			want: []string{`f.yaml:1:7: date: want a date such as 2024-05-01 or 2024-05-01T10:00:00Z, not "tomorrow"`,
-				`f.yaml:2:9: period: period "3q": unknown unit 'q'; use y, m, w or d`}, reason: "typed scalars are checked"},
+				`f.yaml:2:9: period: period "3q": unknown unit "q"; use y, m, w, d or wd`}, reason: "typed scalars are checked"},
 		{name: "syntax", src: "name: x\n  items: [\n", want: []string{`f.yaml:2:1: mapping values are not allowed in this context`},
 			reason: "syntax errors carry the line"},
 		{name: "empty", src: "", want: []string{`f.yaml:1:1: the file is empty`}, reason: "an empty file is an error"},

@@ -80,8 +80,14 @@ func (pt *patcher) Visit(n *ast.Node) {
 				pt.fail(node.Arguments[1], "the period of within must be written out, e.g. \"3y\" or \"90d\"")
 				return
 			}
-			if _, err := calendar.ParsePeriod(s.Value); err != nil {
+			if p, err := calendar.ParsePeriod(s.Value); err != nil {
 				pt.fail(node.Arguments[1], "%v", err)
+				return
+			} else if !p.Plain() {
+				// within counts back from the assessment date, where
+				// working days, anchors and rolls have no programme
+				// calendar to count in.
+				pt.fail(node.Arguments[1], "the period of within counts calendar years, months, weeks and days, e.g. \"3y\" or \"90d\"")
 				return
 			}
 			ast.Patch(n, &ast.CallNode{

@@ -88,7 +88,7 @@ func TestCompileErrors(t *testing.T) {
 			reason: "a rule must be a condition"},
 		{name: "not a number", src: "roles", kind: Number, want: Error{Line: 1, Column: 1, Message: "expression must be a number, but it is a list"},
 			reason: "a score must be a number"},
-		{name: "bad period", src: "within(as_of, '3q')", kind: Bool, want: Error{Line: 1, Column: 15, Message: `period "3q": unknown unit 'q'; use y, m, w or d`},
+		{name: "bad period", src: "within(as_of, '3q')", kind: Bool, want: Error{Line: 1, Column: 15, Message: `period "3q": unknown unit "q"; use y, m, w, d or wd`},
 			reason: "periods are checked at load time"},
 		{name: "now disabled", src: "now() > as_of", kind: Bool, want: Error{Line: 1, Column: 1, Message: "unknown name now"},
 			reason: "rules never read the wall clock"},
