@@ -76,7 +76,7 @@ func (s *step) notExcluded(d AppealableDecision) error {
 
 // lodgedLate checks that the event falls within window, counted from base.
 func (s *step) lodgedLate(rule string, window calendar.Period, base time.Time) error {
-	if end := deadline(window, base); after(s.ev.At, end) {
+	if end := s.deadline(window, base); after(s.ev.At, end) {
 		return s.fail(rule, ErrLate, "the window of %s from %s ended on %s", window, day(base), day(end))
 	}
 	return nil
@@ -102,7 +102,7 @@ func (s *step) requestReasons() error {
 		Phase:              AppealReasonsRequested,
 		Stage:              StageRequestReasons,
 		ReasonsRequestedAt: s.ev.At,
-		ReasonsDue:         deadline(rule.DecisionDeadline, s.ev.At),
+		ReasonsDue:         s.deadline(rule.DecisionDeadline, s.ev.At),
 	}
 	return nil
 }
@@ -116,10 +116,70 @@ func (s *step) giveReasons() error {
 	return nil
 }
 
+// lodgeInformal lodges a request for the informal review of a decision
+// the programme opens only to it: within its window from the decision
+// (or from the reasons given), once.
+func (s *step) lodgeInformal() error {
+	ev, cur := s.ev, s.from.Appeal
+	var d AppealableDecision
+	base := time.Time{}
+	if cur != nil && (cur.Phase == AppealReasonsRequested || cur.Phase == AppealReasonsGiven) {
+		d = cur.Decision.clone()
+		base = d.At
+		if cur.Phase == AppealReasonsGiven {
+			base = cur.ReasonsGivenAt
+		}
+	} else {
+		var err error
+		if d, err = s.target(); err != nil {
+			return err
+		}
+		if cur != nil && cur.Decision.same(d) {
+			return s.fail("appeal-exhausted", ErrInvalidTransition, "the %s was already taken to %s (%s)", d.Kind, cur.Stage, cur.Phase)
+		}
+		base = d.At
+	}
+	if !s.l.cfg.informal(d.Kind) {
+		return s.fail("appeal.informal_review", ErrNotPermitted, "a %s is appealed at the programme's appeal stages, not by informal review", d.Kind)
+	}
+	r := s.l.cfg.Appeal.InformalReview
+	if err := s.lodgedLate("appeal.informal_review.window", r.Window, base); err != nil {
+		return err
+	}
+	next := &AppealState{Decision: d, Phase: AppealLodged, Stage: StageInformalReview, LodgedAt: ev.At,
+		DecisionDue: s.deadline(r.DecisionDeadline, ev.At)}
+	if cur != nil && cur.Decision.same(d) {
+		next.ReasonsRequestedAt, next.ReasonsGivenAt = cur.ReasonsRequestedAt, cur.ReasonsGivenAt
+	}
+	s.next.Appeal = next
+	return nil
+}
+
+// window returns the window of the first review stage for an appeal
+// against d, and its programme-file key: a separate certificate's own
+// window, the window for d's kind, or the stage's.
+func (s *step) window(d AppealableDecision, stage AppealStageRule) (calendar.Period, string) {
+	kind := d.Kind.String()
+	if types := s.from.typeNames(); len(types) == 1 {
+		if cr, ok := s.l.cfg.Certificates[types[0]]; ok {
+			if w, ok := cr.AppealWindows[kind]; ok {
+				return w, "certificates." + types[0] + ".appeal_windows." + kind
+			}
+		}
+	}
+	if w, ok := s.l.cfg.Appeal.Windows[kind]; ok {
+		return w, "appeal.windows." + kind
+	}
+	return stage.Window, s.l.stageKey(stage.Stage, "window")
+}
+
 func (s *step) lodgeAppeal() error {
 	ev := s.ev
 	if err := s.needReasons(); err != nil {
 		return err
+	}
+	if ev.Stage == StageInformalReview {
+		return s.lodgeInformal()
 	}
 	chain := s.l.reviewChain()
 	pos := slices.Index(chain, ev.Stage)
@@ -136,7 +196,7 @@ func (s *step) lodgeAppeal() error {
 	if cur != nil {
 		phase = cur.Phase
 	}
-	next := &AppealState{Phase: AppealLodged, Stage: ev.Stage, LodgedAt: ev.At, DecisionDue: deadline(rule.DecisionDeadline, ev.At)}
+	next := &AppealState{Phase: AppealLodged, Stage: ev.Stage, LodgedAt: ev.At, DecisionDue: s.deadline(rule.DecisionDeadline, ev.At)}
 	if phase == AppealDismissed && pos > 0 && chain[pos-1] == cur.Stage {
 		// A further appeal against the same decision, within the window
 		// of this stage from the dismissal.
@@ -180,10 +240,10 @@ func (s *step) lodgeAppeal() error {
 	if err := s.notExcluded(d); err != nil {
 		return err
 	}
-	window, key := rule.Window, s.l.stageKey(ev.Stage, "window")
-	if w, ok := s.l.cfg.Appeal.Windows[d.Kind.String()]; ok {
-		window, key = w, "appeal.windows."+d.Kind.String()
+	if s.l.cfg.informal(d.Kind) {
+		return s.fail("appeal.informal_review", ErrNotPermitted, "a %s is open only to an informal review (stage informal_review)", d.Kind)
 	}
+	window, key := s.window(d, rule)
 	if err := s.lodgedLate(key, window, base); err != nil {
 		return err
 	}
@@ -222,9 +282,9 @@ func (s *step) rule() error {
 	if ev.Kind == EventDismissAppeal {
 		ap.Phase = AppealDismissed
 		chain := s.l.reviewChain()
-		if i := slices.Index(chain, cur.Stage); i+1 < len(chain) {
+		if i := slices.Index(chain, cur.Stage); i >= 0 && i+1 < len(chain) {
 			rule, _ := s.l.stage(chain[i+1])
-			ap.NextWindowEnds = deadline(rule.Window, ev.At)
+			ap.NextWindowEnds = s.deadline(rule.Window, ev.At)
 		} else {
 			s.consume(cur.Decision)
 		}
@@ -237,7 +297,7 @@ func (s *step) rule() error {
 
 func (s *step) withdrawAppeal() error {
 	cur := s.from.Appeal
-	if cur.Phase == AppealDismissed && s.l.final(cur.Stage) {
+	if cur.Phase == AppealDismissed && (s.l.final(cur.Stage) || cur.Stage == StageInformalReview) {
 		return s.fail("appeal-exhausted", ErrInvalidTransition, "the appeal ended at %s; nothing is left to withdraw", cur.Stage)
 	}
 	s.next.Appeal.Phase = AppealWithdrawn
@@ -261,7 +321,7 @@ func (s *step) giveEffect(d AppealableDecision) error {
 		if d.Kind == DecisionNonAcceptance {
 			n.AcceptedAt = s.ev.At
 		}
-		n.DecisionDue = deadline(s.l.cfg.DecisionDeadline, s.ev.At)
+		n.DecisionDue = s.deadline(s.l.cfg.DecisionDeadline, s.ev.At)
 		n.DecisionExtended = false
 		n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return b.Seq == d.Seq })
 	case DecisionSuspension:
@@ -278,6 +338,14 @@ func (s *step) giveEffect(d AppealableDecision) error {
 		if from != StatusRevocationProposed {
 			n.Status = derive(n.Types)
 		}
+	case DecisionBenefitDenial:
+		n.DeniedBenefits = slices.DeleteFunc(n.DeniedBenefits, func(b BenefitDenial) bool { return b.Seq == d.Seq })
+	case DecisionRenewalRefusal:
+		if !from.held() || n.Renewal != nil {
+			return nil
+		}
+		v, _ := s.l.cfg.validity(n.typeNames())
+		n.Renewal = &Renewal{LodgedAt: s.ev.At, DecisionDue: s.deadline(v.RenewalDecision, s.ev.At)}
 	case DecisionRevocation, DecisionAnnulment:
 		restorable := from == StatusRevoked && d.Kind == DecisionRevocation ||
 			from == StatusAnnulled && d.Kind == DecisionAnnulment ||

@@ -61,11 +61,11 @@ func (s *step) checkBars(types []string) error {
 // programme's bar of the given name (after_refusal, ...).
 func (s *step) addBars(name string, types []TypeState) {
 	for _, t := range types {
-		p, rule := s.l.cfg.barPeriod(name, t.Grade)
+		p, rule := s.l.cfg.barPeriod(t.Type, name, t.Grade)
 		if p.IsZero() {
 			continue
 		}
-		b := ReapplicationBar{Type: t.Type, Until: deadline(p, s.ev.At), Rule: rule, Seq: s.from.Seq}
+		b := ReapplicationBar{Type: t.Type, Until: s.deadline(p, s.ev.At), Rule: rule, Seq: s.from.Seq}
 		s.next.Bars = slices.DeleteFunc(s.next.Bars, func(o ReapplicationBar) bool { return o.Type == t.Type })
 		s.next.Bars = append(s.next.Bars, b)
 	}
@@ -109,10 +109,28 @@ func sortedCopy(list []string) []string {
 	return out
 }
 
+// separate refuses a list of types that mixes a separate certificate
+// with other types: each certificate has an authorization of its own.
+func (s *step) separate(types []string) error {
+	if len(types) < 2 {
+		return nil
+	}
+	for _, t := range types {
+		if s.l.cfg.certificate(t) {
+			return s.fail("certificates."+t, ErrInvalidEvent,
+				"%s is a separate certificate, applied for on its own: keep one authorization per certificate", t)
+		}
+	}
+	return nil
+}
+
 func (s *step) lodge() error {
 	ev := s.ev
 	if len(ev.Types) == 0 {
 		return s.fail("event.types", ErrInvalidEvent, "an application names the authorization types applied for")
+	}
+	if err := s.separate(ev.Types); err != nil {
+		return err
 	}
 	if err := s.checkBars(ev.Types); err != nil {
 		return err
@@ -128,7 +146,7 @@ func (s *step) lodge() error {
 		Grade:         ev.Grade,
 		Sites:         sortedCopy(ev.Sites),
 		LodgedAt:      ev.At,
-		AcceptanceDue: deadline(s.l.cfg.AcceptanceDeadline, ev.At),
+		AcceptanceDue: s.deadline(s.l.cfg.AcceptanceDeadline, ev.At),
 		Validation:    ValidationState{Required: s.l.sampleSize(len(ev.Sites))},
 		Coordinator:   old.Coordinator,
 		Bars:          bars,
@@ -148,7 +166,7 @@ func (s *step) returnIncomplete() error {
 	n := &s.next
 	n.Status = StatusIncomplete
 	n.AcceptanceDue = time.Time{}
-	n.CompletionDue = deadline(s.l.cfg.CompletionWindow, s.ev.At)
+	n.CompletionDue = s.deadline(s.l.cfg.CompletionWindow, s.ev.At)
 	return nil
 }
 
@@ -159,6 +177,9 @@ func (s *step) resubmit() error {
 	}
 	n := &s.next
 	if len(ev.Types) > 0 {
+		if err := s.separate(ev.Types); err != nil {
+			return err
+		}
 		if err := s.checkBars(ev.Types); err != nil {
 			return err
 		}
@@ -173,7 +194,7 @@ func (s *step) resubmit() error {
 	}
 	n.Status = StatusLodged
 	n.CompletionDue = time.Time{}
-	n.AcceptanceDue = deadline(s.l.cfg.AcceptanceDeadline, ev.At)
+	n.AcceptanceDue = s.deadline(s.l.cfg.AcceptanceDeadline, ev.At)
 	return nil
 }
 
@@ -182,7 +203,7 @@ func (s *step) accept() error {
 	n.Status = StatusExamination
 	n.AcceptedAt = s.ev.At
 	n.AcceptanceDue = time.Time{}
-	n.DecisionDue = deadline(s.l.cfg.DecisionDeadline, s.ev.At)
+	n.DecisionDue = s.deadline(s.l.cfg.DecisionDeadline, s.ev.At)
 	n.DecisionExtended = false
 	return nil
 }
@@ -233,7 +254,7 @@ func (s *step) extendDeadline() error {
 	case after(s.ev.At, a.DecisionDue):
 		return s.fail("decision_deadline", ErrLate, "the deadline passed on %s; extend it before it expires", day(a.DecisionDue))
 	}
-	s.next.DecisionDue = ext.AddTo(a.DecisionDue)
+	s.next.DecisionDue = s.deadline(ext, a.DecisionDue)
 	s.next.DecisionExtended = true
 	return nil
 }
@@ -372,11 +393,14 @@ func (s *step) grant() error {
 	n.DecidedAt = ev.At
 	n.EffectiveAt = calendar.Date(ev.At)
 	if p := s.l.cfg.EffectAfter; !p.IsZero() {
-		n.EffectiveAt = deadline(p, ev.At)
+		n.EffectiveAt = s.deadline(p, ev.At)
 	}
-	n.RevalidationDue = deadline(s.l.cfg.Revalidation.Cycle, ev.At)
-	n.SelfAssessmentDue = deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
-	n.SpotCheckDue = deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
+	v, _ := s.l.cfg.validity(ev.Types)
+	n.ValidUntil = s.deadline(v.Term, n.EffectiveAt)
+	n.Renewal = nil
+	n.RevalidationDue = s.deadline(s.l.cfg.Revalidation.Cycle, ev.At)
+	n.SelfAssessmentDue = s.deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+	n.SpotCheckDue = s.deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	n.Decision = nil
 	n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return slices.Contains(ev.Types, b.Type) })
 	return nil
@@ -441,6 +465,7 @@ func (s *step) closeHeld() {
 	n.Types = nil
 	n.ReassessmentOpen = time.Time{}
 	n.CorrectiveAction = nil
+	n.Renewal = nil
 	s.clearProposal()
 }
 
@@ -510,7 +535,7 @@ func (s *step) confirmReassessment() error {
 		n.Types[i].Grade = want[i].Grade
 	}
 	n.ReassessmentOpen = time.Time{}
-	n.RevalidationDue = deadline(s.l.cfg.Revalidation.Cycle, ev.At)
+	n.RevalidationDue = s.deadline(s.l.cfg.Revalidation.Cycle, ev.At)
 	return nil
 }
 
@@ -525,7 +550,7 @@ func (s *step) requestCorrectiveAction() error {
 	if p.IsZero() {
 		p = s.l.cfg.CorrectiveAction.Deadline
 	}
-	s.next.CorrectiveAction = &CorrectiveAction{RequestedAt: s.ev.At, Due: deadline(p, s.ev.At)}
+	s.next.CorrectiveAction = &CorrectiveAction{RequestedAt: s.ev.At, Due: s.deadline(p, s.ev.At)}
 	return nil
 }
 
@@ -543,7 +568,7 @@ func (s *step) extendCorrectiveAction() error {
 	case after(s.ev.At, c.Due):
 		return s.fail("corrective_action.deadline", ErrLate, "the deadline passed on %s; extend it before it expires", day(c.Due))
 	}
-	s.next.CorrectiveAction.Due = ext.AddTo(c.Due)
+	s.next.CorrectiveAction.Due = s.deadline(ext, c.Due)
 	s.next.CorrectiveAction.Extended = true
 	return nil
 }
@@ -601,9 +626,9 @@ func (s *step) suspend() error {
 			Suspended:      true,
 			SuspendedAt:    ev.At,
 			Criterion:      ev.Criterion,
-			SuspensionEnds: deadline(p, ev.At),
-			RemedyDue:      deadline(s.l.cfg.Suspension.RemedyDeadline, ev.At),
-			RevocationDue:  deadline(s.l.cfg.Suspension.ToRevocation, ev.At),
+			SuspensionEnds: s.deadline(p, ev.At),
+			RemedyDue:      s.deadline(s.l.cfg.Suspension.RemedyDeadline, ev.At),
+			RevocationDue:  s.deadline(s.l.cfg.Suspension.ToRevocation, ev.At),
 		}
 	}
 	if len(before) == 0 {
@@ -654,7 +679,7 @@ func (s *step) proposeRevocation() error {
 	n := &s.next
 	n.Status = StatusRevocationProposed
 	n.RevocationProposedAt = s.ev.At
-	n.HearingEnds = deadline(s.l.cfg.HearingPeriod, s.ev.At)
+	n.HearingEnds = s.deadline(s.l.cfg.HearingPeriod, s.ev.At)
 	n.HeardAt = time.Time{}
 	return nil
 }
@@ -726,9 +751,9 @@ func (s *step) monitor() error {
 	switch ev.Monitoring {
 	case MonitoringOther:
 	case MonitoringSelfAssessment:
-		n.SelfAssessmentDue = deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
+		n.SelfAssessmentDue = s.deadline(s.l.cfg.Monitoring.SelfAssessment, ev.At)
 	case MonitoringSpotCheck:
-		n.SpotCheckDue = deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
+		n.SpotCheckDue = s.deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	default:
 		return s.fail("event.monitoring", ErrInvalidEvent, "unknown monitoring kind %d", ev.Monitoring)
 	}

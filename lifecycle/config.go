@@ -3,6 +3,7 @@ package lifecycle
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"time"
@@ -50,6 +51,14 @@ type Config struct {
 	Revalidation     RevalidationRules     `json:"revalidation,omitzero"`
 	Monitoring       MonitoringRules       `json:"monitoring,omitzero"`
 	Coordinator      CoordinatorRules      `json:"coordinator,omitzero"`
+	Validity         ValidityRules         `json:"validity,omitzero"`
+	Hearings         HearingRules          `json:"hearings,omitzero"`
+	// Certificates sets the time rules of authorization types that are
+	// separate certificates (India: the AEO-LO logistics-operator
+	// certificate beside the AEO-T1/T2/T3 tiers of traders), keyed by
+	// type. A separate certificate is applied for on its own, and its
+	// rules replace the general ones where they are set.
+	Certificates map[string]CertificateRules `json:"certificates,omitempty"`
 
 	// Sources maps a rule's key ("decision_deadline",
 	// "appeal.stages[0].window", or a section such as "reapply_bar") to
@@ -130,8 +139,68 @@ type AppealRules struct {
 	// refusal 90d, suspension 30d).
 	Windows map[string]calendar.Period `json:"windows,omitempty"`
 	// Excluded lists decision kinds that cannot be appealed under the
-	// programme (Canada PIP: no formal appeal of a refusal).
+	// programme at all.
 	Excluded []string `json:"excluded,omitempty"`
+	// InformalReview lists decision kinds open only to an informal
+	// review by Customs, not to the formal stages (Canada PIP: a denied
+	// application is reviewed informally; a cancellation is appealed).
+	InformalReview InformalReviewRules `json:"informal_review,omitzero"`
+}
+
+// InformalReviewRules set the informal review: which decisions are open
+// only to it, and its time limits. It is lodged as an appeal at stage
+// informal_review, ruled on by an officer, and ends there.
+type InformalReviewRules struct {
+	Decisions []string `json:"decisions,omitempty"`
+	// Window: time to ask for the review, from the decision. Zero: no
+	// limit.
+	Window calendar.Period `json:"window,omitzero"`
+	// DecisionDeadline: time for Customs to conclude it, from the
+	// request.
+	DecisionDeadline calendar.Period `json:"decision_deadline,omitzero"`
+}
+
+// ValidityRules set a fixed term of validity (Korea: 5 years, renewed on
+// a renewal review). An authorization granted for a term is valid until
+// the term, counted from the day the grant takes effect, ends; it lapses
+// then unless a renewal was lodged in time. The engine never lapses it by
+// itself: [Machine.Due] says a lapse is owed and an officer records it.
+// The zero value sets no term: the authorization is valid until it is
+// revoked (EU).
+type ValidityRules struct {
+	// Term: how long a grant, or a renewal, is valid.
+	Term calendar.Period `json:"term,omitzero"`
+	// RenewalWindow: a renewal may be lodged from this long before the
+	// end of validity up to its last day. Zero: at any time before it.
+	// Counted back in calendar years, months and days.
+	RenewalWindow calendar.Period `json:"renewal_window,omitzero"`
+	// RenewalDecision: time for Customs to decide a renewal, from its
+	// lodgement (Korea: 30 days of document review).
+	RenewalDecision calendar.Period `json:"renewal_decision,omitzero"`
+}
+
+// HearingRules set the time limits of a hearing the operator requests
+// (GCC AEO appeal rules: scheduled within 15 days of the request; 7 days
+// after the minutes for further arguments). This is not the hearing
+// period of a proposed revocation (hearing_period), which Customs opens.
+type HearingRules struct {
+	// ScheduleWithin: Customs schedules the hearing within this time of
+	// the request.
+	ScheduleWithin calendar.Period `json:"schedule_within,omitzero"`
+	// SubmissionsAfter: after the minutes of the hearing, the operator
+	// may submit further arguments within this time.
+	SubmissionsAfter calendar.Period `json:"submissions_after,omitzero"`
+}
+
+// CertificateRules are the time rules of a separate certificate; each
+// that is set replaces the general rule for authorizations of that
+// certificate.
+type CertificateRules struct {
+	ReapplyBar ReapplyBar    `json:"reapply_bar,omitzero"`
+	Validity   ValidityRules `json:"validity,omitzero"`
+	// AppealWindows overrides the window of the first review stage per
+	// kind of decision, as appeal.windows does.
+	AppealWindows map[string]calendar.Period `json:"appeal_windows,omitempty"`
 }
 
 // An AppealStageRule sets the time limits of one appeal stage.
@@ -292,6 +361,27 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	period("monitoring.spot_check", c.Monitoring.SpotCheck)
 	period("coordinator.rotation", c.Coordinator.Rotation)
 	period("coordinator.mentoring", c.Coordinator.Mentoring)
+	validity := func(prefix string, v ValidityRules) {
+		period(prefix+"term", v.Term)
+		period(prefix+"renewal_window", v.RenewalWindow)
+		period(prefix+"renewal_decision", v.RenewalDecision)
+	}
+	validity("validity.", c.Validity)
+	period("hearings.schedule_within", c.Hearings.ScheduleWithin)
+	period("hearings.submissions_after", c.Hearings.SubmissionsAfter)
+	for i, k := range c.Appeal.InformalReview.Decisions {
+		value(diag.Index("appeal.informal_review.decisions", i), k)
+	}
+	period("appeal.informal_review.window", c.Appeal.InformalReview.Window)
+	period("appeal.informal_review.decision_deadline", c.Appeal.InformalReview.DecisionDeadline)
+	for _, t := range slices.Sorted(maps.Keys(c.Certificates)) {
+		cr, prefix := c.Certificates[t], "certificates."+t+"."
+		bar(prefix+"reapply_bar.", cr.ReapplyBar)
+		validity(prefix+"validity.", cr.Validity)
+		for _, k := range slices.Sorted(maps.Keys(cr.AppealWindows)) {
+			period(prefix+"appeal_windows."+k, cr.AppealWindows[k])
+		}
+	}
 }
 
 // Validate reports every problem in c, or nil. The error is a list of
@@ -301,7 +391,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 func (c Config) Validate() error {
 	var l diag.List
 	negative := func(key string, p calendar.Period) {
-		if p.Years < 0 || p.Months < 0 || p.Days < 0 {
+		if p.Negative() {
 			l.Add(key, "period %s is negative", p)
 		}
 	}
@@ -333,6 +423,8 @@ func (c Config) Validate() error {
 	for i, s := range c.Appeal.Stages {
 		key := diag.Index("appeal.stages", i) + ".stage"
 		switch {
+		case s.Stage == StageInformalReview:
+			l.Add(key, "the informal review is set under appeal.informal_review, not among the stages")
 		case s.Stage == StageNone || s.Stage >= numStages:
 			l.Add(key, "want one of request_reasons, customs_review, independent_review, judicial")
 		case s.Stage <= last:
@@ -341,13 +433,18 @@ func (c Config) Validate() error {
 			last = s.Stage
 		}
 	}
-	for _, k := range slices.Sorted(maps.Keys(c.Appeal.Windows)) {
-		if d, ok := parseDecision(k); !ok {
-			l.Add("appeal.windows."+k, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:], ", "))
-		} else if !c.appealable(d) {
-			l.Add("appeal.windows."+k, "a window for %s, which appeal.excluded excludes", k)
+	checkWindows := func(path string, windows map[string]calendar.Period) {
+		for _, k := range slices.Sorted(maps.Keys(windows)) {
+			if d, ok := parseDecision(k); !ok {
+				l.Add(path+k, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:], ", "))
+			} else if !c.appealable(d) {
+				l.Add(path+k, "a window for %s, which appeal.excluded excludes", k)
+			} else if c.informal(d) {
+				l.Add(path+k, "a window for %s, which is open only to the informal review; set appeal.informal_review.window", k)
+			}
 		}
 	}
+	checkWindows("appeal.windows.", c.Appeal.Windows)
 	seen := map[string]bool{}
 	for i, k := range c.Appeal.Excluded {
 		key := diag.Index("appeal.excluded", i)
@@ -358,6 +455,55 @@ func (c Config) Validate() error {
 			l.Add(key, "%s listed twice", k)
 		}
 		seen[k] = true
+	}
+	seenInformal := map[string]bool{}
+	for i, k := range c.Appeal.InformalReview.Decisions {
+		key := diag.Index("appeal.informal_review.decisions", i)
+		d, ok := parseDecision(k)
+		switch {
+		case !ok || d == DecisionOmission:
+			l.Add(key, "unknown decision %q; want one of %s", k, strings.Join(decisionNames[1:len(decisionNames)-1], ", "))
+		case !c.appealable(d):
+			l.Add(key, "%s is in appeal.excluded: a decision is either excluded from appeal or open to an informal review", k)
+		case seenInformal[k]:
+			l.Add(key, "%s listed twice", k)
+		}
+		seenInformal[k] = true
+	}
+	if len(c.Appeal.InformalReview.Decisions) == 0 && !reflect.ValueOf(c.Appeal.InformalReview).IsZero() {
+		l.Add("appeal.informal_review.decisions", "name the decisions open only to the informal review")
+	}
+	validity := func(prefix string, v ValidityRules) {
+		if v.Term.IsZero() {
+			if !v.RenewalWindow.IsZero() {
+				l.Add(prefix+"renewal_window", "a renewal window needs a term of validity (%sterm)", prefix)
+			}
+			if !v.RenewalDecision.IsZero() {
+				l.Add(prefix+"renewal_decision", "a renewal decision deadline needs a term of validity (%sterm)", prefix)
+			}
+		}
+		if !v.RenewalWindow.IsZero() && !v.RenewalWindow.Plain() {
+			l.Add(prefix+"renewal_window", "the renewal window counts back from the end of validity: write it in calendar years, months, weeks or days, without an anchor or a roll")
+		}
+		if longer(v.RenewalWindow, v.Term) {
+			l.Add(prefix+"renewal_window", "renewal window %s is longer than the term %s", v.RenewalWindow, v.Term)
+		}
+	}
+	validity("validity.", c.Validity)
+	for _, t := range slices.Sorted(maps.Keys(c.Certificates)) {
+		prefix := "certificates." + t + "."
+		if strings.TrimSpace(t) == "" {
+			l.Add("certificates", "a certificate must be named by its authorization type")
+		}
+		cr := c.Certificates[t]
+		if len(cr.ReapplyBar.ByGrade) > 0 {
+			l.Add(prefix+"reapply_bar.by_grade", "a separate certificate has no grades; set its bar directly")
+		}
+		validity(prefix+"validity.", cr.Validity)
+		checkWindows(prefix+"appeal_windows.", cr.AppealWindows)
+	}
+	if !c.Revalidation.Notice.IsZero() && !c.Revalidation.Notice.Plain() {
+		l.Add("revalidation.notice", "the notice counts back from the revalidation: write it in calendar years, months, weeks or days, without an anchor or a roll")
 	}
 	if !c.Revalidation.Notice.IsZero() && c.Revalidation.Cycle.IsZero() {
 		l.Add("revalidation.notice", "a notice needs a revalidation.cycle")
@@ -410,6 +556,11 @@ func (c Config) appealable(d DecisionKind) bool {
 	return !slices.Contains(c.Appeal.Excluded, d.String())
 }
 
+// informal reports whether d is open only to the informal review.
+func (c Config) informal(d DecisionKind) bool {
+	return slices.Contains(c.Appeal.InformalReview.Decisions, d.String())
+}
+
 // clone returns a deep copy of c, so that a Machine shares nothing with
 // its caller.
 func (c Config) clone() Config {
@@ -425,7 +576,16 @@ func (c Config) clone() Config {
 	out.Appeal.Stages = slices.Clone(c.Appeal.Stages)
 	out.Appeal.Excluded = slices.Clone(c.Appeal.Excluded)
 	out.Appeal.Windows = cloneMap(c.Appeal.Windows)
+	out.Appeal.InformalReview.Decisions = slices.Clone(c.Appeal.InformalReview.Decisions)
 	out.Sources = cloneMap(c.Sources)
+	if c.Certificates != nil {
+		out.Certificates = make(map[string]CertificateRules, len(c.Certificates))
+		for k, v := range c.Certificates {
+			v.ReapplyBar.ByGrade = nil
+			v.AppealWindows = cloneMap(v.AppealWindows)
+			out.Certificates[k] = v
+		}
+	}
 	return out
 }
 
@@ -441,9 +601,11 @@ func cloneMap[V any](m map[string]V) map[string]V {
 }
 
 // barPeriod returns the bar of the given name (after_refusal,
-// after_revocation, after_withdrawal, after_annulment) for a type held or
-// applied for with grade, and the programme-file key that sets it.
-func (c Config) barPeriod(name, grade string) (calendar.Period, string) {
+// after_revocation, after_withdrawal, after_annulment) for type typ held
+// or applied for with grade, and the programme-file key that sets it: a
+// separate certificate's own bar first, then the grade's, then the
+// general one.
+func (c Config) barPeriod(typ, name, grade string) (calendar.Period, string) {
 	pick := func(b ReapplyBar) calendar.Period {
 		switch name {
 		case "after_refusal":
@@ -457,10 +619,33 @@ func (c Config) barPeriod(name, grade string) (calendar.Period, string) {
 		}
 		return calendar.Period{}
 	}
+	if cr, ok := c.Certificates[typ]; ok {
+		if p := pick(cr.ReapplyBar); !p.IsZero() {
+			return p, "certificates." + typ + ".reapply_bar." + name
+		}
+	}
 	if g, ok := c.ReapplyBar.ByGrade[grade]; ok && grade != "" {
 		if p := pick(g); !p.IsZero() {
 			return p, "reapply_bar.by_grade." + grade + "." + name
 		}
 	}
 	return pick(c.ReapplyBar), "reapply_bar." + name
+}
+
+// validity returns the validity rules for an authorization of the given
+// types, and the programme-file prefix of their keys: a separate
+// certificate's own rules where it sets a term, else the general ones.
+func (c Config) validity(types []string) (ValidityRules, string) {
+	if len(types) == 1 {
+		if cr, ok := c.Certificates[types[0]]; ok && !cr.Validity.Term.IsZero() {
+			return cr.Validity, "certificates." + types[0] + ".validity."
+		}
+	}
+	return c.Validity, "validity."
+}
+
+// certificate reports whether typ is a separate certificate.
+func (c Config) certificate(typ string) bool {
+	_, ok := c.Certificates[typ]
+	return ok
 }

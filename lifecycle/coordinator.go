@@ -41,7 +41,7 @@ func (s *step) assignCoordinator() error {
 	s.next.Coordinator = &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
-		RotationDue: deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		RotationDue: s.deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
 	}
 	return nil
 }
@@ -60,11 +60,11 @@ func (s *step) rotateCoordinator() error {
 	next := &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
-		RotationDue: deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		RotationDue: s.deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
 	}
 	if m := s.l.cfg.Coordinator.Mentoring; !m.IsZero() {
 		next.Mentor = c.Officer
-		next.MentorUntil = deadline(m, s.ev.At)
+		next.MentorUntil = s.deadline(m, s.ev.At)
 	}
 	s.next.Coordinator = next
 	return nil

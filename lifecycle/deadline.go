@@ -14,15 +14,6 @@ import (
 // after, it is late. Counting days rather than instants keeps a deadline
 // the same whatever the time of day or the time zone the host stored.
 
-// deadline returns the last day of period p started by an event at t, or
-// the zero time when p is not set.
-func deadline(p calendar.Period, t time.Time) time.Time {
-	if p.IsZero() {
-		return time.Time{}
-	}
-	return p.AddTo(calendar.Date(t))
-}
-
 // after reports whether t falls on a day after the deadline d; a zero d
 // never passes.
 func after(t, d time.Time) bool {
@@ -38,6 +29,9 @@ type DueItem struct {
 	Type    string    `json:"type,omitempty"`
 	Due     time.Time `json:"due"`
 	Overdue bool      `json:"overdue,omitempty"`
+	// From is the first day of a window that ends on Due (the renewal
+	// window); zero for a plain deadline.
+	From time.Time `json:"from,omitzero"`
 }
 
 // Due lists what is due on a as of asOf: deadlines Customs must meet,
@@ -87,12 +81,38 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 		}
 		if a.ReassessmentOpen.IsZero() && !a.RevalidationDue.IsZero() {
 			if n := l.cfg.Revalidation.Notice; !n.IsZero() {
-				add(DueRevalidationNotice, "revalidation.notice", "", calendar.Period{Years: -n.Years, Months: -n.Months, Days: -n.Days}.AddTo(a.RevalidationDue))
+				add(DueRevalidationNotice, "revalidation.notice", "", n.Negate().AddTo(a.RevalidationDue))
 			}
 			add(DueRevalidation, "revalidation.cycle", "", a.RevalidationDue)
 		}
 		add(DueSelfAssessment, "monitoring.self_assessment", "", a.SelfAssessmentDue)
 		add(DueSpotCheck, "monitoring.spot_check", "", a.SpotCheckDue)
+		if !a.ValidUntil.IsZero() {
+			v, prefix := l.cfg.validity(a.typeNames())
+			switch {
+			case a.Renewal != nil:
+				add(DueRenewalDecision, prefix+"renewal_decision", "", a.Renewal.DecisionDue)
+			case after(asOf, a.ValidUntil):
+				add(DueLapse, prefix+"term", "", a.ValidUntil.AddDate(0, 0, 1))
+			default:
+				rule := prefix + "renewal_window"
+				if v.RenewalWindow.IsZero() {
+					rule = prefix + "term"
+				}
+				add(DueRenewal, rule, "", a.ValidUntil)
+				out[len(out)-1].From = renewalOpens(v, a.ValidUntil)
+			}
+			if !after(asOf, a.ValidUntil) {
+				add(DueExpiry, prefix+"term", "", a.ValidUntil)
+			}
+		}
+	}
+	if h := a.Hearing; h != nil {
+		if h.ScheduledAt.IsZero() {
+			add(DueHearingSchedule, "hearings.schedule_within", "", h.ScheduleDue)
+		} else if !h.HeldAt.IsZero() {
+			add(DueHearingSubmissions, "hearings.submissions_after", "", h.SubmissionsDue)
+		}
 	}
 	if (a.Status.held() || a.Status.pending()) && a.CorrectiveAction != nil {
 		rule := "corrective_action.deadline"

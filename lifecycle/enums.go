@@ -65,6 +65,9 @@ const (
 	// granted on incorrect or incomplete information; annulment takes
 	// effect from the original effective date. An appealable decision.
 	StatusAnnulled
+	// StatusLapsed: the authorization's term of validity ended with no
+	// renewal lodged in time, and an officer recorded the lapse.
+	StatusLapsed
 
 	numStatuses = iota
 )
@@ -72,7 +75,7 @@ const (
 var statusNames = [...]string{
 	"none", "lodged", "incomplete", "not_accepted", "examination", "refused",
 	"authorized", "partly_suspended", "suspended", "revocation_proposed",
-	"revoked", "withdrawn", "annulled",
+	"revoked", "withdrawn", "annulled", "lapsed",
 }
 
 // String returns s as text.
@@ -201,6 +204,47 @@ const (
 	// (officer).
 	EventRotateCoordinator
 
+	// Validity and renewal.
+
+	// EventLodgeRenewal lodges the renewal of an authorization granted
+	// for a term, within the renewal window (operator).
+	EventLodgeRenewal
+	// EventRenew renews the authorization for a further term, on a
+	// current assessment, four eyes (officer).
+	EventRenew
+	// EventRefuseRenewal refuses the renewal, four eyes, with reasons
+	// (officer). An appealable decision; the authorization runs to the
+	// end of its term.
+	EventRefuseRenewal
+	// EventLapse records that the term ended with no renewal lodged in
+	// time (officer). The engine never lapses an authorization by itself.
+	EventLapse
+
+	// Benefits.
+
+	// EventDenyBenefits denies the benefits of Event.Benefits to a holder
+	// whose status stands, with reasons (officer). An appealable decision
+	// with its own window (C-TPAT: 90 days).
+	EventDenyBenefits
+	// EventRestoreBenefits ends the denial of Event.Benefits, or of every
+	// benefit denied (officer).
+	EventRestoreBenefits
+
+	// Hearings the operator requests.
+
+	// EventRequestHearing asks for a hearing on a pending application,
+	// an authorization held or a pending appeal (operator).
+	EventRequestHearing
+	// EventScheduleHearing schedules the hearing requested, on
+	// Event.HearingOn (officer).
+	EventScheduleHearing
+	// EventHoldHearing records that the hearing was held, with its
+	// minutes as evidence (officer).
+	EventHoldHearing
+	// EventHearingSubmission records the operator's further arguments
+	// after the minutes (operator).
+	EventHearingSubmission
+
 	// Appeal (RKC General Annex Chapter 10).
 
 	// EventRequestReasons asks for the reasons of a decision (operator).
@@ -230,6 +274,9 @@ var eventNames = [...]string{
 	"request_corrective_action", "extend_corrective_action", "complete_corrective_action",
 	"suspend", "lift", "propose_revocation", "observations", "revoke", "annul",
 	"assign_coordinator", "rotate_coordinator",
+	"lodge_renewal", "renew", "refuse_renewal", "lapse",
+	"deny_benefits", "restore_benefits",
+	"request_hearing", "schedule_hearing", "hold_hearing", "hearing_submission",
 	"request_reasons", "give_reasons", "lodge_appeal", "allow_appeal", "dismiss_appeal", "withdraw_appeal",
 }
 
@@ -352,11 +399,16 @@ const (
 	// StageJudicial: the final appeal to a judicial authority (Standard
 	// 10.6).
 	StageJudicial
+	// StageInformalReview: an informal review by Customs, the only route
+	// for the decisions the programme lists under appeal.informal_review
+	// (Canada PIP: a denied application). It is not one of the RKC
+	// stages and leads to no further stage.
+	StageInformalReview
 
 	numStages = iota
 )
 
-var stageNames = [...]string{"none", "request_reasons", "customs_review", "independent_review", "judicial"}
+var stageNames = [...]string{"none", "request_reasons", "customs_review", "independent_review", "judicial", "informal_review"}
 
 // String returns s as text.
 func (s AppealStage) String() string { return enumString(stageNames[:], uint8(s), "AppealStage") }
@@ -452,9 +504,15 @@ const (
 	// DecisionOmission once the acceptance or decision deadline has
 	// passed.
 	DecisionOmission
+	// DecisionBenefitDenial: benefits were denied to a holder whose
+	// status stands (C-TPAT, 6 USC 967: appealable within 90 days).
+	DecisionBenefitDenial
+	// DecisionRenewalRefusal: the renewal of an authorization granted for
+	// a term was refused.
+	DecisionRenewalRefusal
 )
 
-var decisionNames = [...]string{"none", "non_acceptance", "refusal", "suspension", "revocation", "annulment", "omission"}
+var decisionNames = [...]string{"none", "non_acceptance", "refusal", "suspension", "revocation", "annulment", "omission", "benefit_denial", "renewal_refusal"}
 
 // String returns d as text.
 func (d DecisionKind) String() string {
@@ -529,6 +587,25 @@ const (
 	// DueSpotCheck: a spot check of the holder is due. Set by
 	// monitoring.spot_check.
 	DueSpotCheck
+	// DueRenewal: the last day to lodge the renewal; DueItem.From is the
+	// day the renewal window opens. Set by validity.renewal_window (or
+	// validity.term when no window is set).
+	DueRenewal
+	// DueExpiry: the last day of validity. Set by validity.term.
+	DueExpiry
+	// DueLapse: the term ended with no renewal lodged in time: the lapse
+	// is owed, from the day after the last day of validity. Set by
+	// validity.term.
+	DueLapse
+	// DueRenewalDecision: decide the renewal lodged. Set by
+	// validity.renewal_decision.
+	DueRenewalDecision
+	// DueHearingSchedule: schedule the hearing the operator requested.
+	// Set by hearings.schedule_within.
+	DueHearingSchedule
+	// DueHearingSubmissions: the operator's further arguments after the
+	// hearing's minutes are due. Set by hearings.submissions_after.
+	DueHearingSubmissions
 )
 
 var dueNames = [...]string{
@@ -536,6 +613,7 @@ var dueNames = [...]string{
 	"propose_revocation", "hearing", "corrective_action", "revalidation_notice", "revalidation",
 	"coordinator_rotation", "mentoring_end", "reasons", "appeal_decision",
 	"self_assessment", "spot_check",
+	"renewal", "expiry", "lapse", "renewal_decision", "hearing_schedule", "hearing_submissions",
 }
 
 // MonitoringKind says what a monitor event records.

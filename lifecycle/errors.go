@@ -55,6 +55,15 @@ var (
 	// ErrNotHeard: a revocation before the holder was heard or the
 	// hearing period ended.
 	ErrNotHeard = errors.New("lifecycle: holder not heard")
+	// ErrEarly: lodged before its window opens (a renewal before the
+	// renewal window), or an act before the time it waits for (a lapse
+	// before the term ends).
+	ErrEarly = errors.New("lifecycle: too early")
+	// ErrCalendar: a deadline the event sets cannot be counted in the
+	// programme's calendar (a year whose holidays are not listed); the
+	// event is refused rather than given a deadline that may fall on a
+	// holiday.
+	ErrCalendar = errors.New("lifecycle: deadline cannot be counted")
 	// ErrTampered: an audit record was changed, removed, inserted or
 	// reordered.
 	ErrTampered = errors.New("lifecycle: audit trail tampered")

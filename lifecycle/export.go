@@ -72,6 +72,10 @@ func (l *Machine) notes() map[string][]string {
 			return []string{"authorized"}
 		case key == "hearing_period":
 			return []string{"revocation_proposed"}
+		case has("validity."), has("hearings."):
+			return []string{"authorized"}
+		case has("certificates."):
+			return []string{"authorized"}
 		case has("reapply_bar."):
 			for _, n := range []struct{ suffix, node string }{
 				{"after_refusal", "refused"}, {"after_revocation", "revoked"},

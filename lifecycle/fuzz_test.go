@@ -103,6 +103,16 @@ func fuzzEvent(a lifecycle.Authorization, b []byte, at *time.Time) lifecycle.Eve
 	if b[1]&0x40 != 0 && b[3]&0x20 != 0 {
 		ev.Period = calendar.Period{Months: 1}
 	}
+	if b[4]&0x08 != 0 {
+		ev.Benefits = []string{"fast_lane"}
+	}
+	if k == lifecycle.EventScheduleHearing && b[3]&0x02 == 0 {
+		ev.HearingOn = at.AddDate(0, 0, int(b[4]&0x0f))
+	}
+	if k == lifecycle.EventLodgeRenewal && !a.ValidUntil.IsZero() && b[4]&0x40 != 0 && a.ValidUntil.After(*at) {
+		*at = a.ValidUntil // the last day of validity, inside the renewal window
+		ev.At = *at
+	}
 	return ev
 }
 
@@ -130,7 +140,19 @@ func fuzzSeed(events ...[fuzzBytes]byte) []byte {
 // head; replaying them, also after a JSON round trip, gives the live
 // state.
 func FuzzLifecycle(f *testing.F) {
-	l, err := lifecycle.New(modelConfig(), testFP, testDependsOn())
+	// The model's rules, with some counted in working days of a calendar
+	// that lists the holidays of 2025 and 2026 only: events later than
+	// that are refused by the calendar rule rather than given a deadline
+	// that may fall on a holiday.
+	cfg := modelConfig()
+	cfg.AcceptanceDeadline = calendar.WorkingDays(3)
+	cfg.Hearings = lifecycle.HearingRules{ScheduleWithin: calendar.WorkingDays(10), SubmissionsAfter: calendar.Period{Days: 7, Roll: calendar.RollNext}}
+	cfg.Suspension.RemedyDeadline = calendar.Period{Months: 1, End: calendar.AnchorMonth}
+	cal := calendar.MustCompile(calendar.Config{Holidays: map[string][]calendar.Holiday{
+		"2025": {{Date: dateAt(2025, time.May, 1)}, {Date: dateAt(2025, time.December, 25)}},
+		"2026": {{Date: dateAt(2026, time.January, 1)}},
+	}})
+	l, err := lifecycle.New(cfg, testFP, testDependsOn(), lifecycle.WithCalendar(cal))
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -178,6 +200,9 @@ func FuzzLifecycle(f *testing.F) {
 			}
 			if err != nil {
 				var re *lifecycle.RuleError
+				if errors.As(err, &re) && re.Rule == "calendar" && !errors.Is(err, lifecycle.ErrCalendar) {
+					t.Fatalf("event %d (%s): a calendar refusal does not wrap ErrCalendar: %v", i/fuzzBytes, ev.Kind, err)
+				}
 				if !errors.As(err, &re) {
 					t.Fatalf("event %d (%s): error %T is not a *RuleError: %v", i/fuzzBytes, ev.Kind, err, err)
 				}

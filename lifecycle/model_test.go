@@ -50,6 +50,8 @@ func modelConfig() lifecycle.Config {
 		}},
 		Revalidation: lifecycle.RevalidationRules{Cycle: calendar.Period{Years: 4}, Notice: calendar.Period{Months: 6}},
 		Coordinator:  lifecycle.CoordinatorRules{Rotation: calendar.Period{Years: 5}, Mentoring: calendar.Period{Months: 3}},
+		Validity:     lifecycle.ValidityRules{Term: d(20), RenewalWindow: d(10), RenewalDecision: d(5)},
+		Hearings:     lifecycle.HearingRules{ScheduleWithin: d(15), SubmissionsAfter: d(7)},
 	}
 }
 
@@ -282,6 +284,43 @@ func candidateEvents(a lifecycle.Authorization, k lifecycle.EventKind, base time
 			out = append(out, ev, om)
 		}
 		return out
+	case lifecycle.EventLodgeRenewal:
+		ev := operator()
+		if a.ValidUntil.After(at) {
+			ev.At = a.ValidUntil // the last day: always inside the window
+		}
+		return []lifecycle.Event{ev}
+	case lifecycle.EventRenew:
+		ev := decision()
+		var recs []lifecycle.TypeGrade
+		for _, t := range a.Types {
+			recs = append(recs, lifecycle.TypeGrade{Type: t.Type, Grade: t.Grade})
+		}
+		ev.Assessment = assess(recs)
+		return []lifecycle.Event{ev}
+	case lifecycle.EventRefuseRenewal:
+		return []lifecycle.Event{decision()}
+	case lifecycle.EventLapse:
+		ev := officer()
+		late := officer()
+		late.At = at.AddDate(0, 0, 60) // past any term of modelConfig
+		return []lifecycle.Event{ev, late}
+	case lifecycle.EventDenyBenefits:
+		ev := officer()
+		ev.Reasons, ev.Benefits = reasons, []string{"fast_lane"}
+		return []lifecycle.Event{ev}
+	case lifecycle.EventRequestHearing, lifecycle.EventHearingSubmission:
+		ev := operator()
+		ev.Reasons = reasons
+		return []lifecycle.Event{ev}
+	case lifecycle.EventScheduleHearing:
+		ev := officer()
+		ev.HearingOn = at
+		return []lifecycle.Event{ev}
+	case lifecycle.EventHoldHearing:
+		ev := officer()
+		ev.Evidence = []string{"minutes"}
+		return []lifecycle.Event{ev}
 	case lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal:
 		role := lifecycle.ActorOfficer
 		if a.Appeal != nil {
@@ -300,8 +339,11 @@ func signatureOf(a lifecycle.Authorization) string {
 	for _, t := range a.Types {
 		fmt.Fprintf(&b, "%s:%v,", t.Type, t.Suspended)
 	}
-	fmt.Fprintf(&b, "|v%v|r%v|c%v|h%v|k%v", a.Validation.Complete, !a.ReassessmentOpen.IsZero(),
-		a.CorrectiveAction != nil, !a.HeardAt.IsZero(), a.Coordinator != nil)
+	fmt.Fprintf(&b, "|v%v|r%v|c%v|h%v|k%v|n%v|b%d", a.Validation.Complete, !a.ReassessmentOpen.IsZero(),
+		a.CorrectiveAction != nil, !a.HeardAt.IsZero(), a.Coordinator != nil, a.Renewal != nil, len(a.DeniedBenefits))
+	if h := a.Hearing; h != nil {
+		fmt.Fprintf(&b, "|H%v%v", !h.ScheduledAt.IsZero(), !h.HeldAt.IsZero())
+	}
 	decision := func(d lifecycle.AppealableDecision) {
 		fmt.Fprintf(&b, "%s:", d.Kind)
 		for _, t := range d.Types {
@@ -329,6 +371,8 @@ var structuralEvents = map[lifecycle.EventKind]bool{
 	lifecycle.EventWithdraw: true, lifecycle.EventSuspend: true, lifecycle.EventLift: true, lifecycle.EventProposeRevocation: true,
 	lifecycle.EventObservations: true, lifecycle.EventRevoke: true, lifecycle.EventAnnul: true,
 	lifecycle.EventLodgeAppeal: true, lifecycle.EventAllowAppeal: true, lifecycle.EventDismissAppeal: true,
+	lifecycle.EventLodgeRenewal: true, lifecycle.EventRequestHearing: true, lifecycle.EventScheduleHearing: true,
+	lifecycle.EventHoldHearing: true,
 }
 
 // TestLifecycleModel explores the states reachable from a new operator
@@ -450,7 +494,7 @@ func TestLifecycleEveryStatusEvent(t *testing.T) {
 	m := newRefModel()
 	base := ymd(2025, 1, 6)
 	refused, allowed := 0, 0
-	for s := lifecycle.StatusNone; s <= lifecycle.StatusAnnulled; s++ {
+	for s := lifecycle.StatusNone; s <= lifecycle.StatusLapsed; s++ {
 		for k := lifecycle.EventLodge; k <= lastKind; k++ {
 			if isAppeal(k) {
 				continue

@@ -65,6 +65,20 @@ type Authorization struct {
 
 	Coordinator *ClientCoordinator `json:"coordinator,omitempty"`
 
+	// ValidUntil is the last day of validity of an authorization granted
+	// for a term (validity.term), moved by each renewal; zero when the
+	// programme sets no term. Renewal is the renewal lodged and not yet
+	// decided.
+	ValidUntil time.Time `json:"valid_until,omitzero"`
+	Renewal    *Renewal  `json:"renewal,omitempty"`
+
+	// DeniedBenefits is the benefits denied to the holder, sorted by
+	// benefit; the status stands.
+	DeniedBenefits []BenefitDenial `json:"denied_benefits,omitempty"`
+
+	// Hearing is the hearing the operator requested, until it ends.
+	Hearing *HearingRequest `json:"hearing,omitempty"`
+
 	// Bars is the re-application bars in force or past, sorted by type.
 	Bars []ReapplicationBar `json:"bars,omitempty"`
 
@@ -149,6 +163,32 @@ func (c *ClientCoordinator) party(officer string, t time.Time) bool {
 	return c.Mentor == officer && !calendar.Date(t).After(c.MentorUntil)
 }
 
+// A Renewal is a renewal lodged and not yet decided.
+type Renewal struct {
+	LodgedAt    time.Time `json:"lodged_at"`
+	DecisionDue time.Time `json:"decision_due,omitzero"`
+}
+
+// A BenefitDenial is a benefit denied to a holder by the decision
+// recorded at Seq.
+type BenefitDenial struct {
+	Benefit string    `json:"benefit"`
+	At      time.Time `json:"at"`
+	Seq     int       `json:"seq"`
+}
+
+// A HearingRequest is a hearing the operator asked for: Customs schedules
+// it by ScheduleDue, holds it on the day scheduled (On), and the operator
+// may submit further arguments until SubmissionsDue.
+type HearingRequest struct {
+	RequestedAt    time.Time `json:"requested_at"`
+	ScheduleDue    time.Time `json:"schedule_due,omitzero"`
+	ScheduledAt    time.Time `json:"scheduled_at,omitzero"`
+	On             time.Time `json:"on,omitzero"`
+	HeldAt         time.Time `json:"held_at,omitzero"`
+	SubmissionsDue time.Time `json:"submissions_due,omitzero"`
+}
+
 // A ReapplicationBar bars new applications for Type until Until. Rule is
 // the programme-file key that set it; Seq the record of the decision.
 type ReapplicationBar struct {
@@ -176,10 +216,13 @@ type AppealableDecision struct {
 	// Types is the types the decision concerned, as they stood before it,
 	// so that an allowed appeal can restore them.
 	Types []TypeState `json:"types,omitempty"`
+	// Benefits is the benefits a benefit denial denied.
+	Benefits []string `json:"benefits,omitempty"`
 }
 
 func (d AppealableDecision) clone() AppealableDecision {
 	d.Types = slices.Clone(d.Types)
+	d.Benefits = slices.Clone(d.Benefits)
 	return d
 }
 
@@ -211,10 +254,14 @@ type AppealState struct {
 }
 
 // Active reports whether the operator holds type typ in force on the day
-// of asOf: granted, taken effect, not suspended, not revoked. Benefits tied
-// to a type apply only while it is active.
+// of asOf: granted, taken effect, not suspended, not revoked, and within
+// its term of validity or with a renewal lodged in time and not yet
+// decided. Benefits tied to a type apply only while it is active. An
+// authorization past its term is not active even before its lapse is
+// recorded: the status is the officer's to change, but nothing is in
+// force beyond the term.
 func (a Authorization) Active(typ string, asOf time.Time) bool {
-	if !a.Status.held() || calendar.Date(asOf).Before(a.EffectiveAt) {
+	if !a.Status.held() || calendar.Date(asOf).Before(a.EffectiveAt) || a.Expired(asOf) {
 		return false
 	}
 	i := a.typeIndex(typ)
@@ -231,6 +278,17 @@ func (a Authorization) ActiveTypes(asOf time.Time) []string {
 		}
 	}
 	return out
+}
+
+// Expired reports whether the term of validity ended before the day of
+// asOf with no renewal pending.
+func (a Authorization) Expired(asOf time.Time) bool {
+	return a.Renewal == nil && after(asOf, a.ValidUntil)
+}
+
+// Denied reports whether benefit is denied to the holder.
+func (a Authorization) Denied(benefit string) bool {
+	return slices.ContainsFunc(a.DeniedBenefits, func(d BenefitDenial) bool { return d.Benefit == benefit })
 }
 
 func (a Authorization) typeIndex(typ string) int {
@@ -250,6 +308,15 @@ func (a Authorization) clone() Authorization {
 	c.Validation.Sites = slices.Clone(a.Validation.Sites)
 	c.Types = slices.Clone(a.Types)
 	c.Bars = slices.Clone(a.Bars)
+	c.DeniedBenefits = slices.Clone(a.DeniedBenefits)
+	if a.Renewal != nil {
+		v := *a.Renewal
+		c.Renewal = &v
+	}
+	if a.Hearing != nil {
+		v := *a.Hearing
+		c.Hearing = &v
+	}
 	if a.CorrectiveAction != nil {
 		v := *a.CorrectiveAction
 		c.CorrectiveAction = &v
@@ -278,11 +345,14 @@ func (a *Authorization) normalize() {
 	a.Validation.Sites = nilIfEmpty(a.Validation.Sites)
 	a.Types = nilIfEmpty(a.Types)
 	a.Bars = nilIfEmpty(a.Bars)
+	a.DeniedBenefits = nilIfEmpty(a.DeniedBenefits)
 	if a.Decision != nil {
 		a.Decision.Types = nilIfEmpty(a.Decision.Types)
+		a.Decision.Benefits = nilIfEmpty(a.Decision.Benefits)
 	}
 	if a.Appeal != nil {
 		a.Appeal.Decision.Types = nilIfEmpty(a.Appeal.Decision.Types)
+		a.Appeal.Decision.Benefits = nilIfEmpty(a.Appeal.Decision.Benefits)
 	}
 }
 
@@ -374,10 +444,16 @@ type Event struct {
 	// Monitoring: what a monitor event records (a self-assessment
 	// reviewed, a spot check); zero for any other monitoring.
 	Monitoring MonitoringKind `json:"monitoring,omitempty"`
+	// Benefits: the benefits denied (deny_benefits) or restored
+	// (restore_benefits).
+	Benefits []string `json:"benefits,omitempty"`
+	// HearingOn: the day a hearing is scheduled for (schedule_hearing).
+	HearingOn time.Time `json:"hearing_on,omitzero"`
 }
 
 func (e Event) clone() Event {
 	e.Reasons = slices.Clone(e.Reasons)
+	e.Benefits = slices.Clone(e.Benefits)
 	e.Evidence = slices.Clone(e.Evidence)
 	e.Types = slices.Clone(e.Types)
 	e.Sites = slices.Clone(e.Sites)

@@ -2,6 +2,9 @@ package lifecycle
 
 import (
 	"fmt"
+
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 	"maps"
 	"slices"
 	"sort"
@@ -34,7 +37,12 @@ func statuses(s ...Status) []Status { return s }
 var (
 	pending = statuses(StatusLodged, StatusIncomplete, StatusExamination)
 	held    = statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed)
-	closed  = statuses(StatusNotAccepted, StatusRefused, StatusRevoked, StatusWithdrawn, StatusAnnulled)
+	closed  = statuses(StatusNotAccepted, StatusRefused, StatusRevoked, StatusWithdrawn, StatusAnnulled, StatusLapsed)
+	// heard are the statuses in which the operator may ask for a hearing:
+	// a pending examination, an authorization held, or a decision that
+	// may be under appeal (the guard hearing-subject checks that one is).
+	heard = statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed,
+		StatusNotAccepted, StatusRefused, StatusRevoked, StatusAnnulled)
 )
 
 var statusTable = []edge{
@@ -89,6 +97,26 @@ var statusTable = []edge{
 		"the holder surrenders some or all types"},
 	{statuses(StatusSuspended), EventWithdraw, statuses(StatusWithdrawn, StatusSuspended), "the holder surrenders some or all types"},
 	{statuses(StatusRevocationProposed), EventWithdraw, statuses(StatusWithdrawn), "the holder surrenders the whole authorization"},
+
+	// Validity and renewal: a term, a renewal window, lapse (recorded by
+	// an officer, never by the engine).
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventLodgeRenewal, nil,
+		"the holder lodges a renewal within the renewal window, before the term ends"},
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventRenew, nil,
+		"the renewal is granted on a current assessment, four eyes: a further term from the end of the last"},
+	{statuses(StatusAuthorized, StatusPartlySuspended, StatusSuspended), EventRefuseRenewal, nil,
+		"the renewal is refused, four eyes, with reasons (appealable); the authorization runs to the end of its term"},
+	{held, EventLapse, statuses(StatusLapsed), "the term ended with no renewal lodged in time: an officer records the lapse"},
+
+	// Benefits denied while the status stands (C-TPAT, 6 USC 967).
+	{statuses(StatusAuthorized, StatusPartlySuspended), EventDenyBenefits, nil, "benefits are denied in whole or part, with reasons (appealable)"},
+	{held, EventRestoreBenefits, nil, "the denial of benefits ends"},
+
+	// Hearings the operator requests (GCC AEO appeal rules).
+	{heard, EventRequestHearing, nil, "the operator asks to be heard"},
+	{heard, EventScheduleHearing, nil, "Customs schedules the hearing, within the time the programme sets"},
+	{heard, EventHoldHearing, nil, "the hearing is held and its minutes recorded"},
+	{heard, EventHearingSubmission, nil, "the operator submits further arguments after the minutes, in time"},
 
 	// Client coordinator (Annex 4).
 	{append(slices.Clone(pending), held...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
@@ -262,6 +290,16 @@ var eventRoles = [numEvents]ActorRole{
 	EventAnnul:                    ActorOfficer,
 	EventAssignCoordinator:        ActorOfficer,
 	EventRotateCoordinator:        ActorOfficer,
+	EventLodgeRenewal:             ActorOperator,
+	EventRenew:                    ActorOfficer,
+	EventRefuseRenewal:            ActorOfficer,
+	EventLapse:                    ActorOfficer,
+	EventDenyBenefits:             ActorOfficer,
+	EventRestoreBenefits:          ActorOfficer,
+	EventRequestHearing:           ActorOperator,
+	EventScheduleHearing:          ActorOfficer,
+	EventHoldHearing:              ActorOfficer,
+	EventHearingSubmission:        ActorOperator,
 	EventRequestReasons:           ActorOperator,
 	EventGiveReasons:              ActorOfficer,
 	EventLodgeAppeal:              ActorOperator,
@@ -349,6 +387,7 @@ func (k EventKind) Role() ActorRole {
 //     operator [ErrConflictOfInterest].
 type Machine struct {
 	cfg         Config
+	cal         *calendar.Calendar
 	fingerprint string
 	dependsOn   map[string][]string
 	edges       [numStatuses][numEvents][]Status // nil slice with ok=false: not allowed
@@ -367,14 +406,30 @@ type Machine struct {
 // New returns cfg's problems as a list (see
 // [Config.Validate]) or an error for an empty fingerprint or an
 // empty name in dependsOn. It copies cfg and dependsOn.
-func New(cfg Config, fingerprint string, dependsOn map[string][]string) (*Machine, error) {
+func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...Option) (*Machine, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
 	if strings.TrimSpace(fingerprint) == "" {
 		return nil, fmt.Errorf("lifecycle: lifecycle needs the fingerprint of the programme version")
 	}
-	l := &Machine{cfg: cfg.clone(), fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	l := &Machine{cfg: cfg.clone(), cal: o.cal, fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
+	if l.cal == nil {
+		var needs diag.List
+		cfg.fields(func(key string, p calendar.Period) {
+			if p.WorkingDays != 0 || p.Roll == calendar.RollNext || p.Roll == calendar.RollPrevious {
+				needs.Add(key, "period %s counts working days or rolls off non-working days: the programme needs a calendar (its working week and holidays)", p)
+			}
+		}, func(string, string) {})
+		if err := needs.Err(); err != nil {
+			return nil, err
+		}
+		l.cal = calendar.MustCompile(calendar.Config{})
+	}
 	for _, c := range slices.Sorted(maps.Keys(dependsOn)) {
 		if strings.TrimSpace(c) == "" {
 			return nil, fmt.Errorf("lifecycle: lifecycle: dependsOn has an empty criterion")
@@ -400,6 +455,19 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string) (*Machin
 			l.appeal[f][e.event] = e.to
 		}
 	}
+	var types []string
+	for _, ts := range dependsOn {
+		types = append(types, ts...)
+	}
+	var unknown diag.List
+	for _, t := range slices.Sorted(maps.Keys(l.cfg.Certificates)) {
+		if len(dependsOn) > 0 && !slices.Contains(types, t) {
+			unknown.Add("certificates."+t, "%s is not an authorization type of the programme", t)
+		}
+	}
+	if err := unknown.Err(); err != nil {
+		return nil, err
+	}
 	for i, s := range l.cfg.Appeal.Stages {
 		if s.Stage == StageRequestReasons {
 			l.reasons = i
@@ -409,6 +477,22 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string) (*Machin
 	}
 	return l, nil
 }
+
+// An Option configures [New].
+type Option func(*options)
+
+type options struct {
+	cal *calendar.Calendar
+}
+
+// WithCalendar sets the calendar deadlines are counted in: the
+// programme's working week, public holidays and default roll. Without
+// one, New refuses periods in working days and periods that roll, and
+// counts the others in calendar days.
+func WithCalendar(c *calendar.Calendar) Option { return func(o *options) { o.cal = c } }
+
+// Calendar returns the calendar l counts deadlines in.
+func (l *Machine) Calendar() *calendar.Calendar { return l.cal }
 
 // Config returns a copy of the configuration l was built from.
 func (l *Machine) Config() Config { return l.cfg.clone() }
@@ -486,6 +570,23 @@ type step struct {
 	from Authorization
 	next Authorization
 	ev   Event
+	// calErr is the first deadline the calendar could not count.
+	calErr error
+}
+
+// deadline returns the last day of period p started at t, counted in
+// the programme's calendar, or the zero time when p is not set. A
+// deadline the calendar cannot count (a year with no holidays listed) is
+// remembered, and run refuses the event.
+func (s *step) deadline(p calendar.Period, t time.Time) time.Time {
+	if p.IsZero() {
+		return time.Time{}
+	}
+	d, err := s.l.cal.Add(p, t)
+	if err != nil && s.calErr == nil {
+		s.calErr = err
+	}
+	return d
 }
 
 func (s *step) fail(rule string, err error, format string, args ...any) error {
@@ -530,6 +631,9 @@ func (s *step) run() error {
 	if err := s.handle(); err != nil {
 		return err
 	}
+	if s.calErr != nil {
+		return s.fail("calendar", fmt.Errorf("%w: %w", ErrCalendar, s.calErr), "a deadline of this event cannot be counted")
+	}
 	if !ev.Kind.appeal() {
 		if to := s.l.edges[a.Status][ev.Kind]; to == nil && s.next.Status != a.Status ||
 			to != nil && !slices.Contains(to, s.next.Status) {
@@ -558,6 +662,9 @@ func (s *step) checkLists() error {
 		return nil
 	}
 	if err := check("event.types", s.ev.Types); err != nil {
+		return err
+	}
+	if err := check("event.benefits", s.ev.Benefits); err != nil {
 		return err
 	}
 	return check("event.sites", s.ev.Sites)
@@ -620,6 +727,26 @@ func (s *step) handle() error {
 		return s.assignCoordinator()
 	case EventRotateCoordinator:
 		return s.rotateCoordinator()
+	case EventLodgeRenewal:
+		return s.lodgeRenewal()
+	case EventRenew:
+		return s.renew()
+	case EventRefuseRenewal:
+		return s.refuseRenewal()
+	case EventLapse:
+		return s.lapse()
+	case EventDenyBenefits:
+		return s.denyBenefits()
+	case EventRestoreBenefits:
+		return s.restoreBenefits()
+	case EventRequestHearing:
+		return s.requestHearing()
+	case EventScheduleHearing:
+		return s.scheduleHearing()
+	case EventHoldHearing:
+		return s.holdHearing()
+	case EventHearingSubmission:
+		return s.hearingSubmission()
 	case EventRequestReasons:
 		return s.requestReasons()
 	case EventGiveReasons:
