@@ -3,9 +3,11 @@ package aeotest
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,6 +56,11 @@ type Case struct {
 	// Declarations are declarations of this operator put through the
 	// programme's selectivity, each with the lane it must get.
 	Declarations []DeclarationCase `json:"declarations,omitempty"`
+	// doc and path locate the case in its file, for problems found when
+	// it runs (an application dated before the first version of a
+	// programme set).
+	doc  *decode.Doc
+	path string
 	// Holder describes the operator's AEO standing for the benefits and
 	// lanes of the case, as of AsOf; without it, the standing is the
 	// state the lifecycle steps end in, as of the last step (or none).
@@ -95,6 +102,20 @@ type Step struct {
 	// "reapply_bar.after_revocation", ...); the status must then stay as
 	// it was.
 	Refused string `json:"refused,omitempty"`
+	// Dates are dates of the state the event leads to, by the keys of
+	// StateDates: decision_due, effective, valid_until, bar_ends.AEOC...
+	Dates map[string]Date `json:"dates,omitempty"`
+	// Due lists items of the lifecycle's Due as of the event's day, by
+	// rule ("decision_deadline") or rule and type ("suspension.period
+	// AEOS"), each with its date, or none for an item that must not be
+	// due.
+	Due map[string]Date `json:"due,omitempty"`
+}
+
+// Checked reports whether the step states any expectation. A step that
+// states none is applied and not checked.
+func (s Step) Checked() bool {
+	return s.Status != lifecycle.StatusNone || s.Refused != "" || len(s.Dates) > 0 || len(s.Due) > 0
 }
 
 // Expect lists expected outcomes; anything not listed is not checked.
@@ -119,6 +140,14 @@ type Expect struct {
 	// not_eligible, suspended, not_yet_introduced, cannot_decide) as of
 	// the case's date.
 	Benefits map[string]benefits.Status `json:"benefits,omitempty"`
+	// Due lists items of the lifecycle's Due for the state the case's
+	// steps end in, as of DueAsOf (default: the case's date or the last
+	// step's, whichever is later), as Step.Due does.
+	Due     map[string]Date `json:"due,omitempty"`
+	DueAsOf time.Time       `json:"due_as_of,omitzero"`
+	// Version is the version of a programme set the case must be
+	// decided under (its programme.version).
+	Version string `json:"version,omitempty"`
 }
 
 // ExpectAuthorization is the expected recommendation on an authorization.
@@ -205,6 +234,17 @@ func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, err
 		if c.AsOf.IsZero() {
 			errs.Add(p, "as_of is required: the date the case is assessed on")
 		}
+		for j, st := range c.Lifecycle {
+			for _, k := range slices.Sorted(maps.Keys(st.Dates)) {
+				if err := checkDateKey(k); err != nil {
+					errs.Add(diag.Join(diag.Index(diag.Join(p, "lifecycle"), j), "dates."+k), "%v", err)
+				}
+			}
+		}
+		if len(c.Expect.Due) == 0 && !c.Expect.DueAsOf.IsZero() {
+			errs.Add(diag.Join(p, "expect.due_as_of"), "due_as_of dates the expect.due items; list them")
+		}
+		c.doc, c.path = doc, p
 		if c.ProfileFile != "" {
 			c.Profile = merge(readProfile(c.ProfileFile, diag.Join(p, "profile_file")), c.Profile)
 		} else {
@@ -239,4 +279,17 @@ func merge(base, over map[string]any) map[string]any {
 		out[k] = v
 	}
 	return out
+}
+
+// position returns "file:line:col: path" for a path inside the case
+// ("lifecycle[0].event.at"), or the path alone when the case was not read
+// from a file.
+func (c Case) position(path string) string {
+	full := diag.Join(c.path, path)
+	if c.doc == nil {
+		return full
+	}
+	e := &diag.Error{Path: full}
+	c.doc.Resolve(e)
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, full)
 }

@@ -94,6 +94,15 @@ type CaseResult struct {
 	// coverage; Records the audit records of those applied.
 	Steps   []StepResult       `json:"-"`
 	Records []lifecycle.Record `json:"-"`
+	// TimeRules are the time rules of the programme (lifecycle keys such
+	// as decision_deadline) the case exercised: an item of Due it
+	// checked, a date it checked, or a rule that refused one of its
+	// events.
+	TimeRules map[string]bool `json:"-"`
+	// Version and Fingerprint name the programme version the case was
+	// decided under.
+	Version     string `json:"version,omitempty"`
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// Risk, Entitlements and Decisions are the risk map, the benefit
 	// decisions and the lane decisions the case checked.
 	Risk         *risk.Map              `json:"-"`
@@ -138,11 +147,37 @@ func RunCase(ctx context.Context, p *aeo.Programme, c Case) CaseResult {
 	}
 	r := runner{p: p, c: c, res: &res}
 	res.Assessment = a
+	res.Version, res.Fingerprint = p.Version(), p.Fingerprint()
+	if c.Expect.Version != "" && c.Expect.Version != p.Version() {
+		r.add(PartAssessment, "version", c.Expect.Version, p.Version(), "the version of the programme set the case is decided under")
+	}
 	r.compareExpect(a)
 	auth := r.runSteps(a)
 	res.Authorization = auth
+	r.checkDue(auth)
 	r.checkStanding(ctx, prof, a, auth)
 	return res
+}
+
+// checkDue checks the items of Due the case expects of its final state.
+func (r *runner) checkDue(auth lifecycle.Authorization) {
+	c := r.c
+	if len(c.Expect.Due) == 0 {
+		return
+	}
+	m := r.p.Lifecycle()
+	if m == nil {
+		r.add(PartLifecycle, "due", "", "", "the programme has no lifecycle section")
+		return
+	}
+	at := c.Expect.DueAsOf
+	if at.IsZero() {
+		at = c.AsOf
+		if auth.LastAt.After(at) {
+			at = auth.LastAt
+		}
+	}
+	r.compareDue("", c.Expect.Due, m.Due(auth, at))
 }
 
 // runner collects the mismatches of one case.
@@ -271,7 +306,12 @@ func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
 		}
 		r.res.Steps = append(r.res.Steps, sr)
 		what := fmt.Sprintf("lifecycle step %d (%s)", i+1, ev.Kind)
+		if sr.Refused != "" && m.TimeRule(sr.Refused) {
+			r.timeRule(sr.Refused)
+		}
 		switch {
+		case !st.Checked():
+			// Only what a case lists is checked.
 		case st.Refused != "" && err == nil:
 			r.add(PartLifecycle, what, "refused by "+st.Refused, next.Status.String(), "")
 		case st.Refused != "" && !errors.As(err, &re):
@@ -280,12 +320,26 @@ func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
 			r.add(PartLifecycle, what, "refused by "+st.Refused, "refused by "+re.Rule, err.Error())
 		case st.Refused == "" && err != nil:
 			r.add(PartLifecycle, what, "", "refused", err.Error())
-		case st.Refused == "" && st.Status != next.Status:
+		case st.Refused == "" && st.Status != lifecycle.StatusNone && st.Status != next.Status:
 			r.add(PartLifecycle, what, "status "+st.Status.String(), next.Status.String(), "")
 		}
 		if err == nil {
 			auth = next
 			r.res.Records = append(r.res.Records, rec)
+		}
+		if st.Refused != "" && err == nil {
+			continue // the mismatch says it all; its dates would mislead
+		}
+		for _, k := range slices.Sorted(maps.Keys(st.Dates)) {
+			w := st.Dates[k]
+			got := stateDate(m, auth, k, ev.At)
+			if (w.None && !got.IsZero()) || (!w.None && !got.Equal(w.Day)) {
+				r.add(PartLifecycle, what+" date "+k, w.String(), dayOf(got), "")
+			}
+			r.dateRule(m, auth, k, ev.At)
+		}
+		if len(st.Due) > 0 {
+			r.compareDue(what+" ", st.Due, m.Due(auth, ev.At))
 		}
 	}
 	return auth

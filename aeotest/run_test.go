@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/aeo"
@@ -119,4 +120,88 @@ func TestMismatchString(t *testing.T) {
 			t.Errorf("%+v.String() = %q, want %q; %s", tt.m, got, tt.want, tt.reason)
 		}
 	}
+}
+
+const timedProgramme = `
+programme: {name: Timed programme, version: "1"}
+criteria:
+  - {id: compliance, title: Compliance record}
+requirements:
+  - id: C.1
+    criterion: compliance
+    title: No serious infringements in three years
+    when: none(compliance.infringements, .severity == "serious" && within(.date, "3y"))
+    source: test
+authorizations:
+  - {id: AEO, title: Authorized Economic Operator}
+lifecycle:
+  decision_deadline: 120d
+  effect_after: 5d
+  reapply_bar: {after_revocation: 3y}
+  validity: {term: 5y, renewal_window: 6m}
+`
+
+const timedFixtures = `
+base:
+  operator_id: XX3
+  name: Timed Ltd
+  roles: [importer]
+  compliance: {infringements: []}
+cases:
+  - name: dates hold
+    as_of: 2025-03-31
+    lifecycle:
+      - event: {kind: lodge, at: 2025-04-01, actor: op, role: operator, types: [AEO]}
+      - event: {kind: accept, at: 2025-04-02, actor: officer-a, role: officer}
+        dates: {decision_due: 2025-07-31, effective: none}
+        due: {decision_deadline: 2025-07-31}
+      - event: {kind: validate, at: 2025-05-02, actor: officer-a, role: officer, validation: {method: on_site, satisfied: true}, evidence: [r1]}
+      - event: {kind: grant, at: 2025-06-02, actor: officer-a, approver: officer-b, role: officer, types: [AEO], reasons: [met]}
+        use_assessment: true
+        status: authorized
+        dates: {effective: 2025-06-07, valid_until: 2030-06-07, renewal_opens: 2029-12-07}
+    expect:
+      due_as_of: 2030-06-09
+      due: {validity.term: 2030-06-08, decision_deadline: none}
+  - name: dates wrong
+    as_of: 2025-03-31
+    lifecycle:
+      - event: {kind: lodge, at: 2025-04-01, actor: op, role: operator, types: [AEO]}
+      - event: {kind: accept, at: 2025-04-02, actor: officer-a, role: officer}
+        dates: {decision_due: 2025-08-01}
+        due: {decision_deadline: 2025-08-01, effect_after: 2025-04-07}
+`
+
+// TestRunCaseDates checks the dates a lifecycle case states: the dates
+// of a step's state, the items of Due at a step and at the end, "none"
+// for what must not be set, steps without expectations left unchecked,
+// and the time rules a case exercises.
+func TestRunCaseDates(t *testing.T) {
+	p, err := aeo.Parse("programme.yaml", []byte(timedProgramme))
+	require.NoError(t, err)
+	fx, err := aeotest.ParseFixtures(nil, "fixtures.yaml", []byte(timedFixtures))
+	require.NoError(t, err)
+
+	res := aeotest.RunCase(t.Context(), p, fx.Cases[0])
+	require.True(t, res.Passed(), "a step with no expectation is applied, not checked; the dates hold: %v", res.Lines())
+	assert.Equal(t, map[string]bool{"decision_deadline": true, "effect_after": true, "validity.term": true, "validity.renewal_window": true},
+		res.TimeRules, "the time rules whose dates or items the case checked")
+
+	res = aeotest.RunCase(t.Context(), p, fx.Cases[1])
+	want := []string{
+		"lifecycle step 2 (accept) date decision_due: want 2025-08-01, got 2025-07-31",
+		"lifecycle step 2 (accept) due decision_deadline: want 2025-08-01, got 2025-07-31",
+		"lifecycle step 2 (accept) due effect_after: want 2025-04-07, got none (due: decision_deadline 2025-07-31)",
+	}
+	assert.Equal(t, want, res.Lines())
+}
+
+// TestParseFixturesDateKeys checks that an unknown date key is refused
+// when the fixtures are read, at its line and column.
+func TestParseFixturesDateKeys(t *testing.T) {
+	src := "cases:\n  - name: a\n    as_of: 2025-01-01\n    lifecycle:\n      - event: {kind: lodge}\n        dates: {decision_date: 2025-01-01, bar_ends.AEO: none}\n"
+	_, err := aeotest.ParseFixtures(nil, "fx.yaml", []byte(src))
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `fx.yaml:6:32: cases[0].lifecycle[0].dates.decision_date: unknown date "decision_date"`)
+	assert.NotContains(t, err.Error(), "bar_ends.AEO")
 }

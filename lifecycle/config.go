@@ -284,6 +284,18 @@ func (c Config) sourceOf(key string) RuleSource {
 	return RuleSource{}
 }
 
+// TimeRule reports whether key names a time rule the programme sets, as
+// [Config.Rules] lists them (decision_deadline, appeal.stages[0].window).
+func (l *Machine) TimeRule(key string) bool {
+	found := false
+	l.cfg.walk(func(k, _ string) {
+		if k == key {
+			found = true
+		}
+	})
+	return found
+}
+
 // parentKey returns the key of the section holding key: "appeal.stages"
 // for "appeal.stages[0]", "appeal" for "appeal.stages".
 func parentKey(key string) string {
