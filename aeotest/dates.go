@@ -12,35 +12,39 @@ import (
 
 // A Date is an expected date in a fixture: a day such as 2025-03-31, or
 // "none" for a date that must not be set (a deadline that does not run,
-// an item Due must not list).
-type Date struct {
-	Day  time.Time
-	None bool
-}
+// an item Due must not list). Its text is checked when the fixtures are
+// read.
+type Date string
+
+// DateNone is the Date of a date that must not be set.
+const DateNone Date = "none"
 
 // UnmarshalText reads a day (YYYY-MM-DD) or none.
 func (d *Date) UnmarshalText(b []byte) error {
-	if string(b) == "none" {
-		*d = Date{None: true}
-		return nil
+	if string(b) != string(DateNone) {
+		if _, err := time.Parse(time.DateOnly, string(b)); err != nil {
+			return fmt.Errorf("want a date such as 2025-03-31, or none, not %q", b)
+		}
 	}
-	t, err := time.Parse(time.DateOnly, string(b))
-	if err != nil {
-		return fmt.Errorf("want a date such as 2025-03-31, or none, not %q", b)
-	}
-	*d = Date{Day: t}
+	*d = Date(b)
 	return nil
 }
 
-// MarshalText writes the day or none.
-func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
-
 // String returns the day as YYYY-MM-DD, or none.
 func (d Date) String() string {
-	if d.None || d.Day.IsZero() {
-		return "none"
+	if d == "" {
+		return string(DateNone)
 	}
-	return d.Day.Format(time.DateOnly)
+	return string(d)
+}
+
+// None reports whether d is none (or empty).
+func (d Date) None() bool { return d == "" || d == DateNone }
+
+// Day returns the day of d, midnight UTC, or the zero time for none.
+func (d Date) Day() time.Time {
+	t, _ := time.Parse(time.DateOnly, string(d))
+	return t
 }
 
 // dayOf formats a date the engine holds, or none when it is zero.
@@ -230,11 +234,11 @@ func (r *runner) compareDue(where string, want map[string]Date, items []lifecycl
 		switch {
 		case len(found) > 1:
 			r.add(PartLifecycle, what, w.String(), "", fmt.Sprintf("%d items of that rule are due; name the type, e.g. %q", len(found), dueKey(found[0])))
-		case len(found) == 0 && !w.None:
+		case len(found) == 0 && !w.None():
 			r.add(PartLifecycle, what, w.String(), "none", dueSummary(items))
-		case len(found) == 1 && w.None:
+		case len(found) == 1 && w.None():
 			r.add(PartLifecycle, what, "none", dayOf(found[0].Due), "")
-		case len(found) == 1 && !found[0].Due.Equal(w.Day):
+		case len(found) == 1 && !found[0].Due.Equal(w.Day()):
 			r.add(PartLifecycle, what, w.String(), dayOf(found[0].Due), "")
 		}
 		for _, d := range found {

@@ -333,7 +333,7 @@ func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
 		for _, k := range slices.Sorted(maps.Keys(st.Dates)) {
 			w := st.Dates[k]
 			got := stateDate(m, auth, k, ev.At)
-			if (w.None && !got.IsZero()) || (!w.None && !got.Equal(w.Day)) {
+			if (w.None() && !got.IsZero()) || (!w.None() && !got.Equal(w.Day())) {
 				r.add(PartLifecycle, what+" date "+k, w.String(), dayOf(got), "")
 			}
 			r.dateRule(m, auth, k, ev.At)

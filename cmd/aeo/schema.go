@@ -70,7 +70,9 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	case t == timeType:
 		return map[string]any{"type": "string", "description": "a date, 2024-05-01, or a time, 2024-05-01T10:00:00Z"}
 	case t.Name() == "Period":
-		return map[string]any{"type": "string", "pattern": "^([0-9]+y)?([0-9]+m)?([0-9]+w)?([0-9]+d)?$", "description": "a period such as 90d, 6m, 3y or 1y6m"}
+		return map[string]any{"type": "string",
+			"pattern":     `^((([0-9]+y)?([0-9]+m)?([0-9]+w)?([0-9]+d)?(\+eo[my])?)|[0-9]+wd|eo[my])( roll:(none|next|previous))?$`,
+			"description": "a period such as 90d, 6m, 3y, 1y6m, 7wd (working days), 3m+eom (to the end of the month) or 30d roll:next"}
 	case reflect.PointerTo(t).Implements(textUnmarshal) && t.Kind() != reflect.Struct:
 		return map[string]any{"type": "string"}
 	case reflect.PointerTo(t).Implements(textUnmarshal):

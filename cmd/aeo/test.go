@@ -31,6 +31,10 @@ type coverage struct {
 	Lanes     map[string]int `json:"lanes,omitempty"`
 	// Benefits records, per benefit checked, the statuses seen.
 	Benefits map[string]map[string]bool `json:"benefits,omitempty"`
+	// TimeRules counts, per time rule of the lifecycle section, the cases
+	// that exercised it: a date or an item of Due they checked, or an
+	// event it refused.
+	TimeRules map[string]int `json:"time_rules,omitempty"`
 	// Percent is the share of requirement branches exercised: each
 	// requirement has two, seen satisfied and seen not satisfied.
 	Percent float64 `json:"percent"`
@@ -107,6 +111,9 @@ func cmdTest(args []string, w io.Writer) error {
 				}
 				cov.Benefits[e.Benefit][e.Status.String()] = true
 			}
+			for rule := range res.TimeRules {
+				cov.TimeRules[rule]++
+			}
 			for _, st := range res.Steps {
 				key := fmt.Sprintf("%s: %s -> %s", st.Event, st.From, st.To)
 				if st.Refused != "" {
@@ -151,6 +158,12 @@ func newCoverage(p *aeo.Programme) *coverage {
 	}
 	for _, r := range p.File().Requirements {
 		c.Requirements[r.ID] = map[string]bool{}
+	}
+	if lc := p.File().Lifecycle; lc != nil {
+		c.TimeRules = map[string]int{}
+		for _, r := range lc.Rules() {
+			c.TimeRules[r.Key] = 0
+		}
 	}
 	for _, a := range p.File().Authorizations {
 		c.Authorizations[a.ID] = map[string]bool{}
@@ -259,6 +272,18 @@ func writeTestText(w io.Writer, p *aeo.Programme, rep testReport) {
 	}
 	for _, id := range slices.Sorted(maps.Keys(rep.Coverage.Benefits)) {
 		fmt.Fprintf(w, "  benefit %s seen: %s\n", id, strings.Join(slices.Sorted(maps.Keys(rep.Coverage.Benefits[id])), ", "))
+	}
+	if len(rep.Coverage.TimeRules) > 0 {
+		var hit, never []string
+		for _, k := range slices.Sorted(maps.Keys(rep.Coverage.TimeRules)) {
+			if n := rep.Coverage.TimeRules[k]; n > 0 {
+				hit = append(hit, fmt.Sprintf("%s (%d)", k, n))
+			} else {
+				never = append(never, k)
+			}
+		}
+		list("time rules exercised", hit)
+		list("time rules never exercised", never)
 	}
 	if len(rep.Coverage.Transitions) > 0 {
 		keys := make([]string, 0, len(rep.Coverage.Transitions))
