@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
@@ -47,6 +48,12 @@ type File struct {
 	// Drop removes inherited requirements, or whole criteria with their
 	// requirements, by ID.
 	Drop []string `json:"drop,omitempty"`
+	// Calendar is the programme's working week and public holidays, in
+	// which deadlines in working days are counted and deadlines that fall
+	// on a non-working day roll. Holiday files it names are read into its
+	// holidays when the programme is loaded, so that the fingerprint
+	// covers them.
+	Calendar *calendar.Config `json:"calendar,omitempty"`
 	// Lifecycle holds the time rules of the authorization lifecycle.
 	Lifecycle *lifecycle.Config `json:"lifecycle,omitempty"`
 	// Benefits chooses the benefit catalogues and sets eligibility,
@@ -65,8 +72,11 @@ type Meta struct {
 	Country   string `json:"country,omitempty"`
 	Authority string `json:"authority,omitempty"`
 	Version   string `json:"version"`
-	// Effective is the date from which this version applies.
+	// Effective is the date from which this version applies; Until, when
+	// set, the last day it applies (see [Set] for programmes with several
+	// versions in force one after another).
 	Effective   time.Time `json:"effective,omitzero"`
+	Until       time.Time `json:"until,omitzero"`
 	Description string    `json:"description,omitempty"`
 	// Sources are the legal instruments the programme implements.
 	Sources []string `json:"sources,omitempty"`
@@ -79,6 +89,7 @@ type Programme struct {
 	fingerprint string
 	set         *criteria.Set
 	lifecycle   *lifecycle.Machine
+	calendar    *calendar.Calendar
 	benefits    *benefits.Catalogue
 	risk        *risk.Model
 	selector    *risk.Selector
@@ -278,7 +289,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	// Sections written once: problems in them are reported in the file
 	// that set them.
 	out.origins["programme"] = at("programme")
-	for _, sec := range []string{"lifecycle", "scoring", "benefits", "risk", "selectivity"} {
+	for _, sec := range []string{"calendar", "lifecycle", "scoring", "benefits", "risk", "selectivity"} {
 		if base != nil {
 			if o, ok := base.origins[sec]; ok {
 				out.origins[sec] = o
@@ -287,6 +298,10 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	}
 	if f.Lifecycle != nil {
 		out.origins["lifecycle"] = at("lifecycle")
+	}
+	if f.Calendar != nil {
+		out.origins["calendar"] = at("calendar")
+		f.Calendar = l.holidayFiles(src, f.Calendar)
 	}
 	if f.Scoring != (criteria.Scoring{}) {
 		out.origins["scoring"] = at("scoring")
@@ -328,7 +343,10 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 		return out, l.located(errs, src)
 	}
 	b := base.file
-	m := File{Programme: f.Programme, Lifecycle: b.Lifecycle, Benefits: b.Benefits}
+	m := File{Programme: f.Programme, Calendar: b.Calendar, Lifecycle: b.Lifecycle, Benefits: b.Benefits}
+	if f.Calendar != nil {
+		m.Calendar = f.Calendar
+	}
 	if f.Lifecycle != nil {
 		m.Lifecycle = f.Lifecycle
 	}
@@ -582,12 +600,25 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	if err != nil {
 		errs.Add("programme", "%v", err)
 	}
+	var cal *calendar.Calendar
+	if f.Calendar != nil {
+		if cal, err = calendar.Compile(*f.Calendar); err != nil {
+			errs.Wrap("calendar", err)
+		}
+	}
 	var lc *lifecycle.Machine
 	if f.Lifecycle != nil {
 		if err := f.Lifecycle.Validate(); err != nil {
 			errs.Wrap("lifecycle", err)
-		} else if set != nil {
-			lc, err = lifecycle.New(*f.Lifecycle, fp, dependsOn(f.Config))
+		} else if set != nil && (f.Calendar == nil || cal != nil) {
+			var lopts []lifecycle.Option
+			if cal != nil {
+				lopts = append(lopts, lifecycle.WithCalendar(cal))
+				if workingDays(*f.Lifecycle, f.Calendar.Roll) && len(cal.Years()) == 0 {
+					errs.Add("calendar.holidays", "the lifecycle counts working days or rolls deadlines: list the public holidays of each year it runs in (holidays or holiday_files)")
+				}
+			}
+			lc, err = lifecycle.New(*f.Lifecycle, fp, dependsOn(f.Config), lopts...)
 			if err != nil {
 				errs.Wrap("lifecycle", err)
 			}
@@ -626,7 +657,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs.Sort()
 		return nil, errs
 	}
-	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}}
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}
@@ -695,6 +726,10 @@ func (p *Programme) Criteria() *criteria.Set { return p.set }
 // each authorization type depends on; nil when the programme sets no
 // lifecycle section.
 func (p *Programme) Lifecycle() *lifecycle.Machine { return p.lifecycle }
+
+// Calendar returns the programme's calendar (working week and public
+// holidays), or nil when the programme declares none.
+func (p *Programme) Calendar() *calendar.Calendar { return p.calendar }
 
 // Benefits returns the programme's benefit catalogue, or nil when the
 // programme has no benefits section.
