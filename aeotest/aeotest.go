@@ -35,11 +35,39 @@ func Run(t *testing.T, programme, fixtures string, opts ...aeo.Option) {
 		}
 		programme = filepath.Join(filepath.Dir(fixtures), fx.Programme)
 	}
+	if aeo.IsSet(programme) {
+		s, err := aeo.LoadSet(programme, opts...)
+		if err != nil {
+			t.Fatalf("programme set: %v", err)
+		}
+		RunSetFixtures(t, s, fx)
+		return
+	}
 	p, err := aeo.Load(programme, opts...)
 	if err != nil {
 		t.Fatalf("programme: %v", err)
 	}
 	RunFixtures(t, p, fx)
+}
+
+// RunSetFixtures runs loaded fixtures against a programme set: each case
+// under the version the set chooses for it (see RunSetCase).
+func RunSetFixtures(t *testing.T, s *aeo.Set, fx *Fixtures) {
+	t.Helper()
+	if len(fx.Cases) == 0 {
+		t.Fatal("the fixtures hold no case")
+	}
+	for _, c := range fx.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			res := RunSetCase(t.Context(), s, c)
+			if res.Err != "" {
+				t.Fatalf("case %q: %s", c.Name, res.Err)
+			}
+			for _, m := range res.Mismatches {
+				t.Errorf("case %q: %s", c.Name, m)
+			}
+		})
+	}
 }
 
 // RunFixtures runs loaded fixtures against a loaded programme.

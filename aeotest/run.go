@@ -180,6 +180,30 @@ func (r *runner) checkDue(auth lifecycle.Authorization) {
 	r.compareDue("", c.Expect.Due, m.Due(auth, at))
 }
 
+// RunSetCase runs one fixture case against a programme set, under the
+// version that decides its application: the version in force on the day
+// of its first lodge event (the filing) or, without one or when the set
+// decides by the as-of date, on the case's date. A case whose date has
+// no version in force cannot be run: its Err names the date's place in
+// the fixtures file.
+func RunSetCase(ctx context.Context, s *aeo.Set, c Case) CaseResult {
+	filed, where := time.Time{}, "as_of"
+	for i, st := range c.Lifecycle {
+		if st.Event.Kind == lifecycle.EventLodge {
+			filed, where = st.Event.At, fmt.Sprintf("lifecycle[%d].event.at", i)
+			break
+		}
+	}
+	if filed.IsZero() || s.InForceBy() == aeo.ByAsOf {
+		where = "as_of"
+	}
+	p, err := s.ForApplication(filed, c.AsOf)
+	if err != nil {
+		return CaseResult{Name: c.Name, Err: c.position(where) + ": " + strings.TrimPrefix(err.Error(), "aeo: ")}
+	}
+	return RunCase(ctx, p, c)
+}
+
 // runner collects the mismatches of one case.
 type runner struct {
 	p   *aeo.Programme

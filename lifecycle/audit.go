@@ -126,10 +126,30 @@ func (t Trail) VerifyHead(head string) error {
 // (and the [*RuleError], if any); a broken chain as [Trail.Verify] reports it,
 // wrapping [ErrTampered].
 func (l *Machine) Replay(t Trail) (Authorization, error) {
+	return replay(t, func(string) *Machine { return l })
+}
+
+// ReplayVersions is [Machine.Replay] for a trail made under several
+// versions of a programme: each record is replayed on the machine that
+// machine returns for the record's fingerprint. A record whose version
+// is unknown (machine returns nil) is an [*AuditError] wrapping
+// [ErrReplayMismatch].
+func ReplayVersions(t Trail, machine func(fingerprint string) *Machine) (Authorization, error) {
+	return replay(t, machine)
+}
+
+func replay(t Trail, machine func(fingerprint string) *Machine) (Authorization, error) {
 	var a Authorization
 	for i, r := range t {
 		if err := r.linked(i, a.Head); err != nil {
 			return Authorization{}, err
+		}
+		l := machine(r.Fingerprint)
+		if l == nil {
+			if terr := r.intact(i); terr != nil {
+				return Authorization{}, terr
+			}
+			return Authorization{}, &AuditError{Index: i, Detail: fmt.Sprintf("no version of the programme has fingerprint %q", r.Fingerprint), Err: ErrReplayMismatch}
 		}
 		next, rec, err := l.apply(a, r.Event, r.Fingerprint)
 		// rec is r rebuilt from r's event, fingerprint and place, so when
