@@ -94,12 +94,10 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 				add(DueRenewalDecision, prefix+"renewal_decision", "", a.Renewal.DecisionDue)
 			case after(asOf, a.ValidUntil):
 				add(DueLapse, prefix+"term", "", a.ValidUntil.AddDate(0, 0, 1))
-			default:
-				rule := prefix + "renewal_window"
-				if v.RenewalWindow.IsZero() {
-					rule = prefix + "term"
-				}
-				add(DueRenewal, rule, "", a.ValidUntil)
+			case !v.RenewalWindow.IsZero():
+				// Without a window a renewal may be lodged at any time up
+				// to the expiry, which the expiry item shows.
+				add(DueRenewal, prefix+"renewal_window", "", a.ValidUntil)
 				out[len(out)-1].From = renewalOpens(v, a.ValidUntil)
 			}
 			if !after(asOf, a.ValidUntil) {

@@ -588,8 +588,8 @@ const (
 	// monitoring.spot_check.
 	DueSpotCheck
 	// DueRenewal: the last day to lodge the renewal; DueItem.From is the
-	// day the renewal window opens. Set by validity.renewal_window (or
-	// validity.term when no window is set).
+	// day the renewal window opens. Set by validity.renewal_window; with
+	// no window, the expiry item says until when a renewal may be lodged.
 	DueRenewal
 	// DueExpiry: the last day of validity. Set by validity.term.
 	DueExpiry

@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -83,6 +85,11 @@ func Run(w io.Writer, fsys fs.FS) error {
 				fmt.Fprintf(w, "  %s %-10s refused by rule %s\n", ev.At.Format("2006-01-02"), st.Event, st.Refused)
 				continue
 			}
+			if !c.Lifecycle[i].Checked() {
+				fmt.Fprintf(w, "  %s %-10s %s -> %s\n", ev.At.Format("2006-01-02"), st.Event, st.From, st.To)
+				applied++
+				continue
+			}
 			applied++
 			fmt.Fprintf(w, "  %s %-10s %s -> %s", ev.At.Format("2006-01-02"), st.Event, st.From, st.To)
 			if ev.Criterion != "" {
@@ -98,6 +105,7 @@ func Run(w io.Writer, fsys fs.FS) error {
 				fmt.Fprintf(w, ", in force from %s: [%s]", from.Format("2006-01-02"), strings.Join(state.ActiveTypes(from), " "))
 			}
 			fmt.Fprintln(w)
+			printDates(w, c.Lifecycle[i])
 		}
 		if !res.Passed() {
 			failed++
@@ -127,4 +135,19 @@ func wrap(s string, width int, indent string) string {
 		n += len(word)
 	}
 	return b.String()
+}
+
+// printDates prints the dates a step states and the items of Due it
+// expects, which the fixture checked.
+func printDates(w io.Writer, st aeotest.Step) {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(st.Dates)) {
+		parts = append(parts, k+" "+st.Dates[k].String())
+	}
+	for _, k := range slices.Sorted(maps.Keys(st.Due)) {
+		parts = append(parts, "due "+k+" "+st.Due[k].String())
+	}
+	if len(parts) > 0 {
+		fmt.Fprintf(w, "      %s\n", wrap(strings.Join(parts, "; "), 72, "      "))
+	}
 }
