@@ -58,6 +58,8 @@ func TestCLI(t *testing.T) {
 			reason: "JSON report for tools"},
 		{name: "test-junit", args: []string{"test", "--format", "junit", "testdata/small.yaml", "testdata/pass.yaml", "testdata/fail.yaml"}, wantCode: 1,
 			reason: "JUnit XML for CI systems"},
+		{name: "test-set", args: []string{"test", "../../aeo/testdata/set/versions.yaml", "../../aeo/testdata/set/fixtures.yaml", "../../aeo/testdata/set/bad/fixtures.yaml"}, wantCode: 1,
+			reason: "a programme set runs each case under its version; an application before the first version fails at its line"},
 		{name: "assess-text", args: []string{"assess", "testdata/small.yaml", "testdata/profiles/c-covered.yaml", "--as-of", "2025-03-31"}, wantCode: 0,
 			reason: "flags may follow the arguments"},
 		{name: "assess-operator-json", args: []string{"assess", "--as-of", "2025-03-31", "--view", "operator", "--format", "json", "testdata/small.yaml", "testdata/profiles/b-old-infringement.yaml"}, wantCode: 0,

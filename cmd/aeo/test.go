@@ -74,7 +74,19 @@ func cmdTest(args []string, w io.Writer) error {
 	if *minCov < 0 || *minCov > 100 {
 		return usagef("--min-coverage must be between 0 and 100")
 	}
-	p, err := aeo.Load(pos[0])
+	// A programme set runs each case under the version that decides it;
+	// the report and the coverage name the latest version.
+	var set *aeo.Set
+	var p *aeo.Programme
+	if aeo.IsSet(pos[0]) {
+		set, err = aeo.LoadSet(pos[0])
+		if err == nil {
+			vs := set.Versions()
+			p = vs[len(vs)-1].Programme
+		}
+	} else {
+		p, err = aeo.Load(pos[0])
+	}
 	if err != nil {
 		printProblems(w, err)
 		return errFailed
@@ -88,7 +100,12 @@ func cmdTest(args []string, w io.Writer) error {
 			return errFailed
 		}
 		for _, c := range fx.Cases {
-			res := aeotest.RunCase(context.Background(), p, c)
+			var res aeotest.CaseResult
+			if set != nil {
+				res = aeotest.RunSetCase(context.Background(), set, c)
+			} else {
+				res = aeotest.RunCase(context.Background(), p, c)
+			}
 			cr := caseReport{File: f, Name: c.Name, Passed: res.Passed(), Error: res.Err, Mismatches: res.Lines()}
 			rep.Cases = append(rep.Cases, cr)
 			if cr.Passed {
@@ -173,9 +190,15 @@ func newCoverage(p *aeo.Programme) *coverage {
 
 func (c *coverage) observe(a *aeo.Assessment) {
 	for _, f := range a.Findings {
+		if c.Requirements[f.Requirement] == nil {
+			c.Requirements[f.Requirement] = map[string]bool{} // another version's
+		}
 		c.Requirements[f.Requirement][token(f.Outcome)] = true
 	}
 	for _, au := range a.Authorizations {
+		if c.Authorizations[au.ID] == nil {
+			c.Authorizations[au.ID] = map[string]bool{}
+		}
 		c.Authorizations[au.ID][au.Recommendation.String()] = true
 	}
 }
