@@ -778,6 +778,14 @@ func Holder(prof *Profile, a lifecycle.Authorization, asOf time.Time) benefits.H
 			h.Grade = t.Grade
 		}
 	}
+	for _, d := range a.DeniedBenefits {
+		h.Denied = append(h.Denied, d.Benefit)
+	}
+	if len(a.Types) > 0 && a.Expired(asOf) {
+		// Past the term of validity with no renewal pending nothing is in
+		// force, though the status waits for the officer's lapse.
+		h.Suspended = slices.Clone(h.Types)
+	}
 	return h
 }
 

@@ -55,6 +55,10 @@ type Holder struct {
 	Milestones map[string]time.Time `json:"milestones,omitempty"`
 	// Facts are the values of the extra facts the configuration declares.
 	Facts map[string]any `json:"facts,omitempty"`
+	// Denied are the benefits Customs denied the holder while its status
+	// stands (package lifecycle: deny_benefits); they are not granted
+	// whatever else the holder qualifies for.
+	Denied []string `json:"denied,omitempty"`
 }
 
 // env is what eligible expressions and stairway steps read.
@@ -312,6 +316,10 @@ func (c *Catalogue) decide(r *rules.Runner, b *compiled, hs *holderState, at tim
 			e.Status, e.Reason = NotYetIntroduced, b.reasonNotIntroduced
 			return
 		}
+	}
+	if slices.Contains(h.Denied, b.ID) {
+		e.Status, e.Reason = NotEligible, "denied to the holder by a decision of Customs"
+		return
 	}
 	if len(b.Roles) > 0 {
 		if h.Roles == nil {

@@ -64,6 +64,12 @@ func TestCatalogue_Decide(t *testing.T) {
 			why: "EU DA Art 30: failing the security criterion suspends AEOS only, and nothing is granted for a suspended type",
 		},
 		{
+			name: "security benefit denied", benefit: "safe.release.fewer-examinations",
+			holder: holder(func(h *benefits.Holder) { h.Denied = []string{"safe.release.fewer-examinations"} }),
+			want:   benefits.NotEligible, reason: "denied to the holder by a decision of Customs",
+			why: "C-TPAT (6 USC 967): benefits may be denied while the status stands; a denied benefit is never granted",
+		},
+		{
 			name: "simplification with AEOS suspended", benefit: "op.eu.simplifications",
 			holder: holder(func(h *benefits.Holder) { h.Status, h.Suspended = "partly_suspended", []string{"AEOS"} }),
 			want:   benefits.Granted, via: "AEOC",
