@@ -385,6 +385,28 @@ func (k EventKind) Role() ActorRole {
 //     coordinator or mentor [ErrConflictOfInterest].
 //   - coordinator-interest: a coordinator with a declared interest in the
 //     operator [ErrConflictOfInterest].
+//   - calendar: a deadline the event sets falls in a year whose holidays
+//     the programme's calendar does not list [ErrCalendar].
+//   - validity.term, validity.renewal_window (or certificates.T.validity.*):
+//     nothing to renew or lapse without a term [ErrNotPermitted]; a renewal
+//     before the window [ErrEarly] or after the end of validity [ErrLate];
+//     a lapse before the end of validity [ErrEarly].
+//   - renewal-open, renewal-pending: a renewal decided with none lodged,
+//     a second renewal lodged, a lapse while a renewal lodged in time
+//     awaits its decision [ErrInvalidTransition].
+//   - nothing-to-restore, event.benefits: benefits restored with none
+//     denied, denied twice or not named [ErrInvalidTransition,
+//     ErrInvalidEvent].
+//   - hearing-subject, hearing-open, hearing-requested, hearing-scheduled,
+//     hearing-held: a hearing with nothing to be heard on, one at a time,
+//     in order [ErrInvalidTransition]; hearing-date: held before the day
+//     scheduled [ErrEarly]; hearings.submissions_after: further arguments
+//     too late [ErrLate].
+//   - appeal.informal_review, appeal.informal_review.window: a decision
+//     open only to the informal review appealed at a formal stage, or the
+//     reverse [ErrNotPermitted], or asked for too late [ErrLate].
+//   - certificates.T: a separate certificate applied for together with
+//     other types [ErrInvalidEvent].
 type Machine struct {
 	cfg         Config
 	cal         *calendar.Calendar
