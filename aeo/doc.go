@@ -39,5 +39,19 @@
 // officer's decision is an event, checked against the programme's guards
 // and time rules and recorded in a hash-chained audit trail; [Holder] and
 // [Operator] describe an operator's lifecycle state to the benefits
-// catalogue and to selectivity.
+// catalogue and to selectivity. The programme's calendar section (its
+// working week and public holidays, [Programme.Calendar]) is what
+// deadlines in working days are counted in.
+//
+// # Versions in force
+//
+// Programmes change over time. A [Set] holds the versions of one
+// programme, each in force over its dates with no gap and no overlap,
+// loaded by [LoadSet] from an index file or a folder. An application is
+// decided under the version in force on its filing date, or on the date
+// of the assessment or decision when the set says so
+// ([Set.ForApplication], [Set.Lifecycle]); each assessment and audit
+// record names its version's fingerprint, and [Set.Replay] replays a trail
+// made under several versions. [Set.Impact] and [TimeRuleChanges] compare
+// two versions.
 package aeo

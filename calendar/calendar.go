@@ -1,7 +1,9 @@
 // Package calendar holds the calendar arithmetic the engine's time rules
-// share: periods written in programme files ("120d", "3y", "6m", "2w"),
-// added to dates the caller passes in, and whole years or days between
-// dates. Nothing here reads the wall clock.
+// share: periods written in programme files ("120d", "3y", "6m", "2w",
+// "7wd", "3m+eom", "30d roll:next"), a programme's [Calendar] of working
+// days and public holidays to count them in, and whole years or days
+// between dates. Nothing here reads the wall clock: every count starts
+// from a date the caller passes in.
 package calendar
 
 import (

@@ -28,6 +28,20 @@
 // itself: only an officer's recorded decision, under four eyes, moves an
 // authorization.
 //
+// # Time rules
+//
+// Deadlines are calendar days held as midnight UTC; an act on the last
+// day is in time. Periods may count working days of the programme's
+// calendar ([WithCalendar]), run to the end of a month, and roll off a
+// non-working day; an event whose deadline the calendar cannot count (a
+// year with no holidays listed) is refused. A status may be granted for
+// a term ([ValidityRules]) with a renewal window; without a renewal
+// lodged in time nothing is in force after the term, Due says a lapse is
+// owed, and an officer records it. Hearings the operator requests
+// ([HearingRules]), benefit denials, decisions open only to an informal
+// review and separate certificates ([CertificateRules]) have their own
+// time limits.
+//
 // # Statuses and appeals
 //
 // [Transitions] returns the status table (none, lodged, incomplete,
