@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/lifecycle"
 )
 
@@ -61,4 +62,12 @@ func TestCalendarBadInput(t *testing.T) {
 			t.Errorf("the problems do not include\n\t%s\ngot:\n%s", want, got)
 		}
 	}
+}
+
+// TestTimeRuleFixtures runs fixtures that pin, without Go, the time rules
+// of several national programmes: working days, a hearing on request, a
+// benefit denial's own appeal window, an informal review, a separate
+// certificate's bar.
+func TestTimeRuleFixtures(t *testing.T) {
+	aeotest.Run(t, "testdata/timerules/programme.yaml", "testdata/timerules/fixtures.yaml")
 }
