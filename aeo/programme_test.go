@@ -43,12 +43,12 @@ func TestLoadReportsEveryProblemWithPosition(t *testing.T) {
 	}
 	want := []string{
 		`testdata/broken/programme.yaml:7:11: facts[0].type: unknown fact type "flaot" (want int, float, bool, string, date or strings)`,
-		`testdata/broken/programme.yaml:12:22: requirements[0].when: type aeo.Compliance has no field infringments`,
+		`testdata/broken/programme.yaml:12:22: requirements[0].when: compliance has no field "infringments"; did you mean "infringements"?`,
 		`testdata/broken/programme.yaml:15:16: requirements[1].criterion: unknown criterion "Q" (known: A, B, C, D, E, F, G, H, I, J, K, L, M)`,
-		`testdata/broken/programme.yaml:19:21: requirements[1].when: invalid operation: >= (mismatched types float64 and string)`,
+		`testdata/broken/programme.yaml:19:21: requirements[1].when: cannot apply >= to a number and a string`,
 		`testdata/broken/programme.yaml:21:9: requirements[2].id: requirement "A.1" is inherited: change it under override, or drop it first`,
 		`testdata/broken/programme.yaml:26:5: requirements[2].colour: unknown key "colour"`,
-		`testdata/broken/programme.yaml:29:22: override[0].when: invalid operation: >= (mismatched types []aeo.FinancialYear and int)`,
+		`testdata/broken/programme.yaml:29:22: override[0].when: cannot apply >= to a list and a number`,
 		`testdata/broken/programme.yaml:30:8: drop[0]: cannot drop "Z.9": no inherited criterion or requirement has that ID`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {

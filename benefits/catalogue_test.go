@@ -368,8 +368,8 @@ func TestCompile_errors(t *testing.T) {
 			},
 			want: []diag.Error{
 				{Path: "steps[1].when", Message: "unexpected token EOF", ExprLine: 1, ExprColumn: 13},
-				{Path: "override[0].eligible", Message: "invalid operation: >= (mismatched types string and int)", ExprLine: 1, ExprColumn: 7},
-				{Path: "add[0].eligible", Message: `unknown fact "volumes": declare it under facts with its type`, ExprLine: 1, ExprColumn: 1},
+				{Path: "override[0].eligible", Message: "cannot apply >= to a string and a number", ExprLine: 1, ExprColumn: 7},
+				{Path: "add[0].eligible", Message: `unknown fact "volumes": did you mean facts.volume? Otherwise declare it under facts with its type`, ExprLine: 1, ExprColumn: 1},
 				{Path: "add[1].eligible", Message: "expression must be a condition (true or false), but it is a string", ExprLine: 1, ExprColumn: 1},
 			},
 			reason: "expressions are checked at compile time with their 1-based position",

@@ -95,7 +95,7 @@ func TestConfig_fromFile_errors(t *testing.T) {
 	}
 	want = []string{
 		fixed + `:8:16: benefits.add[0].measure: measure "Crossings" must be lower case letters, digits and _, e.g. crossings or minutes_saved`,
-		fixed + `:7:28: benefits.add[0].eligible: invalid operation: == (mismatched types string and int)`,
+		fixed + `:7:28: benefits.add[0].eligible: cannot apply == to a string and a number`,
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("compile problems mismatch (-want +got):\n%s", diff)

@@ -47,7 +47,7 @@ func ExampleCompile_error() {
 	}
 	// Output:
 	// activation.safe.release.teleport: unknown benefit "safe.release.teleport"
-	// override[0].eligible:1:12: invalid operation: == (mismatched types string and int)
+	// override[0].eligible:1:12: cannot apply == to a string and a number
 	// activation.safe.release.teleport 0 0
 }
 

@@ -53,7 +53,7 @@ func ExampleCompile_error() {
 	})
 	fmt.Println(err)
 	// Output:
-	// requirements[0].when:1:20: invalid operation: >= (mismatched types float64 and string)
+	// requirements[0].when:1:20: cannot apply >= to a number and a string
 	// requirements[1].criterion: unknown criterion "X" (known: C)
 	// requirements[1]: source is required: name the SAFE item or the article of national law the requirement encodes
 }

@@ -80,7 +80,7 @@ func ExampleCompile_error() {
 	_, err := risk.Compile(cfg, risk.WithFacts(exampleFacts...))
 	fmt.Println(err)
 	// Output:
-	// dimensions[1].score:1:14: invalid operation: * (mismatched types bool and int)
+	// dimensions[1].score:1:14: cannot apply * to true or false and a number
 	// controls[2].addresses[0]: unknown risk "smuggling" (known: excise, records, security)
 }
 
@@ -148,7 +148,7 @@ func ExampleCompileSelectivity_error() {
 	_, err := risk.CompileSelectivity(cfg)
 	fmt.Println(err)
 	// Output:
-	// rules[0].when:1:9: invalid operation: == (mismatched types string and int)
+	// rules[0].when:1:9: cannot apply == to a string and a number
 	// rules[1].lane: lane is required: red, yellow, blue or green
 }
 

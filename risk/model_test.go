@@ -288,7 +288,7 @@ func TestCompile_errors(t *testing.T) {
 			c.Risks[0].When = "hs_chapters"
 		},
 		want: []problem{
-			{Path: "dimensions[1].score", Message: "invalid operation: > (mismatched types int and string)", ExprLine: 1, ExprColumn: 15},
+			{Path: "dimensions[1].score", Message: "cannot apply > to a number and a string", ExprLine: 1, ExprColumn: 15},
 			{Path: "dimensions[2].score", Message: "unknown name volume_of_trade", ExprLine: 1, ExprColumn: 1},
 			{Path: "risks[0].when", Message: "expression must be a condition (true or false), but it is a list", ExprLine: 1, ExprColumn: 1},
 		},

@@ -67,7 +67,7 @@ func TestProgrammeFile_positions(t *testing.T) {
 	resolved.Wrap("selectivity", err)
 	require.Len(t, resolved, 1)
 	doc.Resolve(resolved[0])
-	assert.Equal(t, `programme.yaml:70:44: selectivity.rules[0].when: invalid operation: == (mismatched types string and int)`, resolved[0].Error())
+	assert.Equal(t, `programme.yaml:70:44: selectivity.rules[0].when: cannot apply == to a string and a number`, resolved[0].Error())
 
 	bad := strings.Replace(string(data), "lane: blue", "lane: amber", 1)
 	_, err = decode.DecodeInto("programme.yaml", []byte(bad), &f)

@@ -457,7 +457,7 @@ func TestCompileSelectivity_errors(t *testing.T) {
 			c.Rules[6].When = ""
 		},
 		want: []problem{
-			{Path: "rules[0].when", Message: "invalid operation: == (mismatched types string and int)", ExprLine: 1, ExprColumn: 9},
+			{Path: "rules[0].when", Message: "cannot apply == to a string and a number", ExprLine: 1, ExprColumn: 9},
 			{Path: "rules[1].lane", Message: "lane is required: red, yellow, blue or green"},
 			{Path: "rules[2].id", Message: `rule "apples-us" defined twice`},
 			{Path: "rules[3].when", Message: "unexpected token EOF", ExprLine: 1, ExprColumn: 7},

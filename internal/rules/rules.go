@@ -314,10 +314,10 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 		}
 	})
 	if len(pt.errs) > 0 {
-		return nil, pt.errs[0]
+		return nil, m.inAuthorTerms(pt.errs[0])
 	}
 	if err != nil {
-		return nil, toError(err)
+		return nil, m.inAuthorTerms(toError(err))
 	}
 	root := prog.Node()
 	if err := checkKind(root, k); err != nil {
@@ -367,7 +367,7 @@ func (m *Model) compile(src string, v ast.Visitor, post func(*vm.Program, *conf.
 	}()
 	c := *m.base
 	if v != nil {
-		c.Visitors = []ast.Visitor{v}
+		c.Visitors = []ast.Visitor{v, recheckCalls{}}
 	}
 	defer func() { m.base.NtCache = c.NtCache }()
 	tree, err := checker.ParseCheck(src, &c)
