@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -18,8 +19,9 @@ type Relation string
 
 // Relations.
 const (
-	// Same: the matched requirements agree on every sample profile (or,
-	// without samples, have the same rule and level).
+	// Same: the matched requirement is identical (the same rule, level
+	// and applicability), or the two agree on every sample profile that
+	// decides both.
 	Same Relation = "same"
 	// Stricter: B's requirement is met on no sample where A's is not, and
 	// fails on some where A's is met (or B requires what A only desires).
@@ -44,6 +46,10 @@ type Match struct {
 	// Disagree lists the sample operators on which the two programmes'
 	// requirements disagree, for a reviewer to look at.
 	Disagree []string `json:"disagree,omitempty"`
+	// Samples says what the samples show when it is not what Relation
+	// says: identical rules may still decide a sample differently, through
+	// an equivalence or a fact one programme declares otherwise.
+	Samples string `json:"samples,omitempty"`
 }
 
 // A Comparison compares programme A with programme B requirement by
@@ -82,11 +88,11 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 	for _, s := range samples {
 		x, err := a.Assess(ctx, s, asOf)
 		if err != nil {
-			return nil, fmt.Errorf("aeo: compare: sample %s: %w", s.OperatorID, err)
+			return nil, wrap(err, "sample %s", s.label())
 		}
 		y, err := b.Assess(ctx, s, asOf)
 		if err != nil {
-			return nil, fmt.Errorf("aeo: compare: sample %s: %w", s.OperatorID, err)
+			return nil, wrap(err, "sample %s", s.label())
 		}
 		resA, resB = append(resA, x), append(resB, y)
 	}
@@ -111,6 +117,16 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 		switch {
 		case len(m.Matches) == 0:
 			m.Relation, m.Reason = Missing, "no requirement of B has this ID or maps to the same SAFE item"
+		case len(m.Matches) == 1 && identical(r, reqB[m.Matches[0]]):
+			// The same rule is the same requirement, whatever a handful
+			// of samples can or cannot show; what they show is reported
+			// beside it when it differs.
+			m.Relation, m.Reason = Same, "identical rule, level and applicability"
+			if len(samples) > 0 {
+				if rel, why, dis := relateOnSamples(r.ID, m.Matches, resA, resB); rel != Same && len(dis) > 0 {
+					m.Samples, m.Disagree = string(rel)+" on the samples: "+why, dis
+				}
+			}
 		case len(samples) > 0:
 			m.Relation, m.Reason, m.Disagree = relateOnSamples(r.ID, m.Matches, resA, resB)
 		default:
@@ -186,6 +202,23 @@ func decided(o criteria.Outcome) bool {
 	return o != criteria.Indeterminate && o != criteria.NotApplicable
 }
 
+// identical reports whether two requirements decide the same way on any
+// profile: the same conditions (up to spacing), level, applicability and
+// SME alternative. Titles, sources and messages may differ.
+func identical(a, b criteria.Requirement) bool {
+	norm := func(s string) string { return strings.Join(strings.Fields(s), " ") }
+	sme := func(x *criteria.Alternative) string {
+		if x == nil {
+			return ""
+		}
+		return norm(x.When)
+	}
+	return norm(a.When) == norm(b.When) && norm(a.Partly) == norm(b.Partly) &&
+		levelOf(a.Level) == levelOf(b.Level) && norm(a.AppliesIf) == norm(b.AppliesIf) &&
+		slices.Equal(a.Roles, b.Roles) && slices.Equal(a.BusinessModels, b.BusinessModels) &&
+		sme(a.SME) == sme(b.SME) && a.Points == b.Points
+}
+
 func relateByText(r criteria.Requirement, matches []string, reqB map[string]criteria.Requirement) (Relation, string) {
 	if len(matches) != 1 {
 		return Different, "several requirements of B match; give sample profiles to compare them"
@@ -195,7 +228,7 @@ func relateByText(r criteria.Requirement, matches []string, reqB map[string]crit
 	sameRule := strings.Join(strings.Fields(r.When), " ") == strings.Join(strings.Fields(o.When), " ")
 	switch {
 	case sameRule && la == lb:
-		return Same, "same rule and level"
+		return Same, "same rule and level, applicability differs"
 	case sameRule && lb > la:
 		return Stricter, "same rule, but B requires what A " + string(levelOf(r.Level))
 	case sameRule:

@@ -8,6 +8,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 )
 
@@ -60,6 +61,10 @@ type Profile struct {
 	SelfAssessment map[string]string `json:"self_assessment,omitempty" expr:"self_assessment"`
 	// Facts holds the extra facts a programme declares, by name.
 	Facts map[string]any `json:"facts,omitempty" expr:"-"`
+
+	// doc is the file the profile was read from, to report a problem
+	// found later (an undeclared fact) at its line.
+	doc *decode.Doc
 }
 
 // Compliance is the operator's record with Customs and tax authorities.
@@ -261,11 +266,26 @@ type Incident struct {
 // programme does not declare, or one of the wrong type.
 type ProfileError struct {
 	Problems []string
+	// Errors are the same problems as diag errors at their keys
+	// ("facts.vat_years"), with the file, line and column when the profile
+	// was read from a file; errors.As finds them.
+	Errors diag.List
 }
 
 // Error describes the problem.
 func (e *ProfileError) Error() string {
+	if len(e.Errors) > 0 && e.Errors[0].File != "" {
+		return "aeo: invalid profile: " + e.Errors.Error()
+	}
 	return "aeo: invalid profile: " + strings.Join(e.Problems, "; ")
+}
+
+// Unwrap returns the problems as a diag.List.
+func (e *ProfileError) Unwrap() error {
+	if len(e.Errors) == 0 {
+		return nil
+	}
+	return e.Errors
 }
 
 // env is the environment requirements are evaluated against: the profile,
@@ -361,8 +381,40 @@ func LoadProfile(name string) (*Profile, error) {
 // file called name, strictly.
 func ParseProfile(name string, data []byte) (*Profile, error) {
 	var p Profile
-	if _, err := decode.DecodeInto(name, data, &p); err != nil {
+	doc, err := decode.DecodeInto(name, data, &p)
+	if err != nil {
 		return nil, err
 	}
+	p.doc = doc
 	return &p, nil
 }
+
+// label names the profile in a message: its file when it was read from
+// one, else its operator ID or name.
+func (p *Profile) label() string {
+	switch {
+	case p.doc != nil:
+		return p.doc.File
+	case p.OperatorID != "":
+		return p.OperatorID
+	}
+	return p.Name
+}
+
+// wrapped is an error with context, whose message carries the package
+// prefix once: "aeo: sample a.yaml: invalid profile: ...", not "aeo:
+// sample a.yaml: aeo: invalid profile: ...".
+type wrapped struct {
+	context string
+	err     error
+}
+
+func wrap(err error, format string, args ...any) error {
+	return &wrapped{context: fmt.Sprintf(format, args...), err: err}
+}
+
+func (w *wrapped) Error() string {
+	return "aeo: " + w.context + ": " + strings.TrimPrefix(w.err.Error(), "aeo: ")
+}
+
+func (w *wrapped) Unwrap() error { return w.err }

@@ -110,7 +110,22 @@ type loadOptions struct {
 	maxNodes uint
 	memory   uint
 	seed     *string
+	root     string
 }
+
+func optionsOf(opts []Option) loadOptions {
+	var o loadOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// WithRoot sets the folder Load reads programme files from: a programme
+// may extend any file under root, "../partner-base.yaml" included, and no
+// file outside it. Without it the root is the programme's own folder, so
+// extends may name files beside it or below it only.
+func WithRoot(root string) Option { return func(o *loadOptions) { o.root = root } }
 
 // WithSeed sets the seed of the selectivity profile's random draws,
 // overriding the programme file's: an administration keeps the seed
@@ -136,19 +151,54 @@ func BaselineFile() []byte {
 	return b
 }
 
+// BaselineProfile returns a complete operator profile for the baseline, as
+// a YAML file: a compliant importer with every fact the baseline reads, so
+// that every requirement that applies to it is decided (and met). Fixtures
+// start from it as their base.
+func BaselineProfile() []byte {
+	b, _ := builtin.ReadFile("baseline/profile.yaml")
+	return b
+}
+
+// BaselineFixtures returns the baseline's own fixtures file, which names
+// the baseline as safe.yaml and its base profile as profile.yaml.
+func BaselineFixtures() []byte {
+	b, _ := builtin.ReadFile("baseline/fixtures.yaml")
+	return b
+}
+
 // Load loads the programme file at name from the operating system's file
 // system. Every problem in the file, and in the files it extends, is
 // reported at once as a list of *diag.Error with file, line and column.
+// Files it extends are read from its own folder, or from the root that
+// WithRoot sets.
 func Load(name string, opts ...Option) (*Programme, error) {
-	dir, base := filepath.Split(name)
-	if dir == "" {
-		dir = "."
+	o := optionsOf(opts)
+	l := &loader{}
+	rel := filepath.Base(name)
+	if o.root == "" {
+		dir := filepath.Dir(name)
+		l.fsys, l.root = os.DirFS(dir), dir
+		if dir != "." {
+			l.prefix = filepath.ToSlash(dir) + "/"
+		}
+	} else {
+		absRoot, err1 := filepath.Abs(o.root)
+		absName, err2 := filepath.Abs(name)
+		if err := errors.Join(err1, err2); err != nil {
+			return nil, fmt.Errorf("aeo: %w", err)
+		}
+		r, err := filepath.Rel(absRoot, absName)
+		if err != nil || r == ".." || strings.HasPrefix(r, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("aeo: %s is outside the root %s", name, o.root)
+		}
+		rel = filepath.ToSlash(r)
+		l.fsys, l.root = os.DirFS(o.root), o.root
+		if filepath.Clean(o.root) != "." {
+			l.prefix = filepath.ToSlash(filepath.Clean(o.root)) + "/"
+		}
 	}
-	l := &loader{fsys: os.DirFS(dir), prefix: filepath.ToSlash(dir)}
-	if dir == "." {
-		l.prefix = ""
-	}
-	f, err := l.load(base, 0)
+	f, err := l.load(rel, 0)
 	if err != nil {
 		return nil, err
 	}
@@ -207,6 +257,12 @@ type loader struct {
 	// prefix is prepended to file names in problems, so that they name
 	// the file as the caller did.
 	prefix string
+	// root names the folder fsys reads, for problems; empty for a file
+	// system the caller gave.
+	root string
+	// chain is the files being loaded, each extending the next, to
+	// report a cycle by its files.
+	chain []string
 	// positioned holds the problems found while decoding and merging,
 	// already with their file positions, to report with those compiling
 	// finds.
@@ -225,8 +281,17 @@ func (l *loader) read(name string) ([]byte, error) {
 func (l *loader) load(name string, depth int) (*merged, error) {
 	data, err := l.read(name)
 	if err != nil {
+		// Name the file as the caller did, not as the file system saw it.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = &fs.PathError{Op: pe.Op, Path: l.prefix + name, Err: pe.Err}
+		}
 		return nil, fmt.Errorf("aeo: %w", err)
 	}
+	return l.parse(name, data, depth)
+}
+
+func (l *loader) parse(name string, data []byte, depth int) (*merged, error) {
 	var f File
 	doc, err := decode.Parse(l.prefix+name, data)
 	if err != nil {
@@ -237,6 +302,8 @@ func (l *loader) load(name string, depth int) (*merged, error) {
 	// so that the author sees every problem at once.
 	l.positioned = append(l.positioned, doc.Decode(&f)...)
 	src.file = f
+	l.chain = append(l.chain, name)
+	defer func() { l.chain = l.chain[:len(l.chain)-1] }()
 	return l.resolve(src, depth)
 }
 
@@ -251,9 +318,6 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 	f := src.file
 	var base *merged
 	if f.Extends != "" {
-		if depth >= maxExtends {
-			return nil, l.fail(src, "extends", "programmes extend each other more than %d deep (a cycle?)", maxExtends)
-		}
 		var err error
 		switch {
 		case f.Extends == BaselineName:
@@ -261,15 +325,109 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 			base, err = bl.load("baseline/safe.yaml", depth+1)
 			l.positioned = append(l.positioned, bl.positioned...)
 		case l.inMemory != nil || src.doc == nil:
-			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file", f.Extends, BaselineName)
+			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file%s", f.Extends, BaselineName, l.suggestBaseline(f.Extends))
 		default:
-			base, err = l.load(path.Join(path.Dir(src.name), f.Extends), depth+1)
+			base, err = l.extend(src, depth)
 		}
 		if err != nil {
 			return nil, err
 		}
 	}
 	return l.merge(base, src)
+}
+
+// extend loads the file src extends, relative to src, refusing a file
+// outside the loader's root, a cycle and a chain too long to be meant.
+func (l *loader) extend(src *source, depth int) (*merged, error) {
+	ext := src.file.Extends
+	target := path.Join(path.Dir(src.name), filepath.ToSlash(ext))
+	if path.IsAbs(ext) || filepath.IsAbs(ext) || target == ".." || strings.HasPrefix(target, "../") {
+		where := "the programme's folder"
+		if l.root != "" {
+			where = fmt.Sprintf("the root %s", l.root)
+		}
+		return nil, l.fail(src, "extends", "extends %q: the file is outside %s; name it relative to this file, under the root (aeo.WithRoot, or --root on the aeo command, sets a wider one)", ext, where)
+	}
+	if i := slices.Index(l.chain, target); i >= 0 {
+		names := make([]string, 0, len(l.chain)-i+1)
+		for _, n := range l.chain[i:] {
+			names = append(names, l.prefix+n)
+		}
+		names = append(names, l.prefix+target)
+		return nil, l.fail(src, "extends", "programmes extend each other in a cycle: %s", strings.Join(names, " extends "))
+	}
+	if depth >= maxExtends {
+		return nil, l.fail(src, "extends", "programmes extend each other more than %d deep: %s", maxExtends, strings.Join(l.chain, " extends "))
+	}
+	data, err := l.read(target)
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, l.fail(src, "extends", "extends %q: no such file (looked for %s)%s", ext, l.prefix+target, l.suggestFile(ext, path.Dir(target), path.Base(target)))
+		}
+		return nil, l.fail(src, "extends", "extends %q: %v", ext, errors.Unwrap(err))
+	}
+	return l.parse(target, data, depth+1)
+}
+
+// suggestBaseline proposes "baseline" for a near miss.
+func (l *loader) suggestBaseline(name string) string {
+	if d := editDistance(name, BaselineName); d > 0 && d <= 2 {
+		return fmt.Sprintf("; did you mean %q?", BaselineName)
+	}
+	return ""
+}
+
+// suggestFile proposes "baseline" or a programme file in dir whose name is
+// close to name, written as the author wrote ext.
+func (l *loader) suggestFile(ext, dir, name string) string {
+	if s := l.suggestBaseline(strings.TrimSuffix(strings.TrimSuffix(name, ".yaml"), ".yml")); s != "" {
+		return s
+	}
+	entries, err := fs.ReadDir(l.fsys, dir)
+	if err != nil {
+		return ""
+	}
+	best, bestD := "", 3
+	for _, e := range entries {
+		n := e.Name()
+		switch path.Ext(n) {
+		case ".yaml", ".yml", ".json":
+		default:
+			continue
+		}
+		if d := editDistance(name, n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	if best == "" {
+		return ""
+	}
+	return fmt.Sprintf("; did you mean %q?", path.Join(path.Dir(filepath.ToSlash(ext)), best))
+}
+
+// editDistance is the Levenshtein distance between a and b, for
+// suggesting the name an author meant.
+func editDistance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 func (l *loader) fail(src *source, p, format string, args ...any) error {
@@ -574,10 +732,7 @@ func pathKey(p string, n int) string {
 }
 
 func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
-	var o loadOptions
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := optionsOf(opts)
 	f := m.file
 	var errs diag.List
 	errs = append(errs, l.positioned...)
@@ -807,7 +962,7 @@ func (p *Programme) MapRisk(ctx context.Context, prof *Profile, a *Assessment) (
 	if prof == nil || a == nil {
 		return risk.Map{}, errors.New("aeo: MapRisk needs a profile and its assessment")
 	}
-	facts, err := p.convertFacts(prof.Facts)
+	facts, err := p.convertFacts(prof)
 	if err != nil {
 		return risk.Map{}, err
 	}
@@ -894,7 +1049,7 @@ func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Tim
 	if prof == nil {
 		return errors.New("aeo: Assess needs a profile")
 	}
-	facts, err := p.convertFacts(prof.Facts)
+	facts, err := p.convertFacts(prof)
 	if err != nil {
 		return err
 	}
@@ -909,16 +1064,30 @@ func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Tim
 
 // convertFacts checks the profile's extra facts against the declarations
 // and converts them to their declared types.
-func (p *Programme) convertFacts(in map[string]any) (map[string]any, error) {
+func (p *Programme) convertFacts(prof *Profile) (map[string]any, error) {
+	in := prof.Facts
 	if len(in) == 0 {
 		return nil, nil
 	}
-	var problems []string
+	var pe ProfileError
+	problem := func(name, format string, args ...any) {
+		msg := fmt.Sprintf(format, args...)
+		pe.Problems = append(pe.Problems, fmt.Sprintf("fact %q: %s", name, msg))
+		e := &diag.Error{Path: "facts." + name, Message: msg}
+		if prof.doc != nil {
+			prof.doc.Resolve(e)
+		}
+		pe.Errors = append(pe.Errors, e)
+	}
 	out := make(map[string]any, len(in))
 	for _, name := range slices.Sorted(maps.Keys(in)) {
 		t, ok := p.declared[name]
 		if !ok {
-			problems = append(problems, fmt.Sprintf("fact %q is not declared by the programme", name))
+			hint := ""
+			if s := p.closestFact(name); s != "" {
+				hint = fmt.Sprintf("; did you mean %q?", s)
+			}
+			problem(name, "the programme declares no such fact%s", hint)
 			continue
 		}
 		if in[name] == nil {
@@ -926,15 +1095,26 @@ func (p *Programme) convertFacts(in map[string]any) (map[string]any, error) {
 		}
 		v, err := rules.ConvertFact(t, in[name])
 		if err != nil {
-			problems = append(problems, fmt.Sprintf("fact %q: %v", name, err))
+			problem(name, "%v", err)
 			continue
 		}
 		out[name] = v
 	}
-	if len(problems) > 0 {
-		return nil, &ProfileError{Problems: problems}
+	if len(pe.Problems) > 0 {
+		return nil, &pe
 	}
 	return out, nil
+}
+
+// closestFact returns the declared fact nearest to name, for a typo.
+func (p *Programme) closestFact(name string) string {
+	best, bestD := "", 3
+	for _, d := range slices.Sorted(maps.Keys(p.declared)) {
+		if n := editDistance(name, d); n < bestD {
+			best, bestD = d, n
+		}
+	}
+	return best
 }
 
 // Ref returns what the lifecycle needs of the assessment to allow a grant:
