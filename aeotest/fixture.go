@@ -35,6 +35,8 @@ type Fixtures struct {
 	// fixtures file.
 	BaseFile string `json:"base_file,omitempty"`
 	Cases    []Case `json:"cases"`
+
+	doc *decode.Doc // the file, to point at a key in it (see position.go)
 }
 
 // A Case is one fixture: a profile, a date and what is expected.
@@ -65,6 +67,12 @@ type Case struct {
 	// lanes of the case, as of AsOf; without it, the standing is the
 	// state the lifecycle steps end in, as of the last step (or none).
 	Holder *CaseHolder `json:"holder,omitempty"`
+
+	// File and Line are where the case starts in its fixtures file, when
+	// it was read from one.
+	File string `json:"-"`
+	Line int    `json:"-"`
+	at   caseAt // the case's place in its file (see position.go)
 }
 
 // A CaseHolder is the AEO standing of a fixture's operator when no
@@ -221,10 +229,13 @@ func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, err
 	if fx.BaseFile != "" {
 		fx.Base = merge(readProfile(fx.BaseFile, "base_file"), fx.Base)
 	}
+	fx.doc = doc
 	names := map[string]bool{}
 	for i := range fx.Cases {
 		c := &fx.Cases[i]
 		p := diag.Index("cases", i)
+		c.at = caseAt{fx: &fx, index: i}
+		c.File, c.Line = doc.File, c.at.line(nil)
 		if c.Name == "" {
 			errs.Add(p, "a case needs a name")
 		} else if names[c.Name] {

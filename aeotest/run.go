@@ -135,13 +135,17 @@ func (r CaseResult) Lines() []string {
 // what it expects.
 func RunCase(ctx context.Context, p *aeo.Programme, c Case) CaseResult {
 	res := CaseResult{Name: c.Name}
-	prof, err := aeo.ProfileFromMap(c.Profile)
+	prof, err := profileFromCase(c)
 	if err != nil {
 		res.Err = err.Error()
 		return res
 	}
 	a, err := p.Assess(ctx, prof, c.AsOf)
 	if err != nil {
+		var pe *aeo.ProfileError
+		if errors.As(err, &pe) && len(pe.Errors) > 0 {
+			err = c.at.locateProfileError(pe.Errors)
+		}
 		res.Err = err.Error()
 		return res
 	}

@@ -537,3 +537,39 @@ func (d *Doc) Resolve(e *diag.Error) {
 		}
 	}
 }
+
+// Position returns the line and column of the node that keys name, each a
+// mapping key (a string, which may hold dots: "A.1") or a list index (an
+// int): the position of the key itself for a mapping entry. When part of
+// the path does not exist it returns the position of the deepest node
+// that does, and ok is false.
+func (d *Doc) Position(keys ...any) (line, column int, ok bool) {
+	n := d.root
+	line, column = n.Line, n.Column
+	for _, k := range keys {
+		for n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		var next, at *yaml.Node
+		switch k := k.(type) {
+		case int:
+			if n.Kind == yaml.SequenceNode && k >= 0 && k < len(n.Content) {
+				next, at = n.Content[k], n.Content[k]
+			}
+		case string:
+			if n.Kind == yaml.MappingNode {
+				for i := 0; i+1 < len(n.Content); i += 2 {
+					if n.Content[i].Value == k {
+						next, at = n.Content[i+1], n.Content[i]
+						break
+					}
+				}
+			}
+		}
+		if next == nil {
+			return line, column, false
+		}
+		n, line, column = next, at.Line, at.Column
+	}
+	return line, column, true
+}
