@@ -1,6 +1,10 @@
 package criteria
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/safe-aeo/engine/internal/enum"
+)
 
 // Side says whom a requirement binds.
 type Side string
@@ -82,13 +86,7 @@ func (o Outcome) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes a token written by MarshalText.
 func (o *Outcome) UnmarshalText(b []byte) error {
-	for i, t := range outcomeTokens {
-		if string(b) == t {
-			*o = Outcome(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("criteria: unknown outcome %q (want one of indeterminate, met, partly, not_met, not_applicable, equivalent)", b)
+	return enum.Unmarshal("criteria", outcomeTokens[:], o, b, "outcome")
 }
 
 // Satisfied reports whether o counts as meeting the requirement.
@@ -126,11 +124,5 @@ func (r Recommendation) MarshalText() ([]byte, error) {
 
 // UnmarshalText decodes pending, recommend or refuse.
 func (r *Recommendation) UnmarshalText(b []byte) error {
-	for i, t := range recommendationTokens {
-		if string(b) == t {
-			*r = Recommendation(i)
-			return nil
-		}
-	}
-	return fmt.Errorf("criteria: unknown recommendation %q (want pending, recommend or refuse)", b)
+	return enum.Unmarshal("criteria", recommendationTokens[:], r, b, "recommendation")
 }

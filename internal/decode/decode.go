@@ -35,6 +35,10 @@ type Doc struct {
 
 var yamlLine = regexp.MustCompile(`line (\d+)(?::(\d+))?`)
 
+// packagePrefix is the prefix of an error from one of the engine's
+// packages.
+var packagePrefix = regexp.MustCompile(`^(aeo|aeotest|benefits|calendar|criteria|lifecycle|phases|risk): `)
+
 // Parse parses data, the contents of the file named file.
 func Parse(file string, data []byte) (*Doc, error) {
 	var root yaml.Node
@@ -137,7 +141,9 @@ func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 			return
 		}
 		if err := v.Addr().Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(n.Value)); err != nil {
-			dec.fail(n, path, "%v", err)
+			// The problem is placed by its path; the package that
+			// reported it ("criteria: ") is not the author's business.
+			dec.fail(n, path, "%s", packagePrefix.ReplaceAllString(err.Error(), ""))
 		}
 		return
 	}

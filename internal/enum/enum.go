@@ -35,7 +35,50 @@ func Parse[T ~uint8](pkg string, names []string, text []byte, typ string) (T, er
 			return T(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%s: unknown %s %q (want one of %s)", pkg, typ, text, strings.Join(names, ", "))
+	hint := ""
+	if s := closest(string(text), names); s != "" {
+		hint = fmt.Sprintf("; did you mean %q?", s)
+	}
+	return 0, fmt.Errorf("%s: unknown %s %q%s (want one of %s)", pkg, typ, text, hint, strings.Join(names, ", "))
+}
+
+// closest returns the token nearest to s when it is near enough to be a
+// typo of it ("notmet" for "not_met"), or "".
+func closest(s string, names []string) string {
+	best, bestD := "", 3
+	if len(s) <= 4 {
+		bestD = 2
+	}
+	for _, n := range names {
+		if d := distance(strings.ToLower(s), n); d < bestD {
+			best, bestD = n, d
+		}
+	}
+	return best
+}
+
+// distance is the Levenshtein distance between a and b.
+func distance(a, b string) int {
+	if len(a) > 64 || len(b) > 64 {
+		return 64
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // Unmarshal sets *v to the value whose token is text, as UnmarshalText

@@ -26,3 +26,17 @@ func TestRoundTrip(t *testing.T) {
 	_, err = Parse[colour]("test", colours, []byte("blue"), "colour")
 	assert.EqualError(t, err, `test: unknown colour "blue" (want one of red, green)`, "an unknown token names the known ones")
 }
+
+func TestParseSuggests(t *testing.T) {
+	tests := []struct {
+		text, want, reason string
+	}{
+		{"gren", `test: unknown colour "gren"; did you mean "green"? (want one of red, green)`, "a typo gets the token it is nearest to"},
+		{"Red", `test: unknown colour "Red"; did you mean "red"? (want one of red, green)`, "case is a typo too: tokens are lowercase"},
+		{"purple", `test: unknown colour "purple" (want one of red, green)`, "nothing near: no suggestion"},
+	}
+	for _, tt := range tests {
+		_, err := Parse[colour]("test", colours, []byte(tt.text), "colour")
+		assert.EqualError(t, err, tt.want, tt.reason)
+	}
+}
