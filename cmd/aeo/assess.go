@@ -2,17 +2,21 @@ package main
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"io"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/diag"
 )
 
 func cmdAssess(args []string, w io.Writer) error {
-	fs := newFlags("assess", "PROGRAMME PROFILE")
-	asOf := fs.String("as-of", "", "assessment date, YYYY-MM-DD (default today; the report states it)")
-	view := fs.String("view", "internal", "internal (officers) or operator (what the applicant may see)")
-	format := fs.String("format", "text", "text or json")
+	fs := newFlags("assess", "PROGRAMME PROFILE",
+		"Prints every finding with the facts it read, each criterion, and the recommendation",
+		"on each authorization type. The engine recommends; Customs decides.")
+	asOf := asOfFlag(fs, "the profile is assessed")
+	view := fs.String("view", "internal", "`VIEW`: internal (what officers see) or operator (what the applicant may see)")
+	format := formatFlag(fs, "text", "json")
+	root := rootFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -30,17 +34,31 @@ func cmdAssess(args []string, w io.Writer) error {
 	if err := oneOf("format", *format, "text", "json"); err != nil {
 		return err
 	}
-	p, err := aeo.Load(pos[0])
-	if err != nil {
-		printProblems(w, err)
-		return errFailed
+	// loadErr keeps JSON output valid when an input does not load.
+	loadErr := func(err error) error {
+		if *format == "json" {
+			if werr := writeJSON(w, errorReport{Errors: problems(err)}); werr != nil {
+				return werr
+			}
+		}
+		return loadFailed(err)
 	}
-	prof, err := aeo.LoadProfile(pos[1])
-	if err != nil {
-		printProblems(w, err)
-		return errFailed
+	p, errP := loadProgramme(pos[0], *root)
+	prof, errF := aeo.LoadProfile(pos[1])
+	if errP != nil || errF != nil {
+		var all diag.List
+		for _, e := range []error{errP, errF} {
+			if e != nil {
+				all = append(all, problems(e)...)
+			}
+		}
+		return loadErr(all)
 	}
 	a, err := p.Assess(context.Background(), prof, date)
+	var pe *aeo.ProfileError
+	if errors.As(err, &pe) {
+		return loadErr(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -48,9 +66,13 @@ func cmdAssess(args []string, w io.Writer) error {
 		a = a.OperatorView()
 	}
 	if *format == "json" {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(a)
+		return writeJSON(w, a)
 	}
 	return a.WriteText(w)
+}
+
+// errorReport is the JSON a command writes when its inputs do not load,
+// so that a tool reading its output always gets JSON.
+type errorReport struct {
+	Errors []*diag.Error `json:"errors"`
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -11,14 +12,19 @@ import (
 	"strings"
 
 	"github.com/safe-aeo/engine/aeo"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 )
 
 func cmdCompare(args []string, w io.Writer) error {
-	fs := newFlags("compare", "A B")
-	profiles := fs.String("profiles", "", "a directory of sample profiles (*.yaml, *.json) to relate the requirements on")
-	asOf := fs.String("as-of", "", "date the samples are assessed as of, YYYY-MM-DD (default today)")
-	format := fs.String("format", "text", "text or json")
+	fs := newFlags("compare", "A B",
+		"Requirements match by ID or by the SAFE items they map to (maps_to). An identical",
+		"rule is the same; otherwise, given --profiles, each pair is related on the samples,",
+		"and without samples by rule text and level.")
+	profiles := fs.String("profiles", "", "a `DIR` of sample profiles (*.yaml, *.json) to relate the requirements on")
+	asOf := asOfFlag(fs, "the samples are assessed")
+	format := formatFlag(fs, "text", "json")
+	root := rootFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,9 +39,16 @@ func cmdCompare(args []string, w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	a, b, err := loadTwo(w, pos[0], pos[1])
-	if err != nil {
-		return err
+	a, errA := loadProgramme(pos[0], *root)
+	b, errB := loadProgramme(pos[1], *root)
+	if errA != nil || errB != nil {
+		var all diag.List
+		for _, e := range []error{errA, errB} {
+			if e != nil {
+				all = append(all, problems(e)...)
+			}
+		}
+		return loadFailed(all)
 	}
 	var samples []*aeo.Profile
 	if *profiles != "" {
@@ -44,6 +57,10 @@ func cmdCompare(args []string, w io.Writer) error {
 		}
 	}
 	c, err := aeo.Compare(context.Background(), a, b, samples, date)
+	var pe *aeo.ProfileError
+	if errors.As(err, &pe) {
+		return loadFailed(err)
+	}
 	if err != nil {
 		return err
 	}
@@ -65,6 +82,9 @@ func cmdCompare(args []string, w io.Writer) error {
 			match = "-"
 		}
 		reason := m.Reason
+		if m.Samples != "" {
+			reason += "; " + m.Samples
+		}
 		if len(m.Disagree) > 0 {
 			reason += " (" + strings.Join(m.Disagree, ", ") + ")"
 		}
@@ -172,27 +192,12 @@ func ruleSuffix(rule string) string {
 	return " (" + rule + ")"
 }
 
-func loadTwo(w io.Writer, a, b string) (*aeo.Programme, *aeo.Programme, error) {
-	pa, errA := aeo.Load(a)
-	pb, errB := aeo.Load(b)
-	if errA != nil || errB != nil {
-		if errA != nil {
-			printProblems(w, errA)
-		}
-		if errB != nil {
-			printProblems(w, errB)
-		}
-		return nil, nil, errFailed
-	}
-	return pa, pb, nil
-}
-
 // loadProfiles reads every *.yaml, *.yml and *.json profile in dir, in
 // name order.
 func loadProfiles(w io.Writer, dir string) ([]*aeo.Profile, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, unwrapPath(err)
+		return nil, loadFailed(err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -203,21 +208,20 @@ func loadProfiles(w io.Writer, dir string) ([]*aeo.Profile, error) {
 	}
 	sort.Strings(names)
 	if len(names) == 0 {
-		return nil, fmt.Errorf("%s: no profiles (*.yaml, *.json)", dir)
+		return nil, loadFailed(fmt.Errorf("%s: no profiles (*.yaml, *.json)", dir))
 	}
 	var out []*aeo.Profile
-	bad := false
+	var bad diag.List
 	for _, n := range names {
 		p, err := aeo.LoadProfile(filepath.Join(dir, n))
 		if err != nil {
-			printProblems(w, err)
-			bad = true
+			bad = append(bad, problems(err)...)
 			continue
 		}
 		out = append(out, p)
 	}
-	if bad {
-		return nil, errFailed
+	if len(bad) > 0 {
+		return nil, loadFailed(bad)
 	}
 	return out, nil
 }

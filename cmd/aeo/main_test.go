@@ -2,7 +2,11 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
 	"flag"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
 
@@ -41,6 +46,7 @@ func TestCLI(t *testing.T) {
 	tests := []struct {
 		name     string
 		args     []string
+		stdin    string
 		wantCode int
 		reason   string
 	}{
@@ -78,10 +84,67 @@ func TestCLI(t *testing.T) {
 		{name: "unknown-command", args: []string{"frobnicate"}, wantCode: 2, reason: "unknown commands exit 2 with the usage"},
 		{name: "bad-date", args: []string{"assess", "--as-of", "31/03/2025", "testdata/small.yaml", "testdata/profiles/a-clean.yaml"}, wantCode: 2,
 			reason: "a malformed date is a usage error"},
+
+		// Help: on standard output, exit 0, every flag with its value and
+		// default, named as errors name it.
+		{name: "help", args: []string{"--help"}, wantCode: 0, reason: "the usage lists every command"},
+		{name: "help-test", args: []string{"test", "-h"}, wantCode: 0, reason: "-h is help, not an error: exit 0 on standard output"},
+		{name: "help-validate", args: []string{"help", "validate"}, wantCode: 0, reason: "validate lists its flags"},
+		{name: "help-schema", args: []string{"schema", "--help"}, wantCode: 0, reason: "a command without flags says so"},
+		{name: "help-assess", args: []string{"assess", "-h"}, wantCode: 0, reason: "no (default today) (default \"\"): a default is shown once"},
+		{name: "flag-typo", args: []string{"test", "--min-coverag", "80", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 2,
+			reason: "an unknown flag gets the closest one, written as help writes it"},
+		{name: "flag-value", args: []string{"test", "--min-coverage", "most", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 2,
+			reason: "a bad flag value names the flag with two dashes and says what it wants"},
+		{name: "command-typo", args: []string{"tset"}, wantCode: 2, reason: "a misspelt command gets the closest one"},
+
+		// One case at a time.
+		{name: "test-run", args: []string{"test", "--run", "^serious|net assets", "testdata/small.yaml", "testdata/pass.yaml", "testdata/fail.yaml"}, wantCode: 1,
+			reason: "--run selects cases by name; the failure names its file:line and each expectation's"},
+		{name: "test-run-none", args: []string{"test", "--run", "nothing matches", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 0,
+			reason: "as go test does, a run that selects nothing warns on standard error"},
+		{name: "test-fail-on-empty", args: []string{"test", "--fail-on-empty", "--run", "nothing matches", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 1,
+			reason: "--fail-on-empty makes a run that selects nothing fail"},
+		{name: "test-explain", args: []string{"test", "--explain", "testdata/small.yaml", "testdata/fail.yaml", "testdata/fail-many.yaml"}, wantCode: 1,
+			reason: "--explain shows the findings behind each failure with the rule and the values it read; a bad key in a case is placed in the fixtures file"},
+		{name: "test-junit-coverage", args: []string{"test", "--format", "junit", "--min-coverage", "90", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 1,
+			reason: "a coverage shortfall is a failing test in the JUnit report, so failures agree with the exit status"},
+		{name: "test-json-coverage", args: []string{"test", "--format", "json", "--min-coverage", "90", "--run", "clean", "testdata/small.yaml", "testdata/pass.yaml"}, wantCode: 1,
+			reason: "the shortfall is in the JSON report too"},
+		{name: "test-json-broken", args: []string{"test", "--format", "json", "testdata/broken.yaml", "testdata/pass.yaml"}, wantCode: 2,
+			reason: "a programme that does not load still gives valid JSON, with its problems; exit 2"},
+		{name: "test-junit-broken", args: []string{"test", "--format", "junit", "testdata/small.yaml", "testdata/badexpect.yaml"}, wantCode: 2,
+			reason: "fixtures that do not load still give valid JUnit, with an error; a misspelt outcome gets the one meant, with one prefix"},
+		{name: "test-text-broken", args: []string{"test", "testdata/broken.yaml", "testdata/pass.yaml"}, wantCode: 2,
+			reason: "problems go to standard error"},
+		{name: "assess-json-broken", args: []string{"assess", "--format", "json", "--as-of", "2025-03-31", "testdata/small.yaml", "testdata/badprofiles/undeclared.yaml"}, wantCode: 2,
+			reason: "an undeclared fact in a profile: valid JSON on standard output, file:line on standard error"},
+		{name: "validate-json", args: []string{"validate", "--format", "json", "testdata/small.yaml", "testdata/broken.yaml"}, wantCode: 1,
+			reason: "validate reports in JSON too"},
+		{name: "validate-extends-parent", args: []string{"validate", "testdata/national/programme.yaml"}, wantCode: 0,
+			reason: "extends: ../small.yaml is read: the root is the current folder"},
+		{name: "validate-extends-root", args: []string{"validate", "--root", "testdata/national", "testdata/national/programme.yaml"}, wantCode: 1,
+			reason: "a root the caller chooses is a boundary"},
+		{name: "compare-bad-sample", args: []string{"compare", "--profiles", "testdata/badprofiles", "--as-of", "2025-03-31", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 2,
+			reason: "a sample with an undeclared fact: its file:line, one prefix"},
+
+		// An expression console.
+		{name: "eval-expression", args: []string{"eval", "--profile", "testdata/profiles/b-old-infringement.yaml", "--as-of", "2025-03-31", "testdata/small.yaml", `count(compliance.infringements, .severity == "serious")`}, wantCode: 0,
+			reason: "the value, its type and the facts read"},
+		{name: "eval-undecided", args: []string{"eval", "--as-of", "2025-03-31", "testdata/small.yaml", "facts.compliance_score >= 80"}, wantCode: 0,
+			reason: "on an empty profile a rule is undecided, with the facts it lacks"},
+		{name: "eval-requirement", args: []string{"eval", "--profile", "testdata/profiles/c-covered.yaml", "--as-of", "2025-03-31", "testdata/small.yaml", "S.1"}, wantCode: 0,
+			reason: "a requirement's ID: its outcome, rule and values read"},
+		{name: "eval-error", args: []string{"eval", "testdata/small.yaml", "years_since(established) > 3 && now() > as_of"}, wantCode: 2,
+			reason: "a problem in the expression is shown under it, with the hint from now to as_of"},
+		{name: "eval-stdin", args: []string{"eval", "--format", "json", "--profile", "testdata/profiles/a-clean.yaml", "--as-of", "2025-03-31", "testdata/small.yaml"},
+			stdin: "years_since(established)\n\n# a comment\nlen(financials)\n", wantCode: 0,
+			reason: "without an expression, one a line from standard input"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cmd := exec.Command(binary, tt.args...)
+			cmd.Stdin = strings.NewReader(tt.stdin)
 			var stdout, stderr bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &stdout, &stderr
 			err := cmd.Run()
@@ -95,6 +158,7 @@ func TestCLI(t *testing.T) {
 				t.Errorf("aeo %s: exit %d, want %d; %s\nstdout:\n%s\nstderr:\n%s", strings.Join(tt.args, " "), code, tt.wantCode, tt.reason, stdout.String(), stderr.String())
 			}
 			require.NotContains(t, stderr.String(), "goroutine ", "no stack traces")
+			checkFormat(t, tt.args, stdout.Bytes(), code)
 			got := "$ aeo " + strings.Join(tt.args, " ") + "\n" + stdout.String()
 			if stderr.Len() > 0 {
 				got += "--- stderr\n" + stderr.String()
@@ -122,5 +186,46 @@ func golden(t *testing.T, name string, got []byte) {
 	require.NoError(t, err)
 	if !bytes.Equal(got, want) {
 		t.Errorf("output differs from %s; rerun with -update and review the diff:\n%s", path, got)
+	}
+}
+
+// checkFormat checks that output asked for as JSON or JUnit is valid in
+// every outcome, and that a JUnit report fails exactly when the exit
+// status does.
+func checkFormat(t *testing.T, args []string, out []byte, code int) {
+	t.Helper()
+	format := ""
+	for i, a := range args {
+		if a == "--format" && i+1 < len(args) {
+			format = args[i+1]
+		}
+	}
+	switch format {
+	case "json":
+		dec := json.NewDecoder(bytes.NewReader(out))
+		n := 0
+		for {
+			var v any
+			err := dec.Decode(&v)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			require.NoError(t, err, "standard output is JSON whatever the outcome:\n%s", out)
+			n++
+		}
+		require.Positive(t, n, "some JSON is written whatever the outcome")
+	case "junit":
+		var r struct {
+			Suites []struct {
+				Failures int `xml:"failures,attr"`
+				Errors   int `xml:"errors,attr"`
+			} `xml:"testsuite"`
+		}
+		require.NoError(t, xml.Unmarshal(out, &r), "standard output is JUnit XML whatever the outcome:\n%s", out)
+		bad := 0
+		for _, s := range r.Suites {
+			bad += s.Failures + s.Errors
+		}
+		assert.Equal(t, code != 0, bad > 0, "the report fails exactly when the exit status does (exit %d, %d failures and errors)", code, bad)
 	}
 }

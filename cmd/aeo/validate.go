@@ -1,11 +1,11 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"go.yaml.in/yaml/v3"
 
@@ -14,84 +14,153 @@ import (
 	"github.com/safe-aeo/engine/diag"
 )
 
+// fileReport is what validate says of one file.
+type fileReport struct {
+	File string `json:"file"`
+	// Kind is programme, fixtures or profile.
+	Kind     string        `json:"kind"`
+	OK       bool          `json:"ok"`
+	Problems []*diag.Error `json:"problems,omitempty"`
+	// For a programme: its name, version, requirement count and
+	// fingerprint; for fixtures, the number of cases.
+	Name         string `json:"name,omitempty"`
+	Version      string `json:"version,omitempty"`
+	Requirements int    `json:"requirements,omitempty"`
+	Fingerprint  string `json:"fingerprint,omitempty"`
+	Cases        int    `json:"cases,omitempty"`
+}
+
+type validateReport struct {
+	OK    bool         `json:"ok"`
+	Files []fileReport `json:"files"`
+}
+
 func cmdValidate(args []string, w io.Writer) error {
-	fs := newFlags("validate", "FILE...")
+	fs := newFlags("validate", "FILE...",
+		"Each file is read as a programme, a fixtures file (it has cases; the programme",
+		"it names is checked too) or an operator profile, as its keys show. Problems go to",
+		"standard error as file:line:col: path: message, all at once; exit 1 if any.")
+	format := formatFlag(fs, "text", "json")
+	kind := fs.String("kind", "", "read every file as this `KIND`: programme, fixtures or profile (default: as its keys show)")
+	root := rootFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
+	if err := oneOf("format", *format, "text", "json"); err != nil {
+		return err
+	}
+	if *kind != "" {
+		if err := oneOf("kind", *kind, "programme", "fixtures", "profile"); err != nil {
+			return err
+		}
+	}
 	if len(files) == 0 {
-		return usagef("name at least one programme or fixtures file")
+		return usagef("name at least one programme, fixtures or profile file")
 	}
-	bad := 0
+	rep := validateReport{OK: true}
 	for _, f := range files {
-		kind, err := sniff(f)
-		if err != nil {
-			fmt.Fprintln(w, err)
-			bad++
-			continue
+		fr := validateFile(f, *kind, *root)
+		rep.OK = rep.OK && fr.OK
+		rep.Files = append(rep.Files, fr)
+	}
+	if *format == "json" {
+		if err := writeJSON(w, rep); err != nil {
+			return err
 		}
-		switch kind {
-		case "fixtures":
-			fx, err := aeotest.LoadFixtures(f)
-			if err == nil {
-				_, err = fixtureProgramme(f, fx)
+	} else {
+		for _, fr := range rep.Files {
+			switch {
+			case !fr.OK:
+			case fr.Kind == "fixtures":
+				fmt.Fprintf(w, "%s: ok (fixtures, %d cases)\n", fr.File, fr.Cases)
+			case fr.Kind == "profile":
+				fmt.Fprintf(w, "%s: ok (profile)\n", fr.File)
+			default:
+				fmt.Fprintf(w, "%s: ok (%s %s, %d requirements, %s)\n", fr.File, fr.Name, fr.Version, fr.Requirements, fr.Fingerprint)
 			}
-			if err != nil {
-				bad++
-				printProblems(w, err)
-				continue
-			}
-			fmt.Fprintf(w, "%s: ok (fixtures, %d cases)\n", f, len(fx.Cases))
-		default:
-			p, err := aeo.Load(f)
-			if err != nil {
-				bad++
-				printProblems(w, err)
-				continue
-			}
-			fmt.Fprintf(w, "%s: ok (%s %s, %d requirements, %s)\n", f, p.Name(), p.Version(), len(p.File().Requirements), p.Fingerprint())
 		}
 	}
-	if bad > 0 {
-		return errFailed
+	if !rep.OK {
+		var all diag.List
+		for _, fr := range rep.Files {
+			all = append(all, fr.Problems...)
+		}
+		return &failedWith{all}
 	}
 	return nil
 }
 
-// sniff tells a fixtures file (it has cases) from a programme file.
+// failedWith is a command that ran and found problems in its inputs: run
+// prints them on standard error and exits 1.
+type failedWith struct{ list diag.List }
+
+func (f *failedWith) Error() string { return f.list.Error() }
+func (f *failedWith) Unwrap() error { return errFailed }
+
+func validateFile(f, kind, root string) fileReport {
+	fr := fileReport{File: f, Kind: kind}
+	fail := func(err error) fileReport {
+		fr.Problems = problems(err)
+		return fr
+	}
+	if kind == "" {
+		k, err := sniff(f)
+		if err != nil {
+			return fail(err)
+		}
+		fr.Kind = k
+	}
+	switch fr.Kind {
+	case "fixtures":
+		fx, err := aeotest.LoadFixtures(f)
+		if err != nil {
+			return fail(err)
+		}
+		if _, err := fixtureProgramme(f, fx, root); err != nil {
+			return fail(err)
+		}
+		fr.Cases = len(fx.Cases)
+	case "profile":
+		if _, err := aeo.LoadProfile(f); err != nil {
+			return fail(err)
+		}
+	default:
+		p, err := loadProgramme(f, root)
+		if err != nil {
+			return fail(err)
+		}
+		fr.Name, fr.Version, fr.Requirements, fr.Fingerprint = p.Name(), p.Version(), len(p.File().Requirements), p.Fingerprint()
+	}
+	fr.OK = true
+	return fr
+}
+
+// sniff tells a fixtures file (it has cases) and a profile (it has an
+// operator's keys and none of a programme's) from a programme file.
 func sniff(name string) (string, error) {
 	data, err := os.ReadFile(name)
 	if err != nil {
-		return "", unwrapPath(err)
+		return "", err
 	}
 	var top map[string]any
-	if yaml.Unmarshal(data, &top) == nil {
-		if _, ok := top["cases"]; ok {
-			return "fixtures", nil
+	if yaml.Unmarshal(data, &top) != nil {
+		return "programme", nil
+	}
+	if _, ok := top["cases"]; ok {
+		return "fixtures", nil
+	}
+	for _, k := range []string{"programme", "extends", "requirements", "criteria", "authorizations", "override", "drop"} {
+		if _, ok := top[k]; ok {
+			return "programme", nil
+		}
+	}
+	for _, k := range []string{"operator_id", "roles", "compliance", "financials", "security", "self_assessment", "certifications"} {
+		if _, ok := top[k]; ok {
+			return "profile", nil
 		}
 	}
 	return "programme", nil
-}
-
-// fixtureProgramme loads the programme a fixtures file names.
-func fixtureProgramme(fixtures string, fx *aeotest.Fixtures) (*aeo.Programme, error) {
-	if fx.Programme == "" {
-		return nil, fmt.Errorf("%s names no programme: set its programme key", fixtures)
-	}
-	return aeo.Load(filepath.Join(filepath.Dir(fixtures), fx.Programme))
-}
-
-// printProblems prints every problem of a load, one a line.
-func printProblems(w io.Writer, err error) {
-	var list diag.List
-	if errors.As(err, &list) {
-		for _, e := range list {
-			fmt.Fprintln(w, e.Error())
-		}
-		return
-	}
-	fmt.Fprintln(w, unwrapPath(err).Error())
 }
 
 // unwrapPath shortens "open x: no such file or directory" errors to one
@@ -102,4 +171,10 @@ func unwrapPath(err error) error {
 		return fmt.Errorf("%s: %v", pe.Path, pe.Err)
 	}
 	return err
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(v)
 }
