@@ -168,14 +168,6 @@ func TestCLI(t *testing.T) {
 	}
 }
 
-func TestSchema(t *testing.T) {
-	for _, kind := range []string{"programme", "fixtures", "profile"} {
-		out, err := exec.Command(binary, "schema", kind).Output()
-		require.NoError(t, err)
-		golden(t, "schema-"+kind+".json", out)
-	}
-}
-
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
