@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -196,4 +197,28 @@ func TestEval(t *testing.T) {
 	require.ErrorAs(t, err, &list, "a problem in the expression is a diag list")
 	assert.Contains(t, list[0].Message, "use as_of")
 	assert.Equal(t, 13, list[0].ExprColumn)
+}
+
+// TestEvalParallel evaluates on one programme from many goroutines, as a
+// console serving several authors would; run it under -race.
+func TestEvalParallel(t *testing.T) {
+	p, err := aeo.Baseline()
+	require.NoError(t, err)
+	prof, err := aeo.ParseProfile("profile.yaml", aeo.BaselineProfile())
+	require.NoError(t, err)
+	asOf := time.Date(2024, 6, 30, 0, 0, 0, 0, time.UTC)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 20 {
+				ev, err := p.Eval(context.Background(), "years_since(established) >= 3 && len(financials) > 0", prof, asOf)
+				if !assert.NoError(t, err, "goroutine %d", i) || !assert.Equal(t, true, ev.Value) {
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

@@ -11,6 +11,7 @@
 package aeotest
 
 import (
+	"fmt"
 	"path/filepath"
 	"testing"
 
@@ -80,19 +81,29 @@ func RunFixtures(t *testing.T, p *aeo.Programme, fx *Fixtures) {
 		t.Run(c.Name, func(t *testing.T) {
 			res := RunCase(t.Context(), p, c)
 			if res.Err != "" {
-				t.Fatalf("case %q: %s", c.Name, res.Err)
+				t.Fatalf("%scase %q: %s", at(c.File, c.Line), c.Name, res.Err)
 			}
 			if len(res.Mismatches) == 0 {
 				return
 			}
 			if diff := cmp.Diff(c.Expect, Observed(res.Assessment, c.Expect)); diff != "" {
-				t.Errorf("case %q mismatch (-want +got):\n%s", c.Name, diff)
+				t.Errorf("%scase %q mismatch (-want +got):\n%s", at(c.File, c.Line), c.Name, diff)
 			}
 			for _, m := range res.Mismatches {
 				if m.Part != PartAssessment {
-					t.Errorf("case %q: %s", c.Name, m)
+					f, l := Position(c, m)
+					t.Errorf("%scase %q: %s", at(f, l), c.Name, m)
 				}
 			}
 		})
 	}
+}
+
+// at formats a position in a fixtures file as a prefix, "f.yaml:12: ", or
+// "" when the case was not read from a file.
+func at(file string, line int) string {
+	if file == "" || line == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s:%d: ", file, line)
 }
