@@ -100,7 +100,11 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 			"pattern":     `^((([0-9]+y)?([0-9]+m)?([0-9]+w)?([0-9]+d)?(\+eo[my])?)|[0-9]+wd|eo[my])( roll:(none|next|previous))?$`,
 			"description": "a period such as 90d, 6m, 3y, 1y6m, 7wd (working days), 3m+eom (to the end of the month) or 30d roll:next"}
 	case reflect.PointerTo(t).Implements(textUnmarshal) && t.Kind() != reflect.Struct:
-		return map[string]any{"type": "string"}
+		s := map[string]any{"type": "string"}
+		if tokens := enumTokens(t); len(tokens) > 0 {
+			s["enum"] = tokens
+		}
+		return s
 	case reflect.PointerTo(t).Implements(textUnmarshal):
 		// A struct that may also be written as a single word.
 		return map[string]any{"anyOf": []any{map[string]any{"type": "string"}, g.object(t)}}
@@ -274,4 +278,21 @@ func nullable(s map[string]any) map[string]any {
 		delete(s, "description")
 	}
 	return out
+}
+
+// A tokenizer is a closed vocabulary that lists its words: a type whose
+// Tokens method returns every token UnmarshalText accepts gets them as the
+// schema's enum. Vocabularies add the method, and the schema follows.
+type tokenizer interface{ Tokens() []string }
+
+// enumTokens returns the tokens of a closed vocabulary, or nil.
+func enumTokens(t reflect.Type) []string {
+	v := reflect.New(t).Elem().Interface()
+	if tk, ok := v.(tokenizer); ok {
+		return tk.Tokens()
+	}
+	if tk, ok := reflect.New(t).Interface().(tokenizer); ok {
+		return tk.Tokens()
+	}
+	return nil
 }

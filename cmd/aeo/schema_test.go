@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -195,4 +196,16 @@ authorizations: [{id: AEO, title: AEO, grades: [{id: A, when: "true"}]}]
 			assert.Error(t, load[kind](data), "the schema requires %s in %s: the loader must refuse a %s without it", key, def, kind)
 		}
 	}
+}
+
+type testVocabulary uint8
+
+func (v *testVocabulary) UnmarshalText([]byte) error { return nil }
+func (testVocabulary) Tokens() []string              { return []string{"red", "green"} }
+
+// TestSchemaEnum checks the extension point closed vocabularies use: a
+// text type that lists its tokens gets them as its enum.
+func TestSchemaEnum(t *testing.T) {
+	g := &schemaGen{defs: map[string]any{}}
+	assert.Equal(t, map[string]any{"type": "string", "enum": []string{"red", "green"}}, g.schema(reflect.TypeOf(testVocabulary(0))))
 }
