@@ -29,11 +29,18 @@ import (
 //   - a go block is built in a module of its own that requires the engine
 //     (as a host does) and run in the folder: a main package is run, a
 //     test file is run with go test beside the folder's YAML files;
+//   - a yaml block preceded by <!-- section --> is a part of a programme
+//     (a calendar: or lifecycle: section, say): it is validated inside a
+//     programme that extends the baseline, in the folder the blocks before
+//     it wrote (so that the files it names are there);
+//   - a block preceded by <!-- excerpt: PATH --> is a piece of a file of
+//     the repository that a test of its own runs (an example's fixtures):
+//     its lines must stand in PATH, in order, so that it cannot drift;
 //   - <!-- setup: CMD ; CMD --> runs aeo commands, or copies a file
 //     ("copy A B"), before the next block; <!-- not run --> skips it (for
 //     a command that runs until stopped, such as aeo serve).
 
-var docMarker = regexp.MustCompile(`^<!--\s*(file|append|setup|not run)\s*:?\s*(.*?)\s*-->$`)
+var docMarker = regexp.MustCompile(`^<!--\s*(file|append|setup|section|excerpt|not run)\s*:?\s*(.*?)\s*-->$`)
 
 type docBlock struct {
 	lang, body  string
@@ -94,6 +101,10 @@ func runDoc(t *testing.T, doc string) {
 		switch b.marker {
 		case "not run":
 			continue
+		case "excerpt":
+			requireExcerpt(t, where, filepath.Join("../..", b.arg), b.body)
+			ran++
+			continue
 		case "setup":
 			for _, c := range strings.Split(b.arg, ";") {
 				runDocCommand(t, where, &cwd, strings.TrimSpace(c))
@@ -107,11 +118,19 @@ func runDoc(t *testing.T, doc string) {
 				if b.marker == "append" {
 					flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 				}
+				require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(cwd, b.arg)), 0o755), where)
 				f, err := os.OpenFile(filepath.Join(cwd, b.arg), flags, 0o644)
 				require.NoError(t, err, where)
 				_, err = f.WriteString(b.body)
 				require.NoError(t, err, where)
 				require.NoError(t, f.Close())
+			case "section":
+				snippet := filepath.Join(cwd, "section-snippet.yaml")
+				body := "programme: {name: Section example, version: \"1\"}\nextends: baseline\n" + b.body
+				require.NoError(t, os.WriteFile(snippet, []byte(body), 0o644))
+				code, out, errOut := aeoIn(t, cwd, "validate", snippet)
+				require.Equal(t, 0, code, "%s: the section does not validate in a programme:\n%s%s", where, out, errOut)
+				require.NoError(t, os.Remove(snippet))
 			default:
 				snippet := filepath.Join(t.TempDir(), "snippet.yaml")
 				require.NoError(t, os.WriteFile(snippet, []byte(b.body), 0o644))
@@ -291,4 +310,36 @@ func aeoDoc(t *testing.T, where, dir string, args ...string) (int, string, strin
 		require.NoError(t, err)
 	}
 	return code, stdout.String(), stderr.String()
+}
+
+// requireExcerpt checks that every non-blank line of body stands in the
+// file at path, in the same order (each found after the one before).
+func requireExcerpt(t *testing.T, where, path, body string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err, where)
+	lines := strings.Split(string(data), "\n")
+	at := 0
+	for _, want := range strings.Split(body, "\n") {
+		want = uncomment(want)
+		if want == "" {
+			continue
+		}
+		found := false
+		for ; at < len(lines); at++ {
+			if uncomment(lines[at]) == want {
+				found, at = true, at+1
+				break
+			}
+		}
+		require.True(t, found, "%s: the excerpt's line %q is not in %s (in this order)", where, want, path)
+	}
+}
+
+var yamlComment = regexp.MustCompile(`(^|\s+)#.*$`)
+
+// uncomment returns a line of YAML without its comment and surrounding
+// space, so that an excerpt may comment its lines differently.
+func uncomment(line string) string {
+	return strings.TrimSpace(yamlComment.ReplaceAllString(line, ""))
 }

@@ -17,17 +17,20 @@ import (
 // fileReport is what validate says of one file.
 type fileReport struct {
 	File string `json:"file"`
-	// Kind is programme, fixtures or profile.
+	// Kind is programme, set (a programme set's index), fixtures or
+	// profile.
 	Kind     string        `json:"kind"`
 	OK       bool          `json:"ok"`
 	Problems []*diag.Error `json:"problems,omitempty"`
 	// For a programme: its name, version, requirement count and
-	// fingerprint; for fixtures, the number of cases.
+	// fingerprint (for a set, those of its latest version, and the number
+	// of versions); for fixtures, the number of cases.
 	Name         string `json:"name,omitempty"`
 	Version      string `json:"version,omitempty"`
 	Requirements int    `json:"requirements,omitempty"`
 	Fingerprint  string `json:"fingerprint,omitempty"`
 	Cases        int    `json:"cases,omitempty"`
+	Versions     int    `json:"versions,omitempty"`
 }
 
 type validateReport struct {
@@ -41,7 +44,7 @@ func cmdValidate(args []string, w io.Writer) error {
 		"it names is checked too) or an operator profile, as its keys show. Problems go to",
 		"standard error as file:line:col: path: message, all at once; exit 1 if any.")
 	format := formatFlag(fs, "text", "json")
-	kind := fs.String("kind", "", "read every file as this `KIND`: programme, fixtures or profile (default: as its keys show)")
+	kind := fs.String("kind", "", "read every file as this `KIND`: programme, set, fixtures or profile (default: as its keys show)")
 	root := rootFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
@@ -51,7 +54,7 @@ func cmdValidate(args []string, w io.Writer) error {
 		return err
 	}
 	if *kind != "" {
-		if err := oneOf("kind", *kind, "programme", "fixtures", "profile"); err != nil {
+		if err := oneOf("kind", *kind, "programme", "set", "fixtures", "profile"); err != nil {
 			return err
 		}
 	}
@@ -76,6 +79,8 @@ func cmdValidate(args []string, w io.Writer) error {
 				fmt.Fprintf(w, "%s: ok (fixtures, %d cases)\n", fr.File, fr.Cases)
 			case fr.Kind == "profile":
 				fmt.Fprintf(w, "%s: ok (profile)\n", fr.File)
+			case fr.Kind == "set":
+				fmt.Fprintf(w, "%s: ok (set of %d versions, latest %s %s, %d requirements, %s)\n", fr.File, fr.Versions, fr.Name, fr.Version, fr.Requirements, fr.Fingerprint)
 			default:
 				fmt.Fprintf(w, "%s: ok (%s %s, %d requirements, %s)\n", fr.File, fr.Name, fr.Version, fr.Requirements, fr.Fingerprint)
 			}
@@ -125,6 +130,15 @@ func validateFile(f, kind, root string) fileReport {
 		if _, err := aeo.LoadProfile(f); err != nil {
 			return fail(err)
 		}
+	case "set":
+		set, err := aeo.LoadSet(f, aeo.WithRoot(rootOf(f, root)))
+		if err != nil {
+			return fail(err)
+		}
+		vs := set.Versions()
+		last := vs[len(vs)-1].Programme
+		fr.Name, fr.Version, fr.Versions = last.Name(), last.Version(), len(vs)
+		fr.Requirements, fr.Fingerprint = len(last.File().Requirements), last.Fingerprint()
 	default:
 		p, err := loadProgramme(f, root)
 		if err != nil {
@@ -136,7 +150,8 @@ func validateFile(f, kind, root string) fileReport {
 	return fr
 }
 
-// sniff tells a fixtures file (it has cases) and a profile (it has an
+// sniff tells a fixtures file (it has cases), a programme set's index (it
+// lists versions) and a profile (it has an
 // operator's keys and none of a programme's) from a programme file.
 func sniff(name string) (string, error) {
 	data, err := os.ReadFile(name)
@@ -149,6 +164,9 @@ func sniff(name string) (string, error) {
 	}
 	if _, ok := top["cases"]; ok {
 		return "fixtures", nil
+	}
+	if _, ok := top["versions"]; ok {
+		return "set", nil
 	}
 	for _, k := range []string{"programme", "extends", "requirements", "criteria", "authorizations", "override", "drop"} {
 		if _, ok := top[k]; ok {
