@@ -126,7 +126,18 @@ func (t Trail) VerifyHead(head string) error {
 // (and the [*RuleError], if any); a broken chain as [Trail.Verify] reports it,
 // wrapping [ErrTampered].
 func (l *Machine) Replay(t Trail) (Authorization, error) {
-	return replay(t, func(string) *Machine { return l })
+	return replay(t, func(string) *Machine { return l }, nil)
+}
+
+// ReplayStates replays t as [Machine.Replay] does and returns the state
+// after each record: states[i] follows t[i]. It is for reports that show
+// how the deadlines of an authorization moved over its history. When a
+// record does not replay, states holds those before it and the error is
+// Replay's.
+func (l *Machine) ReplayStates(t Trail) (states []Authorization, err error) {
+	states = make([]Authorization, 0, len(t))
+	_, err = replay(t, func(string) *Machine { return l }, func(a Authorization) { states = append(states, a) })
+	return states, err
 }
 
 // ReplayVersions is [Machine.Replay] for a trail made under several
@@ -135,10 +146,12 @@ func (l *Machine) Replay(t Trail) (Authorization, error) {
 // is unknown (machine returns nil) is an [*AuditError] wrapping
 // [ErrReplayMismatch].
 func ReplayVersions(t Trail, machine func(fingerprint string) *Machine) (Authorization, error) {
-	return replay(t, machine)
+	return replay(t, machine, nil)
 }
 
-func replay(t Trail, machine func(fingerprint string) *Machine) (Authorization, error) {
+// replay replays t, each record on the machine of its fingerprint,
+// calling each, when not nil, with the state after each record.
+func replay(t Trail, machine func(fingerprint string) *Machine, each func(Authorization)) (Authorization, error) {
 	var a Authorization
 	for i, r := range t {
 		if err := r.linked(i, a.Head); err != nil {
@@ -166,6 +179,9 @@ func replay(t Trail, machine func(fingerprint string) *Machine) (Authorization, 
 			return Authorization{}, &AuditError{Index: i, Detail: fmt.Sprintf("replay gives %s → %s, the record says %s → %s", rec.From, rec.To, r.From, r.To), Err: ErrReplayMismatch}
 		}
 		a = next
+		if each != nil {
+			each(a)
+		}
 	}
 	return a, nil
 }
