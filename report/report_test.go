@@ -5,6 +5,8 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -37,4 +39,48 @@ func TestGolden(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestConcurrentRendering renders every report from many goroutines at
+// once, in every language: the templates and catalogues are shared and
+// must not be written to (run under -race).
+func TestConcurrentRendering(t *testing.T) {
+	fs := fixtures(t)
+	var wg sync.WaitGroup
+	for i := range 12 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			f := fs[i%len(fs)]
+			var buf bytes.Buffer
+			if err := f.report.WriteHTML(&buf, report.Options{Language: []string{"en", "fr", "es"}[i%3]}); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// FuzzOptions renders a letter with any language preference: it renders
+// in one of the catalogues' languages and never fails.
+func FuzzOptions(f *testing.F) {
+	for _, s := range []string{"fr", "es-PE", "fr-CA,fr;q=0.9,en;q=0.5", "*", "zz-Qaaa-XX", ""} {
+		f.Add(s)
+	}
+	var letter renderer
+	for _, fx := range fixtures(f) {
+		if fx.name == "letter-carrier" {
+			letter = fx.report
+		}
+	}
+	f.Fuzz(func(t *testing.T, pref string) {
+		var buf bytes.Buffer
+		if err := letter.WriteHTML(&buf, report.Options{Language: pref}); err != nil {
+			t.Fatalf("WriteHTML with language %q: %v", pref, err)
+		}
+		page := buf.String()
+		if !strings.Contains(page, `<html lang="en">`) && !strings.Contains(page, `<html lang="fr">`) && !strings.Contains(page, `<html lang="es">`) {
+			t.Fatalf("language %q: the page is in no catalogue language", pref)
+		}
+	})
 }
