@@ -5,6 +5,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -83,4 +84,31 @@ func FuzzOptions(f *testing.F) {
 			t.Fatalf("language %q: the page is in no catalogue language", pref)
 		}
 	})
+}
+
+// TestSelfContained checks that every report, in every language, is one
+// page that needs nothing from elsewhere: no script, no stylesheet or
+// font or picture fetched, and the SVG namespace as its only address.
+func TestSelfContained(t *testing.T) {
+	for _, f := range fixtures(t) {
+		for _, lang := range []string{"en", "fr", "es"} {
+			var buf bytes.Buffer
+			require.NoError(t, f.report.WriteHTML(&buf, report.Options{Language: lang}))
+			page := strings.ReplaceAll(buf.String(), `xmlns="http://www.w3.org/2000/svg"`, "")
+			for _, bad := range []string{"<script", "<link", "<img", "<iframe", " src=", "url(", "@import", "@font-face", "http://", "https://", " on"} {
+				if bad == " on" {
+					// Event handler attributes: onload=, onclick=...
+					if m := regexp.MustCompile(`\son[a-z]+=`).FindString(page); m != "" {
+						t.Errorf("%s.%s has an event handler %q", f.name, lang, m)
+					}
+					continue
+				}
+				if strings.Contains(page, bad) {
+					t.Errorf("%s.%s is not self-contained: it has %q", f.name, lang, bad)
+				}
+			}
+			require.True(t, strings.HasPrefix(buf.String(), "<!DOCTYPE html>"))
+			require.True(t, strings.HasSuffix(strings.TrimSpace(buf.String()), "</html>"))
+		}
+	}
 }

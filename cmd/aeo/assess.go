@@ -12,10 +12,13 @@ import (
 func cmdAssess(args []string, w io.Writer) error {
 	fs := newFlags("assess", "PROGRAMME PROFILE",
 		"Prints every finding with the facts it read, each criterion, and the recommendation",
-		"on each authorization type. The engine recommends; Customs decides.")
+		"on each authorization type. The engine recommends; Customs decides. With --format html,",
+		"writes the internal dossier, or with --view operator the letter to the operator, as a page.")
 	asOf := asOfFlag(fs, "the profile is assessed")
 	view := fs.String("view", "internal", "`VIEW`: internal (what officers see) or operator (what the applicant may see)")
-	format := formatFlag(fs, "text", "json")
+	format := formatFlag(fs, "text", "json", "html")
+	lang := langFlag(fs)
+	budget := budgetFlag(fs)
 	root := rootFlag(fs)
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -31,7 +34,7 @@ func cmdAssess(args []string, w io.Writer) error {
 	if err := oneOf("view", *view, "internal", "operator"); err != nil {
 		return err
 	}
-	if err := oneOf("format", *format, "text", "json"); err != nil {
+	if err := oneOf("format", *format, "text", "json", "html"); err != nil {
 		return err
 	}
 	// loadErr keeps JSON output valid when an input does not load.
@@ -61,6 +64,9 @@ func cmdAssess(args []string, w io.Writer) error {
 	}
 	if err != nil {
 		return err
+	}
+	if *format == "html" {
+		return writeAssessmentHTML(w, p, prof, a, *view, *lang, *budget)
 	}
 	if *view == "operator" {
 		a = a.OperatorView()

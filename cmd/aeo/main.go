@@ -9,10 +9,11 @@
 //	aeo validate [--format text|json] FILE...
 //	aeo test [--run REGEX] [--explain] [--fail-on-empty] [--format text|json|junit] [--min-coverage PCT] PROGRAMME FIXTURES...
 //	aeo eval [--profile FILE] [--as-of DATE] PROGRAMME [EXPRESSION|REQUIREMENT]
-//	aeo assess [--as-of DATE] [--view operator|internal] [--format text|json] PROGRAMME PROFILE
+//	aeo assess [--as-of DATE] [--view operator|internal] [--format text|json|html] [--lang LANG] PROGRAMME PROFILE
 //	aeo compare [--profiles DIR] [--as-of DATE] [--format text|json] A B
 //	aeo impact [--profiles DIR] [--declarations FILE] [--as-of DATE] [--format text|json] OLD NEW
 //	aeo schema [programme|fixtures|profile]
+//	aeo report dossier|letter|benefits|history|phases [flags] ARGUMENTS
 //	aeo version
 //
 // Every command prints its flags with -h.
@@ -65,6 +66,7 @@ func init() {
 		{"compare", "A B", "match each requirement of A to B's, for mutual recognition", cmdCompare},
 		{"impact", "OLD NEW --profiles DIR", "list outcomes (and, with --declarations FILE, lanes) that change", cmdImpact},
 		{"schema", "[programme|fixtures|profile]", "print the JSON Schema of a file kind", cmdSchema},
+		{"report", "KIND ...", "write an HTML report: dossier, letter, benefits, history, phases", cmdReport},
 		{"version", "", "print the version of this aeo command", cmdVersion},
 	}
 }
