@@ -223,6 +223,9 @@ func (l *locale) eventDetails(ev lifecycle.Event) []string {
 	if ev.Stage != lifecycle.StageNone {
 		out = append(out, l.T("history.stage", l.Label("stage", ev.Stage.String())))
 	}
+	if ev.Kind == lifecycle.EventMonitor && ev.Monitoring != lifecycle.MonitoringOther {
+		out = append(out, l.Label("monitoring", ev.Monitoring.String()))
+	}
 	if ev.Coordinator != "" {
 		out = append(out, l.T("history.coordinator", ev.Coordinator))
 	}

@@ -153,6 +153,7 @@ func TestCataloguesComplete(t *testing.T) {
 		"stage":            tokens[lifecycle.AppealStage](true),
 		"appeal.stage":     tokens[lifecycle.AppealStage](true),
 		"due":              tokens[lifecycle.DueKind](true),
+		"monitoring":       tokens[lifecycle.MonitoringKind](true),
 		"dimension":        tokens[risk.DimensionStatus](false),
 		"control":          marshalTokens[risk.ControlKind]()[1:],
 		"uncovered":        marshalTokens[risk.UncoveredReason](),
