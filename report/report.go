@@ -7,6 +7,8 @@ import (
 	"html/template"
 	"io"
 	"sync"
+
+	"golang.org/x/text/language"
 )
 
 // Options configure the rendering of a report. The zero value renders in
@@ -22,11 +24,31 @@ type Options struct {
 //go:embed templates/*.html
 var templateFiles embed.FS
 
-// templates is every report template, parsed once and never executed:
-// each rendering executes a clone with the functions of its language.
-var templates = sync.OnceValues(func() (*template.Template, error) {
-	return template.New("report").Funcs(funcs(nil)).ParseFS(templateFiles, "templates/*.html")
+// languages holds, per catalogue language, its locale and the report
+// templates bound to it. They are built once, on first use, and never
+// modified: html/template escapes a template on its first execution and
+// is then safe to execute from many goroutines.
+var languages = sync.OnceValues(func() (map[language.Tag]*bound, error) {
+	out := map[language.Tag]*bound{}
+	for _, tag := range supported {
+		l, err := newLocale(tag)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New("report").Funcs(funcs(l)).ParseFS(templateFiles, "templates/*.html")
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		out[tag] = &bound{l: l, t: t}
+	}
+	return out, nil
 })
+
+// bound is one language's locale and templates.
+type bound struct {
+	l *locale
+	t *template.Template
+}
 
 // funcs are the functions templates call, bound to a language.
 func funcs(l *locale) template.FuncMap {
@@ -52,22 +74,26 @@ type page struct {
 // localeFor returns the locale of o's language, falling back to fallback
 // (the programme's language, if any).
 func localeFor(o Options, fallback string) (*locale, error) {
-	return newLocale(Match(o.Language, fallback))
+	all, err := languages()
+	if err != nil {
+		return nil, err
+	}
+	return all[Match(o.Language, fallback)].l, nil
 }
 
 // render executes the template name with data in l's language, and
 // writes the page only when the whole of it rendered.
 func render(w io.Writer, l *locale, name string, data any) error {
-	base, err := templates()
+	all, err := languages()
 	if err != nil {
-		return fmt.Errorf("report: %w", err)
+		return err
 	}
-	t, err := base.Clone()
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
+	b, ok := all[l.tag]
+	if !ok {
+		return fmt.Errorf("report: no catalogue for %s", l.tag)
 	}
 	var buf bytes.Buffer
-	if err := t.Funcs(funcs(l)).ExecuteTemplate(&buf, name, data); err != nil {
+	if err := b.t.ExecuteTemplate(&buf, name, data); err != nil {
 		return fmt.Errorf("report: %s: %w", name, err)
 	}
 	_, err = w.Write(buf.Bytes())
