@@ -38,7 +38,7 @@ type dossierView struct {
 	Programme, Version, Fingerprint string
 	Operator, OperatorID            string
 	AsOf                            time.Time
-	Operatorview                    bool
+	OperatorView                    bool
 	Authorizations                  []authView
 	Criteria                        []criterionView
 	OnSite                          []ref
@@ -136,7 +136,7 @@ func (d Dossier) view(l *locale) dossierView {
 		Operator:     a.Operator,
 		OperatorID:   a.OperatorID,
 		AsOf:         a.AsOf,
-		Operatorview: a.View == "operator",
+		OperatorView: a.View == "operator",
 	}
 	v.Page.Footer = l.T("dossier.footer", a.Programme, a.Version, a.Fingerprint, l.Date(a.AsOf))
 	for _, au := range a.Authorizations {
