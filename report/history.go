@@ -246,14 +246,17 @@ type lane struct {
 
 var lanes = []lane{
 	{"application", []lifecycle.EventKind{lifecycle.EventLodge, lifecycle.EventReturn, lifecycle.EventResubmit, lifecycle.EventAccept,
-		lifecycle.EventReject, lifecycle.EventExtendDeadline, lifecycle.EventRequestCustomsValidation, lifecycle.EventValidate, lifecycle.EventWithdraw}},
+		lifecycle.EventReject, lifecycle.EventExtendDeadline, lifecycle.EventRequestCustomsValidation, lifecycle.EventValidate, lifecycle.EventWithdraw,
+		lifecycle.EventLodgeRenewal}},
 	{"decision", []lifecycle.EventKind{lifecycle.EventGrant, lifecycle.EventRefuse, lifecycle.EventRevoke, lifecycle.EventAnnul,
-		lifecycle.EventStartReassessment, lifecycle.EventConfirmReassessment}},
+		lifecycle.EventStartReassessment, lifecycle.EventConfirmReassessment, lifecycle.EventRenew, lifecycle.EventRefuseRenewal, lifecycle.EventLapse}},
 	{"suspension", []lifecycle.EventKind{lifecycle.EventSuspend, lifecycle.EventLift, lifecycle.EventProposeRevocation, lifecycle.EventObservations,
-		lifecycle.EventRequestCorrectiveAction, lifecycle.EventExtendCorrectiveAction, lifecycle.EventCompleteCorrectiveAction}},
+		lifecycle.EventRequestCorrectiveAction, lifecycle.EventExtendCorrectiveAction, lifecycle.EventCompleteCorrectiveAction,
+		lifecycle.EventDenyBenefits, lifecycle.EventRestoreBenefits}},
 	{"monitoring", []lifecycle.EventKind{lifecycle.EventMonitor, lifecycle.EventAssignCoordinator, lifecycle.EventRotateCoordinator}},
 	{"appeal", []lifecycle.EventKind{lifecycle.EventRequestReasons, lifecycle.EventGiveReasons, lifecycle.EventLodgeAppeal,
-		lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal, lifecycle.EventWithdrawAppeal}},
+		lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal, lifecycle.EventWithdrawAppeal,
+		lifecycle.EventRequestHearing, lifecycle.EventScheduleHearing, lifecycle.EventHoldHearing, lifecycle.EventHearingSubmission}},
 }
 
 func laneOf(k lifecycle.EventKind) int {
@@ -270,10 +273,11 @@ func laneOf(k lifecycle.EventKind) int {
 func eventColour(k lifecycle.EventKind) string {
 	switch k {
 	case lifecycle.EventGrant, lifecycle.EventAccept, lifecycle.EventLift, lifecycle.EventAllowAppeal,
-		lifecycle.EventConfirmReassessment, lifecycle.EventCompleteCorrectiveAction:
+		lifecycle.EventConfirmReassessment, lifecycle.EventCompleteCorrectiveAction, lifecycle.EventRenew, lifecycle.EventRestoreBenefits:
 		return colMet
 	case lifecycle.EventRefuse, lifecycle.EventReject, lifecycle.EventRevoke, lifecycle.EventAnnul, lifecycle.EventSuspend,
-		lifecycle.EventProposeRevocation, lifecycle.EventDismissAppeal:
+		lifecycle.EventProposeRevocation, lifecycle.EventDismissAppeal, lifecycle.EventRefuseRenewal, lifecycle.EventLapse,
+		lifecycle.EventDenyBenefits:
 		return colNotMet
 	}
 	return colAccent
@@ -292,7 +296,7 @@ func statusColour(s lifecycle.Status) string {
 		return "#f0a064"
 	case lifecycle.StatusRevocationProposed:
 		return "#e9836b"
-	case lifecycle.StatusRefused, lifecycle.StatusNotAccepted, lifecycle.StatusRevoked, lifecycle.StatusAnnulled:
+	case lifecycle.StatusRefused, lifecycle.StatusNotAccepted, lifecycle.StatusRevoked, lifecycle.StatusAnnulled, lifecycle.StatusLapsed:
 		return "#d06a67"
 	case lifecycle.StatusWithdrawn:
 		return "#c3cad1"

@@ -132,11 +132,21 @@ func (l *locale) rights(c *lifecycle.Config) (deadlines, steps []string, note st
 	if p := c.EffectAfter; !p.IsZero() {
 		deadlines = append(deadlines, l.T("letter.deadline.effect", l.Period(p)))
 	}
+	if p := c.Validity.Term; !p.IsZero() {
+		deadlines = append(deadlines, l.T("letter.deadline.validity", l.Period(p)))
+	}
 	if p := c.ReapplyBar.AfterRefusal; !p.IsZero() {
 		deadlines = append(deadlines, l.T("letter.deadline.reapply", l.Period(p)))
 	}
-	if slices.Contains(c.Appeal.Excluded, lifecycle.DecisionRefusal.String()) {
+	refusal := lifecycle.DecisionRefusal.String()
+	if slices.Contains(c.Appeal.Excluded, refusal) {
 		return deadlines, nil, l.T("appeal.refusal_excluded")
+	}
+	if ir := c.Appeal.InformalReview; slices.Contains(ir.Decisions, refusal) {
+		// Canada PIP: a refused application is reviewed informally by
+		// Customs, and the formal stages are not open to it.
+		step := l.T("appeal.stage."+lifecycle.StageInformalReview.String(), l.when(ir.Window, "appeal.within_decision"), l.decided(ir.DecisionDeadline))
+		return deadlines, []string{step}, l.T("appeal.informal_only")
 	}
 	stages := c.Appeal.Stages
 	review := false
@@ -167,13 +177,18 @@ func (l *locale) rights(c *lifecycle.Config) (deadlines, steps []string, note st
 		default:
 			clause = l.when(window, "appeal.within_dismissal")
 		}
-		decided := ""
-		if p := s.DecisionDeadline; !p.IsZero() {
-			decided = l.T("appeal.decided_within", l.Period(p))
-		}
-		steps = append(steps, l.T("appeal.stage."+s.Stage.String(), clause, decided))
+		steps = append(steps, l.T("appeal.stage."+s.Stage.String(), clause, l.decided(s.DecisionDeadline)))
 	}
 	return deadlines, steps, note
+}
+
+// decided is the clause of an appeal step that says when it is decided;
+// empty when the programme sets no time.
+func (l *locale) decided(p calendar.Period) string {
+	if p.IsZero() {
+		return ""
+	}
+	return l.T("appeal.decided_within", l.Period(p))
 }
 
 // when is the time-limit clause of an appeal step.

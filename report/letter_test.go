@@ -62,6 +62,19 @@ func TestRights(t *testing.T) {
 		wantSteps:     []string{"ask Customs to review the decision within 90 days of the decision;"},
 		reason:        "C-TPAT: a refusal has its own window at the first review stage",
 	}, {
+		name: "informal review only",
+		cfg: &lifecycle.Config{
+			Validity: lifecycle.ValidityRules{Term: calendar.Period{Years: 3}},
+			Appeal: lifecycle.AppealRules{
+				Stages:         []lifecycle.AppealStageRule{{Stage: lifecycle.StageCustomsReview, Window: days(30)}},
+				InformalReview: lifecycle.InformalReviewRules{Decisions: []string{"refusal"}, Window: days(30), DecisionDeadline: calendar.Period{WorkingDays: 20}},
+			},
+		},
+		wantDeadlines: []string{"The programme sets no time limit for the decision.", "A status granted is valid for 3 years and may be renewed."},
+		wantSteps:     []string{"ask Customs for an informal review of the decision within 30 days of the decision, to be decided within 20 working days."},
+		wantNote:      true,
+		reason:        "Canada PIP: a refused application is reviewed informally; the formal stages, open to other decisions, are not offered",
+	}, {
 		name:          "refusal not appealable",
 		cfg:           &lifecycle.Config{DecisionDeadline: days(90), Appeal: lifecycle.AppealRules{Excluded: []string{"refusal"}}},
 		wantDeadlines: []string{"Customs decides on your application within 90 days of accepting it."},

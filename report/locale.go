@@ -152,7 +152,8 @@ func (l *locale) Month(t time.Time) string {
 	return l.T("date.month", l.T("month.short."+strconv.Itoa(int(t.Month()))), strconv.Itoa(t.Year()))
 }
 
-// Period formats a legal period ("30 days", "1 an et 6 mois").
+// Period formats a legal period ("30 days", "1 an et 6 mois", "7
+// working days"), with its end anchor and roll rule when it has them.
 func (l *locale) Period(p calendar.Period) string {
 	var parts []string
 	add := func(n int, unit string) {
@@ -163,13 +164,23 @@ func (l *locale) Period(p calendar.Period) string {
 	add(p.Years, "year")
 	add(p.Months, "month")
 	add(p.Days, "day")
+	add(p.WorkingDays, "working_day")
+	var s string
 	switch len(parts) {
 	case 0:
-		return l.T("period.none")
+		s = l.T("period.none")
 	case 1:
-		return parts[0]
+		s = parts[0]
+	default:
+		s = l.T("list.and", strings.Join(parts[:len(parts)-1], l.T("list.sep")), parts[len(parts)-1])
 	}
-	return l.T("list.and", strings.Join(parts[:len(parts)-1], l.T("list.sep")), parts[len(parts)-1])
+	if p.End != calendar.AnchorNone {
+		s += l.T("period.end." + p.End.String())
+	}
+	if p.Roll == calendar.RollNext || p.Roll == calendar.RollPrevious {
+		s += l.T("period.roll." + p.Roll.String())
+	}
+	return s
 }
 
 // plural returns the plural category of n: French counts 0 and 1 as
