@@ -305,3 +305,43 @@ func (s *Selector) selectChunk(chunk []Entry, t *tally) {
 		t.add(&dec, ti)
 	}
 }
+
+// A Tally counts decisions into a Summary as SelectBatch does, for a host
+// that runs selection on its own goroutines (a replay of a year of
+// declarations read from files, say). A Tally is not safe for concurrent
+// use: give each goroutine its own, from the same Selector, and Merge
+// them at the end; the summary does not depend on how declarations were
+// spread over tallies.
+type Tally struct {
+	s *Selector
+	t *tally
+}
+
+// NewTally returns an empty tally of s's decisions.
+func (s *Selector) NewTally() *Tally { return &Tally{s: s, t: s.newTally()} }
+
+// Select chooses the lane of d for op as Selector.Select does, and counts
+// the decision, with every rule's outcome (not only the first MaxListed).
+// It does not allocate.
+func (t *Tally) Select(d *Declaration, op *Operator) Decision {
+	if d == nil {
+		d = &noDeclaration
+	}
+	var dec Decision
+	ti := t.s.decide(d, op, &dec, &t.t.counts)
+	t.t.add(&dec, ti)
+	return dec
+}
+
+// Merge adds o's counts to t. Both must come from the same Selector;
+// Merge reports whether they did, and leaves t unchanged otherwise.
+func (t *Tally) Merge(o *Tally) bool {
+	if o.s != t.s {
+		return false
+	}
+	t.t.merge(o.t)
+	return true
+}
+
+// Summary summarises the decisions counted so far.
+func (t *Tally) Summary() Summary { return t.s.summary(t.t) }

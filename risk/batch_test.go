@@ -130,3 +130,42 @@ func TestSelector_SelectBatch_empty(t *testing.T) {
 	assert.Equal(t, 0, got.Total)
 	assert.Len(t, got.Rules, len(lanes().Rules), "every rule is listed, even with nothing selected")
 }
+
+func TestTally(t *testing.T) {
+	s := lanesSelector(t)
+	other := lanesSelector(t)
+	entries := stream(5_000)
+	want, err := s.SelectBatch(t.Context(), slices.Values(entries), 1)
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		split  int
+		reason string
+	}{
+		{name: "one", split: 1, reason: "one tally counts what SelectBatch counts"},
+		{name: "three", split: 3, reason: "tallies merged give the summary of the whole batch, however the entries were spread"},
+		{name: "uneven", split: 7, reason: "tallies of different sizes merge the same"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tallies := make([]*risk.Tally, tt.split)
+			for i := range tallies {
+				tallies[i] = s.NewTally()
+			}
+			for i := range entries {
+				e := &entries[i]
+				dec := tallies[(i*i)%tt.split].Select(&e.Declaration, &e.Operator)
+				require.Equal(t, s.Select(&e.Declaration, &e.Operator), dec, "%s: Tally.Select decides as Select", e.Declaration.ID)
+			}
+			for _, o := range tallies[1:] {
+				require.True(t, tallies[0].Merge(o))
+			}
+			if diff := cmp.Diff(want, tallies[0].Summary()); diff != "" {
+				t.Errorf("%s (-SelectBatch +tallies):\n%s", tt.reason, diff)
+			}
+		})
+	}
+	tl := s.NewTally()
+	assert.False(t, tl.Merge(other.NewTally()), "a tally of another selector does not merge")
+	assert.Equal(t, 0, tl.Summary().Total, "and leaves the tally unchanged")
+}

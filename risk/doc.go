@@ -149,6 +149,10 @@
 // must leave to expr's virtual machine reads fields by reflection, which
 // allocates for each value read.
 //
+// [Selector.SelectBatch] spreads a batch over goroutines of its own; a host
+// that runs its own goroutines (reading declarations from files, say)
+// gives each a [Tally] and merges them, for the same [Summary].
+//
 // # Configuration format
 //
 // The JSON tags of [Config] and [SelectivityConfig] are the programme-file

@@ -604,6 +604,7 @@ var schemaDocs = map[string]string{
 	"risk.Summary.Rules":                             "Rules are the rules in configuration order.",
 	"risk.Summary.Statuses":                          "Statuses are the operator statuses met, sorted.",
 	"risk.Summary.Treatments":                        "Treatments are the AEO treatments in configuration order, then \"none\" for declarations without one; those never applied are left out.",
+	"risk.Tally":                                     "A Tally counts decisions into a Summary as SelectBatch does, for a host that runs selection on its own goroutines (a replay of a year of declarations read from files, say). A Tally is not safe for concurrent use: give each goroutine its own, from the same Selector, and Merge them at the end; the summary does not depend on how declarations were spread over tallies.",
 	"risk.Treatment":                                 "A Treatment lowers intervention for operators with a given AEO status, authorization type and grade. China's advanced certified enterprises, for instance, see an average inspection rate below 20% of that of regular enterprises: a rule and random factor of 0.2.",
 	"risk.Treatment.Downgrade":                       "Downgrade lowers the lane proposed by rules that are not Fixed and by random selection.",
 	"risk.Treatment.RuleFactor":                      "RuleFactor multiplies the rate of every red, yellow or blue rule that is not Fixed; RandomFactor the random rate. Omitted means 1 (no change); 0 means never selected that way. Rates are capped at 1.",
