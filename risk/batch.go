@@ -5,6 +5,7 @@ import (
 	"iter"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 )
 
@@ -157,7 +158,8 @@ func (t *tally) add(dec *Decision, ti int) {
 	lc := t.statuses[dec.Status]
 	if lc == nil {
 		lc = &LaneCounts{}
-		t.statuses[dec.Status] = lc
+		// A copy: the status may be a view of a buffer the caller reuses.
+		t.statuses[strings.Clone(dec.Status)] = lc
 	}
 	lc.add(dec.Lane, 1)
 	if ti < 0 {

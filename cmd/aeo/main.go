@@ -11,7 +11,8 @@
 //	aeo eval [--profile FILE] [--as-of DATE] PROGRAMME [EXPRESSION|REQUIREMENT]
 //	aeo assess [--as-of DATE] [--view operator|internal] [--format text|json|html] [--lang LANG] PROGRAMME PROFILE
 //	aeo compare [--profiles DIR] [--as-of DATE] [--format text|json] A B
-//	aeo impact [--profiles DIR] [--declarations FILE] [--as-of DATE] [--format text|json] OLD NEW
+//	aeo impact [--profiles PATH]... [--declarations PATH]... [--shard i/n] [--format text|json|csv] OLD NEW
+//	aeo impact merge [--format text|json|csv] REPORT.json...
 //	aeo schema [programme|fixtures|profile]
 //	aeo report dossier|letter|benefits|history|phases [flags] ARGUMENTS
 //	aeo version
@@ -64,7 +65,7 @@ func init() {
 		{"eval", "PROGRAMME [EXPRESSION|REQUIREMENT]", "evaluate an expression or a requirement against a profile", cmdEval},
 		{"assess", "PROGRAMME PROFILE", "explain the assessment of one profile", cmdAssess},
 		{"compare", "A B", "match each requirement of A to B's, for mutual recognition", cmdCompare},
-		{"impact", "OLD NEW --profiles DIR", "list outcomes (and, with --declarations FILE, lanes) that change", cmdImpact},
+		{"impact", "OLD NEW --profiles PATH", "replay the register (and, with --declarations PATH, a year of declarations) through both versions", cmdImpact},
 		{"schema", "[programme|fixtures|profile]", "print the JSON Schema of a file kind", cmdSchema},
 		{"report", "KIND ...", "write an HTML report: dossier, letter, benefits, history, phases", cmdReport},
 		{"version", "", "print the version of this aeo command", cmdVersion},
@@ -207,7 +208,7 @@ func trimPrefix(msg string) string {
 	}
 }
 
-var libraryPackages = map[string]bool{"aeo": true, "aeotest": true, "criteria": true, "risk": true, "benefits": true, "lifecycle": true, "phases": true, "rules": true, "decode": true}
+var libraryPackages = map[string]bool{"aeo": true, "aeotest": true, "criteria": true, "risk": true, "benefits": true, "lifecycle": true, "phases": true, "rules": true, "decode": true, "replay": true}
 
 func suggestCommand(name string) string {
 	names := make([]string, len(commands))

@@ -17,12 +17,21 @@
 // workers. Throughput depends on the machine, so it is printed only with
 // -throughput.
 //
+// With -write, the declarations are written to a file as JSON Lines
+// instead (gzip-compressed when the name ends in .gz), one
+// {"declaration": ..., "operator": ...} object per line, for replaying
+// them with aeo impact against the next version of the profile
+// (next.yaml; see docs/replay.md).
+//
 //	go run ./examples/selectivity                      # one million declarations
 //	go run ./examples/selectivity -n 100000 -throughput
 //	go run ./examples/selectivity -seed "$SELECTIVITY_SEED"
+//	go run ./examples/selectivity -n 10000000 -write declarations.jsonl.gz
 package main
 
 import (
+	"bufio"
+	"compress/gzip"
 	"context"
 	_ "embed"
 	"flag"
@@ -33,6 +42,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -57,11 +67,19 @@ func run(w io.Writer, args []string) error {
 	workers := fl.Int("workers", 0, "goroutines selecting lanes (0: GOMAXPROCS)")
 	seed := fl.String("seed", "", "secret seed of the random draws (default: the programme file's)")
 	throughput := fl.Bool("throughput", false, "also print the time taken and declarations per second (not reproducible)")
+	write := fl.String("write", "", "write the declarations to this file as JSON Lines (gzip-compressed if it ends in .gz) instead of selecting their lanes")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
 	if *n < 1 {
 		return fmt.Errorf("-n must be at least 1, got %d", *n)
+	}
+	if *write != "" {
+		if err := writeFile(*write, newGenerator(*n).entries()); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "wrote %d declarations to %s\n", *n, *write)
+		return nil
 	}
 	var opts []aeo.Option
 	if *seed != "" {
@@ -326,4 +344,91 @@ func (g *generator) printMix(w io.Writer) {
 	}
 	fmt.Fprintf(w, "  largest HS chapters: %s (of %d)\n", strings.Join(parts, ", "), len(chapters))
 	fmt.Fprintf(w, "  origin left out: %d declarations\n", g.noOrigin)
+}
+
+// writeFile writes entries to the file name as JSON Lines, compressed
+// with gzip when name ends in .gz.
+func writeFile(name string, entries iter.Seq[risk.Entry]) (err error) {
+	f, err := os.Create(name)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	var out io.Writer = f
+	var zw *gzip.Writer
+	if strings.HasSuffix(name, ".gz") {
+		zw = gzip.NewWriter(f)
+		out = zw
+	}
+	bw := bufio.NewWriterSize(out, 1<<20)
+	var line []byte
+	for e := range entries {
+		line = appendEntry(line[:0], &e)
+		if _, err := bw.Write(line); err != nil {
+			return err
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	if zw != nil {
+		return zw.Close()
+	}
+	return nil
+}
+
+// appendEntry appends e as one line of JSON, in the shape of risk.Entry's
+// JSON encoding (json.Marshal gives the same object, more slowly). The
+// generated strings are plain ASCII, which Go quotes as JSON does.
+func appendEntry(b []byte, e *risk.Entry) []byte {
+	d, op := &e.Declaration, &e.Operator
+	first := true
+	str := func(key, v string) {
+		if v == "" {
+			return
+		}
+		if !first {
+			b = append(b, ',')
+		}
+		first = false
+		b = strconv.AppendQuote(append(append(append(b, '"'), key...), `":`...), v)
+	}
+	b = append(b, `{"declaration":{`...)
+	str("id", d.ID)
+	if !d.Date.IsZero() {
+		b = d.Date.AppendFormat(append(b, `,"date":"`...), time.DateOnly)
+		b = append(b, '"')
+	}
+	str("office", d.Office)
+	str("direction", d.Direction)
+	str("hs_code", d.HSCode)
+	str("origin", d.Origin)
+	str("dispatch", d.Dispatch)
+	b = strconv.AppendFloat(append(b, `,"value":`...), d.Value, 'f', -1, 64)
+	b = strconv.AppendFloat(append(b, `,"gross_mass":`...), d.GrossMass, 'f', -1, 64)
+	str("declarant", d.Declarant)
+	str("operator", d.Operator)
+	str("procedure", d.Procedure)
+	str("transport_mode", d.TransportMode)
+	b = append(b, `},"operator":{`...)
+	first = true
+	str("id", op.ID)
+	str("status", op.Status)
+	if len(op.Types) > 0 {
+		b = append(b, `,"types":[`...)
+		for i, t := range op.Types {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = strconv.AppendQuote(b, t)
+		}
+		b = append(b, ']')
+	}
+	str("grade", op.Grade)
+	str("partner", op.Partner)
+	return append(b, "}}\n"...)
 }
