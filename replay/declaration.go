@@ -20,6 +20,7 @@ type declDecoder struct {
 type rawFact struct {
 	name  string
 	value any
+	line  int // where the fact is, when not on the record's first line
 	col   int
 }
 

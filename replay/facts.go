@@ -110,6 +110,9 @@ func splitFacts(specs map[string]factSpec, facts []rawFact, oldOut, newOut map[s
 	for _, f := range facts {
 		spec, ok := specs[f.name]
 		pos := at
+		if f.line > 0 {
+			pos.Line = f.line
+		}
 		if f.col > 0 {
 			pos.Column = f.col
 		}
@@ -127,12 +130,12 @@ func splitFacts(specs map[string]factSpec, facts []rawFact, oldOut, newOut map[s
 				declared, t, out = spec.inNew, spec.new, newOut
 			}
 			if !declared {
-				n.add(f.name, s, at)
+				n.add(f.name, s, pos)
 				continue
 			}
 			v, err := rules.ConvertFact(t, f.value)
 			if err != nil {
-				pos.Message = fmt.Sprintf("fact %q: %v; %s declares it %s and reads it as absent", f.name, err, s, t)
+				pos.Message = fmt.Sprintf("fact %q: %v; %s declares it %s, so reads it as absent (its rules that read it are indeterminate)", f.name, err, s, t)
 				*problems = append(*problems, pos)
 				continue
 			}

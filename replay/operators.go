@@ -228,7 +228,7 @@ func (w *operatorWorker) replay(ctx context.Context, j *job, p *aeo.Profile, lin
 	for _, k := range slices.Sorted(maps.Keys(p.Facts)) {
 		rf := rawFact{name: k, value: p.Facts[k]}
 		if locate != nil {
-			_, rf.col = locate("facts." + k)
+			rf.line, rf.col = locate("facts." + k)
 		}
 		w.raw = append(w.raw, rf)
 	}

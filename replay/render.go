@@ -124,7 +124,7 @@ func (l *LaneReport) writeText(w *bufio.Writer) {
 		}
 		p("\nRules that fire as often: %s\n", strings.Join(ids, ", "))
 	}
-	writeFacts(w, l.Facts, "declarations", "its lane rules that read it are skipped (or fire, with if_missing: fire)")
+	writeFacts(w, l.Facts, "declarations")
 	writeProblems(w, l.Listed, l.Problems)
 }
 
@@ -154,7 +154,7 @@ func (o *OperatorReport) writeText(w *bufio.Writer) {
 			}
 		}
 	}
-	writeFacts(w, o.Facts, "profiles", "its requirements that read it are indeterminate")
+	writeFacts(w, o.Facts, "profiles")
 	writeProblems(w, o.Listed, o.Problems)
 }
 
@@ -168,11 +168,11 @@ func decisionText(d LaneDecision) string {
 	return d.Lane.String()
 }
 
-func writeFacts(w *bufio.Writer, notes []FactNote, what, effect string) {
+func writeFacts(w *bufio.Writer, notes []FactNote, what string) {
 	if len(notes) == 0 {
 		return
 	}
-	fmt.Fprintf(w, "\nFacts one version does not declare (that version reads them as absent: %s):\n", effect)
+	fmt.Fprintf(w, "\nFacts one version does not declare (that version replays the %s without them):\n", what)
 	for _, n := range notes {
 		fmt.Fprintf(w, "  %-24s not declared by %s, in %s %s (first at %s)\n", n.Fact, n.Programme, num(n.Records), what, n.First.Position())
 	}

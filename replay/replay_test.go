@@ -329,3 +329,27 @@ func TestCancel(t *testing.T) {
 	assert.ErrorIs(t, err, errCanceled, "a cancelled replay returns the context's error")
 	assert.Less(t, n, len(es), "and stops reading")
 }
+
+// TestReport_golden renders a replay of declarations as text, CSV and
+// JSON.
+func TestReport_golden(t *testing.T) {
+	old, nw := programmes(t)
+	es := entries(3000)
+	es[10].Declaration.Facts = map[string]any{"risk_score": 95.0}
+	es[11].Declaration.Facts = map[string]any{"risk_score": 12.0}
+	data := slices.Concat(jsonl(t, es[:100]), []byte(`{"declaration":{"id":"B1","hs_code":930100}}`+"\n"), jsonl(t, es[100:]))
+	r, err := New(old, nw, WithListed(4))
+	require.NoError(t, err)
+	rep, err := r.DeclarationFiles(t.Context(), []Input{bytesInput("year.jsonl", data)})
+	require.NoError(t, err)
+	full := r.Report(rep, nil)
+	var text, csv, js bytes.Buffer
+	require.NoError(t, full.WriteText(&text))
+	require.NoError(t, full.WriteCSV(&csv))
+	enc := json.NewEncoder(&js)
+	enc.SetIndent("", "  ")
+	require.NoError(t, enc.Encode(full))
+	golden(t, "declarations.txt", fingerprints(text.Bytes()))
+	golden(t, "declarations.csv", csv.Bytes())
+	golden(t, "declarations.json", js.Bytes())
+}

@@ -243,8 +243,8 @@ func (s *scan) slowStr(start, i int) string {
 		}
 	}
 	*s.scratch = buf
+	s.failAt(start-1, "the line ends inside a string (truncated?)")
 	s.i = len(s.b)
-	s.fail("the line ends inside a string (truncated?)")
 	return ""
 }
 
