@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/internal/rules"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -65,6 +68,80 @@ type Comparison struct {
 	// Compatible reports whether every requirement of A is matched by a
 	// requirement of B that is the same or stricter.
 	Compatible bool `json:"compatible"`
+	// Ignored lists the facts of samples that one programme could not
+	// read: it assessed the sample without them. A fact neither can read
+	// is an error, as it is for Assess.
+	Ignored []IgnoredFact `json:"ignored,omitempty"`
+}
+
+// An IgnoredFact is an extra fact of a profile that one of two compared
+// programmes does not declare, or declares with another type. That
+// programme assesses the profile as if the fact were absent, so its
+// requirements that would read it are indeterminate: a fact one version
+// adds is what comparing versions is for, not a reason to stop.
+type IgnoredFact struct {
+	// Sample is the position of the profile among those compared, and
+	// Operator its operator ID (or name).
+	Sample   int    `json:"sample"`
+	Operator string `json:"operator"`
+	// Programme is "A" or "B" for Compare, "old" or "new" for Impact.
+	Programme string `json:"programme"`
+	Fact      string `json:"fact"`
+	// Problem says why: not declared, or the value's type.
+	Problem string `json:"problem"`
+	// File, Line and Column are where the fact is, when the profile was
+	// read from a file.
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// assessKnown assesses prof with the extra facts p can read, and reports
+// the others: those p does not declare, and those whose value is not of
+// the type p declares.
+func (p *Programme) assessKnown(ctx context.Context, prof *Profile, asOf time.Time) (*Assessment, []IgnoredFact, error) {
+	var ignored []IgnoredFact
+	ignore := func(name, problem string) {
+		f := IgnoredFact{Fact: name, Problem: problem}
+		if prof.doc != nil {
+			e := &diag.Error{Path: "facts." + name}
+			prof.doc.Resolve(e)
+			f.File, f.Line, f.Column = e.File, e.Line, e.Column
+		}
+		ignored = append(ignored, f)
+	}
+	if len(prof.Facts) > 0 {
+		kept := make(map[string]any, len(prof.Facts))
+		for _, name := range slices.Sorted(maps.Keys(prof.Facts)) {
+			v := prof.Facts[name]
+			t, ok := p.declared[name]
+			if !ok {
+				ignore(name, "not declared")
+				continue
+			}
+			if v != nil {
+				if _, err := rules.ConvertFact(t, v); err != nil {
+					ignore(name, err.Error())
+					continue
+				}
+			}
+			kept[name] = v
+		}
+		if len(ignored) > 0 {
+			cp := *prof
+			cp.Facts = kept
+			prof = &cp
+		}
+	}
+	a, err := p.Assess(ctx, prof, asOf)
+	return a, ignored, err
+}
+
+func operatorName(prof *Profile) string {
+	if prof.OperatorID != "" {
+		return prof.OperatorID
+	}
+	return prof.Name
 }
 
 // Compare matches each requirement of a with b's and relates them.
@@ -84,23 +161,35 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 	for _, r := range b.file.Requirements {
 		reqB[r.ID] = r
 	}
-	var resA, resB []*Assessment
-	for _, s := range samples {
-		x, err := a.Assess(ctx, s, asOf)
-		if err != nil {
-			return nil, wrap(err, "sample %s", s.label())
-		}
-		y, err := b.Assess(ctx, s, asOf)
-		if err != nil {
-			return nil, wrap(err, "sample %s", s.label())
-		}
-		resA, resB = append(resA, x), append(resB, y)
-	}
 	c := &Comparison{
 		Programmes: [2]string{a.Name() + " " + a.Version(), b.Name() + " " + b.Version()},
 		Samples:    len(samples),
 		Summary:    map[string]int{},
 		Compatible: true,
+	}
+	var resA, resB []*Assessment
+	for i, s := range samples {
+		x, ignA, err := a.assessKnown(ctx, s, asOf)
+		if err != nil {
+			return nil, wrap(err, "sample %s", s.label())
+		}
+		y, ignB, err := b.assessKnown(ctx, s, asOf)
+		if err != nil {
+			return nil, wrap(err, "sample %s", s.label())
+		}
+		if err := unreadable(a, s, ignA, ignB); err != nil {
+			return nil, wrap(err, "sample %s", s.label())
+		}
+		for _, side := range []struct {
+			name string
+			ign  []IgnoredFact
+		}{{"A", ignA}, {"B", ignB}} {
+			for _, f := range side.ign {
+				f.Sample, f.Operator, f.Programme = i, operatorName(s), side.name
+				c.Ignored = append(c.Ignored, f)
+			}
+		}
+		resA, resB = append(resA, x), append(resB, y)
 	}
 	for _, r := range a.file.Requirements {
 		m := Match{Requirement: r.ID, Title: r.Title}
@@ -258,7 +347,9 @@ func levelRank(l criteria.Level) int {
 // one profile.
 type Change struct {
 	Profile string `json:"profile"`
-	// Kind is requirement, criterion or authorization.
+	// Kind is requirement, criterion or authorization; or fact, for an
+	// extra fact of the profile that one version cannot read (Old or New
+	// says why) and so assesses the profile without.
 	Kind string `json:"kind"`
 	ID   string `json:"id"`
 	Old  string `json:"old"`
@@ -268,27 +359,83 @@ type Change struct {
 // Impact assesses every profile under both versions of a programme as of
 // asOf and lists every outcome that changes, before the new version is
 // activated. Requirements present in only one version are listed with
-// "absent" on the other side.
+// "absent" on the other side. A fact one version does not declare is
+// absent to it (a Change of kind fact says so), not an error. Package
+// replay does the same for a register of any size, streaming.
 func Impact(ctx context.Context, old, new *Programme, profiles []*Profile, asOf time.Time) ([]Change, error) {
 	var out []Change
-	for _, prof := range profiles {
-		a, err := old.Assess(ctx, prof, asOf)
+	for i, prof := range profiles {
+		name := operatorName(prof)
+		a, ignOld, err := old.assessKnown(ctx, prof, asOf)
 		if err != nil {
-			return nil, fmt.Errorf("aeo: impact: %s: %w", prof.OperatorID, err)
+			return nil, wrap(err, "impact: profile %d (%s)", i+1, prof.label())
 		}
-		b, err := new.Assess(ctx, prof, asOf)
+		b, ignNew, err := new.assessKnown(ctx, prof, asOf)
 		if err != nil {
-			return nil, fmt.Errorf("aeo: impact: %s: %w", prof.OperatorID, err)
+			return nil, wrap(err, "impact: profile %d (%s)", i+1, prof.label())
 		}
-		name := prof.OperatorID
-		if name == "" {
-			name = prof.Name
+		if err := unreadable(old, prof, ignOld, ignNew); err != nil {
+			return nil, wrap(err, "impact: profile %d (%s)", i+1, prof.label())
 		}
+		out = append(out, factChanges(name, ignOld, ignNew)...)
 		out = append(out, diffOutcomes(name, "requirement", findingMap(a), findingMap(b))...)
 		out = append(out, diffOutcomes(name, "criterion", criterionMap(a), criterionMap(b))...)
 		out = append(out, diffOutcomes(name, "authorization", authMap(a), authMap(b))...)
 	}
 	return out, nil
+}
+
+// factChanges lists the facts of a profile that one version reads and
+// the other cannot (unreadable has checked that none is unreadable to
+// both).
+func factChanges(profile string, old, new []IgnoredFact) []Change {
+	problem := map[string][2]string{}
+	for _, f := range old {
+		p := problem[f.Fact]
+		p[0] = f.Problem
+		problem[f.Fact] = p
+	}
+	for _, f := range new {
+		p := problem[f.Fact]
+		p[1] = f.Problem
+		problem[f.Fact] = p
+	}
+	var out []Change
+	for _, fact := range slices.Sorted(maps.Keys(problem)) {
+		p := problem[fact]
+		c := Change{Profile: profile, Kind: "fact", ID: fact, Old: "read", New: "read"}
+		if p[0] != "" {
+			c.Old = p[0]
+		} else {
+			c.New = p[1]
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// unreadable returns the error Assess gives for the facts of prof that
+// neither programme can read (undeclared by both, say: a typo until
+// proven otherwise), as p reports them; nil when each fact is read by one
+// programme at least.
+func unreadable(p *Programme, prof *Profile, a, b []IgnoredFact) error {
+	inB := map[string]bool{}
+	for _, f := range b {
+		inB[f.Fact] = true
+	}
+	both := map[string]any{}
+	for _, f := range a {
+		if inB[f.Fact] {
+			both[f.Fact] = prof.Facts[f.Fact]
+		}
+	}
+	if len(both) == 0 {
+		return nil
+	}
+	cp := *prof
+	cp.Facts = both
+	_, err := p.convertFacts(&cp)
+	return err
 }
 
 func findingMap(a *Assessment) outcomes {

@@ -98,6 +98,13 @@ func cmdCompare(args []string, w io.Writer) error {
 		verdict = "compatible: every requirement of A is matched in B by one as strict or stricter"
 	}
 	fmt.Fprintf(w, "\n%s\n%s\n", strings.Join(parts, ", "), verdict)
+	for _, f := range c.Ignored {
+		at := f.Operator
+		if f.File != "" {
+			at = fmt.Sprintf("%s:%d:%d", f.File, f.Line, f.Column)
+		}
+		fmt.Fprintf(w, "note: %s: fact %q: %s by %s, which assessed the sample without it\n", at, f.Fact, f.Problem, f.Programme)
+	}
 	return nil
 }
 

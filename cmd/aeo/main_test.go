@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -80,6 +81,22 @@ func TestCLI(t *testing.T) {
 			reason: "declarations replayed through both selectivity profiles, lanes that change listed"},
 		{name: "impact-nothing", args: []string{"impact", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 2,
 			reason: "impact needs profiles or declarations to replay"},
+		{name: "compare-new-fact", args: []string{"compare", "--profiles", "testdata/profiles-facts", "--as-of", "2025-03-31", "testdata/small.yaml", "testdata/facts.yaml"}, wantCode: 0,
+			reason: "a fact A does not declare is absent to A, noted with its file and line, not an abort"},
+		{name: "impact-register-jsonl", args: []string{"impact", "--profiles", "testdata/register.jsonl", "--as-of", "2025-03-31", "testdata/small.yaml", "testdata/facts.yaml"}, wantCode: 0,
+			reason: "a register as JSON Lines: a fact only the new version declares is counted, a bad line named by file and line, and the run goes on"},
+		{name: "impact-declarations-jsonl", args: []string{"impact", "--declarations", "testdata/declarations.jsonl", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 0,
+			reason: "declarations as JSON Lines, a non-numeric value reported on stderr as found and in the report"},
+		{name: "impact-declarations-csv", args: []string{"impact", "--declarations", "testdata/declarations.csv", "--format", "csv", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 0,
+			reason: "declarations as CSV, the report as CSV tables"},
+		{name: "impact-shard-json", args: []string{"impact", "--declarations", "testdata/declarations.csv", "--shard", "1/2", "--format", "json", "--quiet", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 0,
+			reason: "one shard's JSON report, what aeo impact merge reads"},
+		{name: "impact-max-errors", args: []string{"impact", "--declarations", "testdata/declarations.jsonl", "--max-errors", "0", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 1,
+			reason: "--max-errors stops the run at the problem that goes over it"},
+		{name: "impact-bad-shard", args: []string{"impact", "--declarations", "testdata/declarations.csv", "--shard", "2/2", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 2,
+			reason: "a shard index must be below the count"},
+		{name: "impact-no-match", args: []string{"impact", "--declarations", "testdata/nothing-*.jsonl", "testdata/small.yaml", "testdata/stricter.yaml"}, wantCode: 2,
+			reason: "a pattern matching no file is a mistake, not an empty replay"},
 		{name: "unknown-flag", args: []string{"assess", "--colour", "red"}, wantCode: 2, reason: "usage errors exit 2 with one line"},
 		{name: "unknown-command", args: []string{"frobnicate"}, wantCode: 2, reason: "unknown commands exit 2 with the usage"},
 		{name: "bad-date", args: []string{"assess", "--as-of", "31/03/2025", "testdata/small.yaml", "testdata/profiles/a-clean.yaml"}, wantCode: 2,
@@ -220,4 +237,56 @@ func checkFormat(t *testing.T, args []string, out []byte, code int) {
 		}
 		assert.Equal(t, code != 0, bad > 0, "the report fails exactly when the exit status does (exit %d, %d failures and errors)", code, bad)
 	}
+}
+
+// TestImpactShards runs a replay as two shards and merges their JSON
+// reports: the merged report is the single run's.
+func TestImpactShards(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"impact", "--declarations", "testdata/declarations.jsonl", "--profiles", "testdata/register.jsonl",
+		"--as-of", "2025-03-31", "--quiet", "testdata/small.yaml", "testdata/facts.yaml"}
+	single, err := exec.Command(binary, args...).Output()
+	require.NoError(t, err)
+	var shards []string
+	for _, by := range []string{"line", "file"} {
+		shards = shards[:0]
+		for i := range 3 {
+			out, err := exec.Command(binary, append(args, "--shard", fmt.Sprintf("%d/3", i), "--shard-by", by, "--format", "json")...).Output()
+			require.NoError(t, err)
+			name := filepath.Join(dir, fmt.Sprintf("%s-%d.json", by, i))
+			require.NoError(t, os.WriteFile(name, out, 0o644))
+			shards = append(shards, name)
+		}
+		merged, err := exec.Command(binary, append([]string{"impact", "merge"}, shards...)...).Output()
+		require.NoError(t, err)
+		assert.Equal(t, string(single), string(merged), "by %s: the merged shards report what a single run does", by)
+	}
+	out, err := exec.Command(binary, "impact", "merge", shards[0], shards[1]).CombinedOutput()
+	require.Error(t, err)
+	assert.Contains(t, string(out), "shards 2 of 3 missing")
+}
+
+// TestImpactStdin replays declarations given on standard input, and
+// writes the changed ones to a file.
+func TestImpactStdin(t *testing.T) {
+	data, err := os.ReadFile("testdata/declarations.jsonl")
+	require.NoError(t, err)
+	changes := filepath.Join(t.TempDir(), "changes.jsonl")
+	cmd := exec.Command(binary, "impact", "--declarations", "-", "--changes", changes, "--format", "json", "testdata/small.yaml", "testdata/stricter.yaml")
+	cmd.Stdin = bytes.NewReader(data)
+	out, err := cmd.Output()
+	require.NoError(t, err)
+	var rep struct {
+		Declarations struct {
+			Replayed int `json:"replayed"`
+			Changed  int `json:"changed"`
+		} `json:"declarations"`
+	}
+	require.NoError(t, json.Unmarshal(out, &rep))
+	assert.Equal(t, 5, rep.Declarations.Replayed)
+	got, err := os.ReadFile(changes)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSpace(string(got)), "\n")
+	assert.Len(t, lines, rep.Declarations.Changed, "every changed declaration is in the changes file")
+	assert.Contains(t, lines[0], `"file":"-","line":2,"declaration":"D2"`)
 }
