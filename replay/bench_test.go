@@ -35,12 +35,32 @@ func BenchmarkDecodeLine(b *testing.B) {
 	var e risk.Entry
 	b.ReportAllocs()
 	i := 0
+	start := cpuTime()
 	for b.Loop() {
 		if err := d.decode(lines[i%len(lines)], &e); err != nil {
 			b.Fatal(err.msg)
 		}
 		i++
 	}
+	reportRate(b, 1, cpuTime()-start)
+}
+
+// BenchmarkSelectTwice is the selection part of BenchmarkReplayLine: both
+// versions' lanes for a declaration already decoded.
+func BenchmarkSelectTwice(b *testing.B) {
+	old, nw := programmes(b)
+	es := entries(1000)
+	to, tn := old.Selector().NewTally(), nw.Selector().NewTally()
+	b.ReportAllocs()
+	i := 0
+	start := cpuTime()
+	for b.Loop() {
+		e := &es[i%len(es)]
+		to.Select(&e.Declaration, &e.Operator)
+		tn.Select(&e.Declaration, &e.Operator)
+		i++
+	}
+	reportRate(b, 1, cpuTime()-start)
 }
 
 // BenchmarkReplayLine is one core's work per declaration: decode a JSON

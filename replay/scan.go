@@ -457,26 +457,30 @@ func (s *scan) literal() (any, bool) {
 // A dateCache remembers the last date parsed: the declarations of a year
 // repeat a few hundred dates, often in runs.
 type dateCache struct {
-	key [10]byte
-	ok  bool
+	key [32]byte
+	n   int
 	t   time.Time
 }
 
 // parseDate reads a date as YYYY-MM-DD or RFC 3339.
 func (c *dateCache) parseDate(s string) (time.Time, bool) {
-	if len(s) == 10 {
-		if c.ok && string(c.key[:]) == s {
-			return c.t, true
-		}
-		t, ok := dayOf(s)
-		if ok {
-			copy(c.key[:], s)
-			c.ok, c.t = true, t
-		}
-		return t, ok
+	if c.n > 0 && len(s) == c.n && string(c.key[:c.n]) == s {
+		return c.t, true
 	}
-	t, err := time.Parse(time.RFC3339, s)
-	return t, err == nil
+	var t time.Time
+	var ok bool
+	if len(s) == 10 {
+		t, ok = dayOf(s)
+	} else {
+		var err error
+		t, err = time.Parse(time.RFC3339, s)
+		ok = err == nil
+	}
+	if ok && len(s) <= len(c.key) {
+		c.n = copy(c.key[:], s)
+		c.t = t
+	}
+	return t, ok
 }
 
 // dayOf reads YYYY-MM-DD, checking the day exists.
