@@ -98,6 +98,9 @@ type pipe struct {
 
 // get returns a free job, or nil when the replay is stopped.
 func (p *pipe) get() *job {
+	if p.ctx.Err() != nil {
+		return nil // a free job may be waiting too: select would pick at random
+	}
 	select {
 	case j := <-p.free:
 		return j

@@ -1,6 +1,8 @@
 package replay
 
 import (
+	"encoding/binary"
+	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -171,6 +173,17 @@ func (s *scan) object(what string, member func(key string, at int)) {
 func (s *scan) str() string {
 	start := s.i + 1
 	i := start
+	// Eight bytes at a time while none is a quote, a backslash or a
+	// control character: the lowest flagged byte is exact, which is all
+	// that is needed to stop there.
+	for i+8 <= len(s.b) {
+		x := binary.LittleEndian.Uint64(s.b[i:])
+		if m := special(x); m != 0 {
+			i += bits.TrailingZeros64(m) / 8
+			break
+		}
+		i += 8
+	}
 	for i < len(s.b) {
 		c := s.b[i]
 		if c == '"' {
@@ -183,6 +196,20 @@ func (s *scan) str() string {
 		i++
 	}
 	return s.slowStr(start, i)
+}
+
+const (
+	lows  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// special flags (in the high bit of each byte) the bytes of x that are a
+// quote, a backslash or below 0x20; a byte above a flagged one may be
+// flagged wrongly, the lowest never is.
+func special(x uint64) uint64 {
+	q := x ^ (lows * '"')
+	b := x ^ (lows * '\\')
+	return ((q-lows)&^q | (b-lows)&^b | (x-lows*0x20)&^x) & highs
 }
 
 // slowStr decodes a string holding escapes into the scratch buffer.
@@ -471,6 +498,8 @@ func (c *dateCache) parseDate(s string) (time.Time, bool) {
 	var ok bool
 	if len(s) == 10 {
 		t, ok = dayOf(s)
+	} else if len(s) == 20 && s[10:] == "T00:00:00Z" {
+		t, ok = dayOf(s[:10]) // as encoding/json writes a date
 	} else {
 		var err error
 		t, err = time.Parse(time.RFC3339, s)
