@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+
+	"github.com/safe-aeo/engine/internal/rules"
 )
 
 // An Entry is one declaration of a batch, with the AEO profile of its
@@ -317,10 +319,16 @@ func (s *Selector) selectChunk(chunk []Entry, t *tally) {
 type Tally struct {
 	s *Selector
 	t *tally
+	// env and r are the tally's own, since one goroutine uses it: no
+	// trip to the Selector's pools for each declaration.
+	env *laneEnv
+	r   *rules.Runner
 }
 
 // NewTally returns an empty tally of s's decisions.
-func (s *Selector) NewTally() *Tally { return &Tally{s: s, t: s.newTally()} }
+func (s *Selector) NewTally() *Tally {
+	return &Tally{s: s, t: s.newTally(), env: new(laneEnv), r: s.model.Runner()}
+}
 
 // Select chooses the lane of d for op as Selector.Select does, and counts
 // the decision, with every rule's outcome (not only the first MaxListed).
@@ -330,7 +338,7 @@ func (t *Tally) Select(d *Declaration, op *Operator) Decision {
 		d = &noDeclaration
 	}
 	var dec Decision
-	ti := t.s.decide(d, op, &dec, &t.t.counts)
+	ti := t.s.decideIn(t.env, t.r, d, op, &dec, &t.t.counts)
 	t.t.add(&dec, ti)
 	return dec
 }

@@ -375,6 +375,19 @@ type counts struct {
 
 // decide fills dec and returns the index of the treatment applied, or -1.
 func (s *Selector) decide(d *Declaration, op *Operator, dec *Decision, c *counts) int {
+	env := s.envs.Get().(*laneEnv)
+	r := s.model.Runner()
+	defer func() {
+		*env = laneEnv{} // keep no declaration alive in the pool
+		s.envs.Put(env)
+		r.Release()
+	}()
+	return s.decideIn(env, r, d, op, dec, c)
+}
+
+// decideIn is decide working in env and r, which a Tally owns for its
+// lifetime rather than taking them from the pools for each declaration.
+func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *Operator, dec *Decision, c *counts) int {
 	var o Operator
 	if op != nil {
 		o = *op
@@ -383,11 +396,6 @@ func (s *Selector) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		o.Status = "none"
 	}
 	ti := s.treatment(&o, d.Date)
-	env := s.envs.Get().(*laneEnv)
-	defer func() {
-		*env = laneEnv{} // keep no declaration alive in the pool
-		s.envs.Put(env)
-	}()
 	*env = laneEnv{
 		ID: d.ID, Date: d.Date, AsOf: d.Date, Office: d.Office, Direction: d.Direction,
 		HSCode: d.HSCode, HSChapter: prefix(d.HSCode, 2), HSHeading: prefix(d.HSCode, 4),
@@ -410,8 +418,6 @@ func (s *Selector) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 	}
 	present := env.present()
 	var boxed any = env
-	r := s.model.Runner()
-	defer r.Release()
 
 	lane, raw := NoLane, NoLane
 	decider := -1
