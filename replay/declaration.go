@@ -31,7 +31,19 @@ var (
 	declarationKeys = []string{"id", "date", "office", "direction", "hs_code", "origin", "dispatch", "value",
 		"gross_mass", "declarant", "operator", "procedure", "transport_mode", "facts"}
 	operatorKeys = []string{"id", "status", "types", "grade", "partner"}
+
+	// The keys as they appear in a line, quoted and followed by a colon.
+	declarationQuoted = quoteKeys(declarationKeys)
+	operatorQuoted    = quoteKeys(operatorKeys)
 )
+
+func quoteKeys(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = `"` + k + `":`
+	}
+	return out
+}
 
 // decode reads one JSON line, {"declaration": {...}, "operator": {...}},
 // into e, which it resets first.
@@ -41,8 +53,20 @@ func (d *declDecoder) decode(line []byte, e *risk.Entry) *lineError {
 	s := scan{b: line, scratch: &d.scratch}
 	var seen uint8
 	for more := s.enter("the line"); more; more = s.more("the line") {
-		key, at, ok := s.key("the line")
-		if !ok {
+		var key string
+		at := s.i
+		switch {
+		case s.expectKey(`"declaration":`):
+			key = "declaration"
+		case s.expectKey(`"operator":`):
+			key = "operator"
+		default:
+			var ok bool
+			if key, at, ok = s.key("the line"); !ok {
+				break
+			}
+		}
+		if s.err != nil {
 			break
 		}
 		switch key {
@@ -120,12 +144,22 @@ func declarationKey(key string) int {
 
 func (d *declDecoder) declaration(s *scan, decl *risk.Declaration) {
 	var seen uint16
+	expect := 0
 	for more := s.enter("declaration"); more; more = s.more("declaration") {
-		key, at, ok := s.key("declaration")
-		if !ok {
-			return
+		var key string
+		var at, k int
+		// A file comes from one encoder, which writes the keys in one
+		// order: try the key that followed the last one before scanning.
+		if at, k = s.i, expect; s.expectKey(declarationQuoted[expect]) {
+			key = declarationKeys[k]
+		} else {
+			var ok bool
+			if key, at, ok = s.key("declaration"); !ok {
+				return
+			}
+			k = declarationKey(key)
 		}
-		k := declarationKey(key)
+		expect = (k + 1) % len(declarationKeys)
 		if k < 0 {
 			s.failAt(at, unknownKey("declaration.", key, declarationKeys))
 			return
@@ -177,12 +211,20 @@ func (d *declDecoder) declaration(s *scan, decl *risk.Declaration) {
 
 func (d *declDecoder) operator(s *scan, op *risk.Operator) {
 	var seen uint8
+	expect := 0
 	for more := s.enter("operator"); more; more = s.more("operator") {
-		key, at, ok := s.key("operator")
-		if !ok {
-			return
+		var key string
+		var at, k int
+		if at, k = s.i, expect; s.expectKey(operatorQuoted[expect]) {
+			key = operatorKeys[k]
+		} else {
+			var ok bool
+			if key, at, ok = s.key("operator"); !ok {
+				return
+			}
+			k = index(operatorKeys, key)
 		}
-		k := index(operatorKeys, key)
+		expect = (k + 1) % len(operatorKeys)
 		if k < 0 {
 			s.failAt(at, unknownKey("operator.", key, operatorKeys))
 			return

@@ -109,6 +109,17 @@ func (s *scan) key(what string) (string, int, bool) {
 	return k, at, s.err == nil
 }
 
+// expectKey consumes quoted, a key in quotes and its colon, if it comes
+// next exactly so (no spaces).
+func (s *scan) expectKey(quoted string) bool {
+	s.ws()
+	if len(s.b)-s.i >= len(quoted) && string(s.b[s.i:s.i+len(quoted)]) == quoted {
+		s.i += len(quoted)
+		return true
+	}
+	return false
+}
+
 // more reads what follows a member: true after a comma, false at the end
 // of the object or on an error.
 func (s *scan) more(what string) bool {
