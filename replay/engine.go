@@ -177,7 +177,10 @@ func (r *Replayer) collect(ctx context.Context, cancel context.CancelCauseFunc, 
 	pending := map[int]*job{}
 	next := 0
 	size := int64(0)
-	for _, in := range p.inputs {
+	for i, in := range p.inputs {
+		if !r.o.shard.ownsInput(i) {
+			continue // never read
+		}
 		if in.Size < 0 {
 			size = -1
 			break
