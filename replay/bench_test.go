@@ -3,6 +3,7 @@ package replay
 import (
 	"bytes"
 	"io"
+	"os"
 	"syscall"
 	"testing"
 	"time"
@@ -118,4 +119,28 @@ func BenchmarkDeclarationFiles(b *testing.B) {
 			reportRate(b, n, cpuTime()-start)
 		})
 	}
+}
+
+// BenchmarkFile replays the file named by REPLAY_FILE, for profiling a
+// real run; it is skipped without one.
+func BenchmarkFile(b *testing.B) {
+	name := os.Getenv("REPLAY_FILE")
+	if name == "" {
+		b.Skip("REPLAY_FILE names a file of declarations to replay")
+	}
+	old, nw := programmes(b)
+	r, err := New(old, nw)
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := cpuTime()
+	n := 0
+	for b.Loop() {
+		rep, err := r.DeclarationFiles(b.Context(), []Input{File(name, Auto)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		n = rep.Replayed
+	}
+	reportRate(b, n, cpuTime()-start)
 }
