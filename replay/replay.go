@@ -12,8 +12,10 @@ import (
 )
 
 // A Replayer replays records through two versions of a programme, old and
-// new. It holds no state between replays: one Replayer may run several,
-// one after the other or at the same time.
+// new. Make one with New; the zero value is not usable. It holds no state
+// between replays and is safe for concurrent use: one Replayer may run
+// several replays at the same time, though they then share the writer of
+// WithChanges and the functions of WithProgress and WithProblemFunc.
 type Replayer struct {
 	old, new *aeo.Programme
 	o        options

@@ -132,10 +132,8 @@ func emptyLike(s risk.Summary) risk.Summary {
 	return out
 }
 
-func sameStrings(a, b []string) bool { return slices.Equal(a, b) }
-
 func (l *LaneReport) add(o *LaneReport) error {
-	if !sameStrings(l.Inputs, o.Inputs) {
+	if !slices.Equal(l.Inputs, o.Inputs) {
 		return errors.New("the declarations were read from other inputs")
 	}
 	l.Records += o.Records
@@ -164,7 +162,7 @@ func (l *LaneReport) add(o *LaneReport) error {
 }
 
 func (o *OperatorReport) add(x *OperatorReport) error {
-	if !sameStrings(o.Inputs, x.Inputs) {
+	if !slices.Equal(o.Inputs, x.Inputs) {
 		return errors.New("the profiles were read from other inputs")
 	}
 	if !o.AsOf.Equal(x.AsOf) {
