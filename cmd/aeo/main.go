@@ -15,6 +15,7 @@
 //	aeo impact merge [--format text|json|csv] REPORT.json...
 //	aeo schema [programme|fixtures|profile]
 //	aeo report dossier|letter|benefits|history|phases [flags] ARGUMENTS
+//	aeo serve [--addr HOST:PORT] [--token-file FILE] [--decision-log FILE] DIR
 //	aeo version
 //
 // Every command prints its flags with -h.
@@ -68,6 +69,7 @@ func init() {
 		{"impact", "OLD NEW --profiles PATH", "replay the register (and, with --declarations PATH, a year of declarations) through both versions", cmdImpact},
 		{"schema", "[programme|fixtures|profile]", "print the JSON Schema of a file kind", cmdSchema},
 		{"report", "KIND ...", "write an HTML report: dossier, letter, benefits, history, phases", cmdReport},
+		{"serve", "DIR", "run the HTTP/JSON decision service over the programme files in DIR", cmdServe},
 		{"version", "", "print the version of this aeo command", cmdVersion},
 	}
 }
