@@ -99,7 +99,7 @@ func start(t *testing.T, setup func(dir string, cfg *Config)) *harness {
 		return stopErr
 	}
 	t.Cleanup(func() { _ = h.stop() })
-	h.client = &http.Client{Transport: newValidator(t, ln.Addr().String()), Timeout: 60 * time.Second}
+	h.client = &http.Client{Transport: newValidator(t), Timeout: 60 * time.Second}
 	return h
 }
 
@@ -178,11 +178,14 @@ type validator struct {
 }
 
 var (
-	docOnce sync.Once
-	docErr  error
+	docOnce   sync.Once
+	sharedDoc *openapi3.T
+	sharedRtr routers.Router
+	docErr    error
 )
 
-func loadDoc(addr string) (*openapi3.T, error) {
+// loadDoc loads and validates the OpenAPI document with kin-openapi.
+func loadDoc() (*openapi3.T, error) {
 	loader := openapi3.NewLoader()
 	doc, err := loader.LoadFromData(OpenAPI)
 	if err != nil {
@@ -191,16 +194,21 @@ func loadDoc(addr string) (*openapi3.T, error) {
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, err
 	}
-	doc.Servers = openapi3.Servers{{URL: "http://" + addr}}
 	return doc, nil
 }
 
-func newValidator(t *testing.T, addr string) *validator {
-	doc, err := loadDoc(addr)
-	require.NoError(t, err, "the OpenAPI document does not load")
-	router, err := gorillamux.NewRouter(doc)
-	require.NoError(t, err)
-	return &validator{t: t, doc: doc, router: router}
+// newValidator validates against the document loaded once; its router
+// matches paths on any loopback port.
+func newValidator(t *testing.T) *validator {
+	docOnce.Do(func() {
+		if sharedDoc, docErr = loadDoc(); docErr != nil {
+			return
+		}
+		sharedDoc.Servers = openapi3.Servers{{URL: "/"}}
+		sharedRtr, docErr = gorillamux.NewRouter(sharedDoc)
+	})
+	require.NoError(t, docErr, "the OpenAPI document does not load")
+	return &validator{t: t, doc: sharedDoc, router: sharedRtr}
 }
 
 func (v *validator) RoundTrip(req *http.Request) (*http.Response, error) {

@@ -144,23 +144,35 @@ func (s *Server) Reload(ctx context.Context) (ReloadReport, error) {
 	}
 	old := s.progs.Load()
 	next := &catalogue{byName: make(map[string]*entry, len(files))}
+	// Two files with one base name (eu.yaml, eu.json) are ambiguous: the
+	// one that served the name before keeps it, and the others are
+	// reported under their file names.
+	owner := map[string]string{}
+	for _, f := range files {
+		name := strings.TrimSuffix(f, filepath.Ext(f))
+		if cur, ok := owner[name]; !ok || (old.byName[name] != nil && old.byName[name].file == f && cur != f) {
+			owner[name] = f
+		}
+	}
 	for _, f := range files {
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
-		name := strings.TrimSuffix(f, filepath.Ext(f))
+		stem := strings.TrimSuffix(f, filepath.Ext(f))
+		name, dup := stem, owner[stem] != f
+		if dup {
+			name = f
+		}
 		e := &entry{name: name, file: f, attemptedAt: s.cfg.Now()}
 		prev := old.byName[name]
 		if prev != nil {
 			e.prog, e.loadedAt = prev.prog, prev.loadedAt
 		}
 		switch {
+		case dup:
+			e.problems = []problem{{File: f, Message: fmt.Sprintf("programme %q is also defined by %s: rename one of them", stem, owner[stem])}}
 		case !nameRE.MatchString(name):
 			e.problems = []problem{{File: f, Message: "the file name is not a programme name: use letters, digits, '.', '_' and '-'"}}
-		case next.byName[name] != nil:
-			e.problems = []problem{{File: f, Message: fmt.Sprintf("programme %q is also defined by %s", name, next.byName[name].file)}}
-			e.name = f // keep both visible
-			name = f
 		default:
 			start := s.cfg.Now()
 			p, err := aeo.Load(filepath.Join(s.cfg.Dir, f), s.cfg.LoadOptions...)
