@@ -136,6 +136,9 @@ func (s *Server) Reload(ctx context.Context) (ReloadReport, error) {
 	s.reloadMu.Lock()
 	defer s.reloadMu.Unlock()
 	var rep ReloadReport
+	// The state is taken before the files are read, so that a change
+	// made while they load is seen by the next poll.
+	state, _ := dirState(s.cfg.Dir)
 	files, err := programmeFiles(s.cfg.Dir)
 	if err != nil {
 		s.metrics.reloads.WithLabelValues("", "error").Inc()
@@ -214,6 +217,7 @@ func (s *Server) Reload(ctx context.Context) (ReloadReport, error) {
 	}
 	slices.Sort(next.names)
 	s.progs.Store(next)
+	s.loadedState.Store(state)
 	s.metrics.setProgrammes(next, rep.Removed)
 	return rep, nil
 }
@@ -268,7 +272,6 @@ func dirState(dir string) (string, error) {
 // watch reloads the programmes whenever the directory's files change,
 // until ctx is done.
 func (s *Server) watch(ctx context.Context, every time.Duration) {
-	last, _ := dirState(s.cfg.Dir)
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
@@ -278,10 +281,9 @@ func (s *Server) watch(ctx context.Context, every time.Duration) {
 		case <-t.C:
 		}
 		cur, err := dirState(s.cfg.Dir)
-		if err != nil || cur == last {
+		if last, _ := s.loadedState.Load().(string); err != nil || cur == last {
 			continue
 		}
-		last = cur
 		s.log.Info("programme files changed: reloading")
 		_, _ = s.Reload(ctx)
 	}

@@ -148,8 +148,10 @@ type Server struct {
 
 	progs    atomic.Pointer[catalogue]
 	reloadMu sync.Mutex // one reload at a time
-	ready    atomic.Bool
-	draining atomic.Bool
+	// loadedState is the dirState the last reload read the files in.
+	loadedState atomic.Value
+	ready       atomic.Bool
+	draining    atomic.Bool
 }
 
 // New loads every programme of cfg.Dir and returns the server. A file
