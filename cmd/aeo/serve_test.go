@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -155,4 +156,44 @@ func TestServeUsage(t *testing.T) {
 			assert.Contains(t, err.Error(), tt.want)
 		})
 	}
+}
+
+// TestPythonClient runs the standard-library Python client of
+// examples/client against aeo serve on a loopback port. It is skipped
+// where there is no python3; CI installs one and also runs the client
+// against the built binary.
+func TestPythonClient(t *testing.T) {
+	py, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("no python3 on PATH")
+	}
+	dir := t.TempDir()
+	prog, err := os.ReadFile("../../examples/baseline/programme.yaml")
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "baseline.yaml"), prog, 0o644))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	addrc := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- serve(ctx, []string{dir, "--addr", "127.0.0.1:0", "--poll", "0"}, io.Discard, io.Discard, nil, func(a string) { addrc <- a })
+	}()
+	var addr string
+	select {
+	case addr = <-addrc:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	out, err := exec.Command(py, "../../examples/client/aeo_client.py", "--url", "http://"+addr).CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	for _, want := range []string{
+		"AEO: recommend",
+		"XX25IM0000002: red (rule weapons)",
+		"XX25IM0000002: yellow (rule weapons)",
+		"bad input refused: 400 invalid_profile",
+	} {
+		assert.Contains(t, string(out), want)
+	}
+	cancel()
+	require.NoError(t, <-done)
 }
