@@ -244,6 +244,9 @@ func readLine(br *bufio.Reader, max int) (line []byte, tooLong bool, err error) 
 		if err == bufio.ErrBufferFull {
 			continue
 		}
+		if !tooLong && len(line) > max && line[len(line)-1] != '\n' {
+			tooLong, line = true, nil // a last line without its newline
+		}
 		return line, tooLong, err
 	}
 }
