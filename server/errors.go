@@ -49,6 +49,7 @@ type Error struct {
 	Details map[string]any `json:"details,omitempty"`
 }
 
+// Error returns the code and the message.
 func (e *Error) Error() string { return e.Code + ": " + e.Message }
 
 func errorf(status int, code, format string, args ...any) *Error {
@@ -94,9 +95,10 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(append(body, '\n'))
 }
 
-// problem is one problem of a programme or a profile, as diag reports
-// it: the place and the message.
-type problem struct {
+// A Problem is one problem in a programme or a profile, as package diag
+// reports it: the file, line and column when known, the path of the key
+// at fault, and the message.
+type Problem struct {
 	File    string `json:"file,omitempty"`
 	Line    int    `json:"line,omitempty"`
 	Column  int    `json:"column,omitempty"`
@@ -106,18 +108,18 @@ type problem struct {
 
 // problems lists the diag problems in err, or its text when it carries
 // none.
-func problems(err error) []problem {
+func problems(err error) []Problem {
 	var list diag.List
 	if errors.As(err, &list) {
-		out := make([]problem, 0, len(list))
+		out := make([]Problem, 0, len(list))
 		for _, e := range list {
-			out = append(out, problem{e.File, e.Line, e.Column, e.Path, e.Message})
+			out = append(out, Problem{e.File, e.Line, e.Column, e.Path, e.Message})
 		}
 		return out
 	}
 	var one *diag.Error
 	if errors.As(err, &one) {
-		return []problem{{one.File, one.Line, one.Column, one.Path, one.Message}}
+		return []Problem{{one.File, one.Line, one.Column, one.Path, one.Message}}
 	}
-	return []problem{{Message: err.Error()}}
+	return []Problem{{Message: err.Error()}}
 }

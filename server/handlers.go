@@ -145,7 +145,7 @@ type validation struct {
 	Version     string    `json:"version,omitempty"`
 	Fingerprint string    `json:"fingerprint,omitempty"`
 	Sections    []string  `json:"sections,omitempty"`
-	Problems    []problem `json:"problems"`
+	Problems    []Problem `json:"problems"`
 }
 
 // validate checks a programme file sent in the body, for authoring
@@ -179,7 +179,7 @@ func (s *Server) validate(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := validation{Problems: []problem{}}
+	out := validation{Problems: []Problem{}}
 	if loadErr != nil {
 		out.Problems = problems(loadErr)
 	} else {
@@ -507,7 +507,9 @@ func (s *Server) selectLane(r *http.Request, e *entry, p *aeo.Programme, sel *ri
 		dec = sel.Select(req.Declaration, req.Operator)
 		return nil
 	}); err != nil {
-		return dec, err
+		// dec is not read: after a timeout the evaluation may still be
+		// writing it.
+		return risk.Decision{}, err
 	}
 	s.metrics.decisions.WithLabelValues(e.name, "lane", dec.Lane.String()).Inc()
 	outcome := map[string]any{"declaration": dec.Declaration, "lane": dec.Lane.String(), "cause": dec.Cause.String()}

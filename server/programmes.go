@@ -30,7 +30,7 @@ type entry struct {
 	prog        *aeo.Programme // nil when the file never loaded
 	loadedAt    time.Time      // when prog was loaded
 	attemptedAt time.Time
-	problems    []problem // of the last attempt; nil when it succeeded
+	problems    []Problem // of the last attempt; nil when it succeeded
 }
 
 // ProgrammeInfo describes one programme of the directory.
@@ -59,7 +59,7 @@ type ProgrammeInfo struct {
 	// AttemptedAt is the last attempt to load the file; Errors its
 	// problems, each with file, line and column.
 	AttemptedAt time.Time `json:"attempted_at"`
-	Errors      []problem `json:"errors,omitempty"`
+	Errors      []Problem `json:"errors,omitempty"`
 }
 
 // ReloadReport is the outcome of a reload: the programmes loaded anew,
@@ -173,9 +173,9 @@ func (s *Server) Reload(ctx context.Context) (ReloadReport, error) {
 		}
 		switch {
 		case dup:
-			e.problems = []problem{{File: f, Message: fmt.Sprintf("programme %q is also defined by %s: rename one of them", stem, owner[stem])}}
+			e.problems = []Problem{{File: f, Message: fmt.Sprintf("programme %q is also defined by %s: rename one of them", stem, owner[stem])}}
 		case !nameRE.MatchString(name):
-			e.problems = []problem{{File: f, Message: "the file name is not a programme name: use letters, digits, '.', '_' and '-'"}}
+			e.problems = []Problem{{File: f, Message: "the file name is not a programme name: use letters, digits, '.', '_' and '-'"}}
 		default:
 			start := s.cfg.Now()
 			p, err := aeo.Load(filepath.Join(s.cfg.Dir, f), s.cfg.LoadOptions...)
@@ -224,7 +224,7 @@ func (s *Server) Reload(ctx context.Context) (ReloadReport, error) {
 
 // relative shows file names relative to the directory, so that the
 // programmes endpoint does not reveal the server's file system.
-func relative(ps []problem, dir string) []problem {
+func relative(ps []Problem, dir string) []Problem {
 	for i := range ps {
 		if r, err := filepath.Rel(dir, ps[i].File); err == nil && ps[i].File != "" {
 			ps[i].File = r

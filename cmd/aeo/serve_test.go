@@ -143,6 +143,7 @@ func TestServeUsage(t *testing.T) {
 		{"a certificate without its key", []string{dir, "--tls-cert", "c.pem"}, true, "go together"},
 		{"a log level that does not exist", []string{dir, "--log-level", "loud"}, true, "--log-level"},
 		{"an unknown flag", []string{dir, "--port", "80"}, true, "port"},
+		{"a certificate that cannot be read", []string{dir, "--tls-cert", filepath.Join(dir, "c.pem"), "--tls-key", filepath.Join(dir, "k.pem")}, false, "TLS:"},
 		{"a token file that is missing", []string{dir, "--token-file", filepath.Join(dir, "none")}, false, "none: no such file"},
 		{"a directory that is missing", []string{filepath.Join(dir, "none")}, false, "no such file"},
 		{"an address already in use or invalid", []string{dir, "--addr", "256.0.0.1:1"}, false, "256.0.0.1"},
