@@ -611,3 +611,29 @@ func mustJSON(v any) string {
 	}
 	return string(b)
 }
+
+func TestLanesStreamSizeLimit(t *testing.T) {
+	h := start(t, func(dir string, cfg *Config) {
+		programmeFile(t, dir, "baseline.yaml", "baseline/programme.yaml")
+		cfg.MaxStreamBytes = 2048
+	})
+	var in strings.Builder
+	for i := range 40 {
+		in.WriteString(mustJSON(laneReq(fmt.Sprintf("B%03d", i), "930190", nil)) + "\n")
+	}
+	for _, ctype := range []string{"application/x-ndjson", "application/json"} {
+		body := in.String()
+		if ctype == "application/json" {
+			body = "[" + strings.ReplaceAll(strings.TrimSpace(body), "\n", ",") + "]"
+		}
+		code, out, _ := h.do("POST", "/v1/programmes/baseline/lanes", ctype, []byte(body))
+		require.Equal(t, 200, code)
+		got := streamLines(t, out)
+		last, cut := got[len(got)-1], got[len(got)-2]
+		require.NotNil(t, cut.Error, ctype)
+		assert.Equal(t, CodeBodyTooLarge, cut.Error.Code, ctype)
+		assert.False(t, last.Summary.Complete, ctype)
+		assert.Equal(t, len(got)-2, last.Summary.Decided, "%s: every line read before the limit was decided", ctype)
+		assert.Less(t, last.Summary.Decided, 40)
+	}
+}

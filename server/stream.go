@@ -204,6 +204,10 @@ func (st *stream) readLines(body io.Reader) {
 	for !st.gone {
 		st.extend()
 		line, tooLong, err := readLine(br, max)
+		if err != nil && err != io.EOF {
+			st.readErr(err) // a line cut short by a limit or a broken connection is not decided
+			break
+		}
 		if len(bytes.TrimSpace(line)) > 0 || tooLong {
 			if st.limitReached() {
 				break
@@ -216,10 +220,6 @@ func (st *stream) readLines(body io.Reader) {
 		}
 		if err == io.EOF {
 			st.sum.Complete = true
-			break
-		}
-		if err != nil {
-			st.readErr(err)
 			break
 		}
 		// Send what is decided before waiting for more input.
