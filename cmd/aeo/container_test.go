@@ -60,6 +60,20 @@ func TestContainer(t *testing.T) {
 		return run("podman", append(append([]string{}, podman...), args...)...)
 	}
 	tag := fmt.Sprintf("%d", time.Now().UnixNano())
+	// The build leaves its build stage as an untagged image: remove the
+	// untagged images that were not there before, and only those.
+	before := map[string]bool{}
+	for _, id := range strings.Fields(pm("images", "-qa", "--no-trunc")) {
+		before[id] = true
+	}
+	t.Cleanup(func() {
+		out, _ := exec.Command("podman", "images", "-qa", "--no-trunc", "--filter", "dangling=true").Output()
+		for _, id := range strings.Fields(string(out)) {
+			if !before[id] {
+				_ = exec.Command("podman", "rmi", "-f", id).Run()
+			}
+		}
+	})
 	builder, image, name := "localhost/aeo-go-builder:"+tag, "localhost/aeo:"+tag, "aeo-test-"+tag
 
 	// The build stage's base: Go, the module cache, and a shell.
