@@ -637,3 +637,33 @@ func TestLanesStreamSizeLimit(t *testing.T) {
 		assert.Less(t, last.Summary.Decided, 40)
 	}
 }
+
+// TestPanicIsAnInternalError: a panic in a handler answers 500 with the
+// internal code and nothing else; the stack goes to the log only.
+func TestPanicIsAnInternalError(t *testing.T) {
+	h := start(t, nil)
+	h.srv.mux.Handle("/v1/boom", h.srv.endpoint(http.MethodGet, func(w http.ResponseWriter, r *http.Request) error {
+		panic("secret internal state")
+	}))
+	h.srv.mux.Handle("/v1/fail", h.srv.endpoint(http.MethodGet, func(w http.ResponseWriter, r *http.Request) error {
+		return fmt.Errorf("database password wrong")
+	}))
+	for _, path := range []string{"/v1/boom", "/v1/fail"} {
+		req, err := http.NewRequest("GET", h.url+path, nil)
+		require.NoError(t, err)
+		resp, err := http.DefaultClient.Do(req) // not a documented route: plain client
+		require.NoError(t, err)
+		var e apiError
+		require.NoError(t, json.NewDecoder(resp.Body).Decode(&e))
+		resp.Body.Close()
+		assert.Equal(t, 500, resp.StatusCode)
+		assert.Equal(t, CodeInternal, e.Error.Code)
+		assert.Equal(t, "internal error", e.Error.Message)
+		assert.Nil(t, e.Error.Details)
+	}
+	assert.Contains(t, h.logs.String(), "secret internal state", "the log has the panic")
+	assert.Contains(t, h.logs.String(), "database password wrong", "and the error")
+	assert.Contains(t, h.logs.String(), `"stack":"goroutine`)
+	var rd readiness
+	require.Equal(t, 200, h.get("/readyz", &rd), "the server keeps serving")
+}
