@@ -399,11 +399,12 @@ type comparison struct {
 // source that means the same (a constant set of ints prints with string
 // keys).
 type sub struct {
-	node   ast.Node
+	node   ast.Node // guarded for the VM once the program is compiled
 	source file.Source
 	fast   *fastProg
 	once   sync.Once
 	prog   *vm.Program
+	vars   int
 }
 
 func (m *Model) newSub(n ast.Node, source file.Source, c *conf.Config) *sub {
@@ -417,7 +418,10 @@ func (s *sub) vm(m *Model) *vm.Program {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		c := *m.base
-		s.prog, _ = compiler.Compile(&parser.Tree{Node: s.node, Source: s.source}, &c)
+		prog, err := compiler.Compile(&parser.Tree{Node: s.node, Source: s.source}, &c)
+		if err == nil {
+			s.prog, s.vars = prog, patchHooks(prog)
+		}
 	})
 	return s.prog
 }
@@ -426,7 +430,7 @@ func (s *sub) vm(m *Model) *vm.Program {
 // without error.
 func (s *sub) bool(r *Runner, env any) (bool, bool) {
 	if s.fast != nil && s.fast.b != nil {
-		if v, ok := runFast(&r.fr, s.fast, s.fast.b, env); ok {
+		if v, err := runFast(&r.fr, s.fast, s.fast.b, env); err == nil {
 			return v, true
 		}
 	}
@@ -434,7 +438,7 @@ func (s *sub) bool(r *Runner, env any) (bool, bool) {
 	if prog == nil {
 		return false, false
 	}
-	out, err := r.vm.Run(prog, env)
+	out, err := r.runVM(prog, s.vars, env)
 	if err != nil {
 		return false, false
 	}
@@ -452,7 +456,7 @@ func (s *sub) bool(r *Runner, env any) (bool, bool) {
 // actual runs s for its value, dereferenced; nil on error.
 func (s *sub) actual(r *Runner, env any) any {
 	if s.fast != nil && s.fast.d != nil {
-		if v, ok := runFast(&r.fr, s.fast, s.fast.d, env); ok {
+		if v, err := runFast(&r.fr, s.fast, s.fast.d, env); err == nil {
 			return v
 		}
 	}
@@ -460,7 +464,7 @@ func (s *sub) actual(r *Runner, env any) any {
 	if prog == nil {
 		return nil
 	}
-	out, err := r.vm.Run(prog, env)
+	out, err := r.runVM(prog, s.vars, env)
 	if err != nil {
 		return nil
 	}
@@ -603,6 +607,17 @@ type logic struct {
 	right *logic
 	leaf  *sub
 	paths []*path // the facts a leaf reads
+}
+
+// subs appends the leaves of l to acc.
+func (l *logic) subs(acc []*sub) []*sub {
+	if l == nil {
+		return acc
+	}
+	if l.leaf != nil {
+		acc = append(acc, l.leaf)
+	}
+	return l.right.subs(l.left.subs(acc))
 }
 
 func (m *Model) buildLogic(n ast.Node, source file.Source, c *conf.Config) *logic {

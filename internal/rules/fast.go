@@ -79,9 +79,30 @@ type frame struct {
 	item  unsafe.Pointer // the element of the innermost predicate
 	index int            // and its index
 	args  []any          // arguments of function calls, used as a stack
+	bud   budget         // the bounds of the evaluation
 	// vmOnly makes every program run on the VM, for the differential
 	// tests.
 	vmOnly bool
+}
+
+// step charges n steps to the frame's budget; a nil frame is a constant
+// being folded at compile time, which costs nothing.
+func (f *frame) step(n int) error {
+	if f == nil {
+		return nil
+	}
+	return f.bud.step(n)
+}
+
+// alloc charges n bytes built, after checking that they fit.
+func (f *frame) alloc(n int) error {
+	if f == nil {
+		return nil
+	}
+	if err := f.bud.fits(n); err != nil {
+		return err
+	}
+	return f.bud.alloc(n)
 }
 
 // A fastProg is the lowered form of a program.
@@ -137,44 +158,47 @@ func (fr *frame) finish() {
 	fr.args = fr.args[:0]
 }
 
-// runFast evaluates fn on env. ok is false when the VM must decide: the
-// environment is not of the model's type, or the fast path failed. It is
-// small enough to inline: a program that calls no code of the host's runs
-// with one closure call, and without a deferred recover (which would double
-// the cost of a small rule): lowered closures check every pointer, index
-// and divisor, so no input makes them panic. Programs that call host code
-// (functions, FactSource) run guarded, in runSlow.
-func runFast[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, ok bool) {
+// runFast evaluates fn on env. err is nil when fn gave the value,
+// errStop when the budget or the context stopped it (the frame's budget
+// says why), and anything else when the VM must decide: the environment
+// is not of the model's type, or the fast path failed. It is small
+// enough to inline: a program that calls no code of the host's runs
+// with one closure call, and without a deferred recover (which would
+// double the cost of a small rule): lowered closures check every
+// pointer, index and divisor, so no input makes them panic. Programs
+// that call host code (functions, FactSource) run guarded, in runSlow.
+func runFast[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err error) {
 	e := (*eface)(unsafe.Pointer(&env))
 	if fp.user || e.typ != fp.typ || e.data == nil || fr.vmOnly {
 		return runSlow(fr, fp, fn, env)
 	}
 	fr.env = e.data
-	v, err := fn(fr)
+	fr.bud.reset()
+	v, err = fn(fr)
 	fr.env = nil
-	return v, err == nil
+	return v, err
 }
 
 // runSlow is runFast for programs that call functions or read extra
 // facts, and for environments of another type.
-func runSlow[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, ok bool) {
+func runSlow[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err error) {
 	if fr.vmOnly || !fr.start(fp, env) {
-		return v, false
+		return v, errDefer
 	}
 	return runGuarded(fr, fn)
 }
 
 // runGuarded is runFast for programs that call functions or read extra
 // facts: their panics send the program to the VM, which reports them.
-func runGuarded[T any](fr *frame, fn eval[T]) (v T, ok bool) {
+func runGuarded[T any](fr *frame, fn eval[T]) (v T, err error) {
 	defer func() {
 		if recover() != nil {
-			ok = false
+			err = errDefer
 		}
 		fr.finish()
 	}()
-	v, err := fn(fr)
-	return v, err == nil
+	fr.bud.reset()
+	return fn(fr)
 }
 
 // sliceHeader is the layout of a Go slice.

@@ -523,7 +523,7 @@ func checkSame(t *testing.T, m *Model, p *Program, env *fzEnv) bool {
 	}
 	if fp.a != nil {
 		fv, ferr := fastEval(r, fp, fp.a, env)
-		vv, verr := r.vm.Run(p.prog, env)
+		vv, verr := r.runVM(p.prog, p.vars, env)
 		switch {
 		case ferr == errDefer:
 		case ferr == nil && (verr != nil || !sameAny(fv, vv)), ferr != nil && verr == nil:

@@ -99,10 +99,10 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 		case v.loose:
 			lw.fail("sum of sums")
 		case v.k == kInt:
-			return value{k: kInt, i: sum(lo, v.i)}
+			return value{k: kInt, i: sumInt(lo, v.i)}
 		case v.k == kFloat:
 			// The VM starts from the int 0: an empty sum is an int.
-			return value{k: kFloat, loose: true, f: sum(lo, v.f)}
+			return value{k: kFloat, loose: true, f: sumFloat(lo, v.f)}
 		}
 		lw.fail("sum of a %s", v.k)
 	case "len":
@@ -116,6 +116,9 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 			e := v.i
 			return fold(value{k: kInt, i: func(f *frame) (int, error) {
 				x, err := e(f)
+				if x == math.MinInt {
+					return 0, errFail
+				}
 				if x < 0 {
 					x = -x
 				}
@@ -155,6 +158,9 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 			e := v.f
 			return fold(value{k: kInt, i: func(f *frame) (int, error) {
 				x, err := e(f)
+				if !(x > -(1<<63) && x < 1<<63) {
+					return 0, errFail // out of range, or NaN: checkedInt fails
+				}
 				return int(x), err
 			}}, v)
 		}
@@ -195,6 +201,9 @@ func quantifier(name string, lo *loop, pred eval[bool]) eval[bool] {
 			return false, err
 		}
 		s := (*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return false, err
+		}
 		item, index := f.item, f.index
 		for i := 0; i < s.len; i++ {
 			f.item, f.index = lo.at(s.data, i), i
@@ -222,6 +231,9 @@ func count(lo *loop, pred eval[bool], threshold int) eval[int] {
 			return 0, err
 		}
 		s := (*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return 0, err
+		}
 		item, index := f.item, f.index
 		n := 0
 		for i := 0; i < s.len; i++ {
@@ -243,23 +255,56 @@ func count(lo *loop, pred eval[bool], threshold int) eval[int] {
 	}
 }
 
-func sum[T number](lo *loop, v eval[T]) eval[T] {
-	return func(f *frame) (T, error) {
+func sumInt(lo *loop, v eval[int]) eval[int] {
+	return func(f *frame) (int, error) {
 		h, err := lo.hdr(f)
 		if err != nil {
 			return 0, err
 		}
 		s := (*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return 0, err
+		}
 		item, index := f.item, f.index
-		var acc T
+		acc := 0
 		for i := 0; i < s.len; i++ {
 			f.item, f.index = lo.at(s.data, i), i
 			x, err := v(f)
+			if err == nil {
+				acc, err = addI(x, acc) // runtime.Add(element, accumulator)
+			}
 			if err != nil {
 				f.item, f.index = item, index
 				return 0, err
 			}
-			acc = x + acc // runtime.Add(element, accumulator)
+		}
+		f.item, f.index = item, index
+		return acc, nil
+	}
+}
+
+func sumFloat(lo *loop, v eval[float64]) eval[float64] {
+	return func(f *frame) (float64, error) {
+		h, err := lo.hdr(f)
+		if err != nil {
+			return 0, err
+		}
+		s := (*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return 0, err
+		}
+		item, index := f.item, f.index
+		var acc float64
+		for i := 0; i < s.len; i++ {
+			f.item, f.index = lo.at(s.data, i), i
+			x, err := v(f)
+			if err == nil {
+				acc, err = addF(x, acc)
+			}
+			if err != nil {
+				f.item, f.index = item, index
+				return 0, err
+			}
 		}
 		f.item, f.index = item, index
 		return acc, nil
@@ -274,7 +319,13 @@ func (lw *lowerer) length(v value) value {
 		e := v.s
 		return fold(value{k: kInt, i: func(f *frame) (int, error) {
 			s, err := e(f)
-			return utf8.RuneCountInString(s), err
+			if err != nil {
+				return 0, err
+			}
+			if err := f.step(strSteps(len(s))); err != nil {
+				return 0, err
+			}
+			return utf8.RuneCountInString(s), nil
 		}}, v)
 	case kList:
 		at := v.at.addr()

@@ -49,6 +49,9 @@ func (lw *lowerer) unary(n *ast.UnaryNode) value {
 			i := v.i
 			return fold(value{k: kInt, i: func(f *frame) (int, error) {
 				x, err := i(f)
+				if x == math.MinInt {
+					return 0, errFail
+				}
 				return -x, err
 			}}, v)
 		case v.k == kFloat:
@@ -94,7 +97,10 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 		if !isNum(l) || !isNum(r) {
 			lw.fail("/ on %s and %s", l.k, r.k)
 		}
-		return fold(value{k: kFloat, f: arithOp("/", toFloat(l).f, toFloat(r).f, l.konst, r.konst)}, l, r)
+		if !l.konst && !r.konst && l.k != r.k {
+			return fold(value{k: kFloat, f: mixedArith("/", l, r)}, l, r)
+		}
+		return fold(value{k: kFloat, f: floatArith("/", toFloat(l), toFloat(r))}, l, r)
 	case "%":
 		if l.k != kInt || r.k != kInt {
 			lw.fail("%% on %s and %s", l.k, r.k)
@@ -111,7 +117,14 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 				return 0, err
 			}
 			y, err := b(f)
-			return math.Pow(x, y), err
+			if err != nil {
+				return 0, err
+			}
+			z := math.Pow(x, y)
+			if z-z != 0 {
+				return 0, errFail
+			}
+			return z, nil
 		}}, l, r)
 	}
 	lw.fail("operator %s", n.Operator)
@@ -682,48 +695,21 @@ func cmpTime(op string, l, r eval[time.Time]) eval[bool] {
 func (lw *lowerer) arith(op string, l, r value) value {
 	switch {
 	case l.k == kInt && r.k == kInt:
-		if e := fuseArith(op, l, r, l.i, r.i); e != nil {
-			return value{k: kInt, i: e}
-		}
-		return value{k: kInt, i: arithOp(op, l.i, r.i, l.konst, r.konst)}
+		return value{k: kInt, i: intArith(op, l, r)}
 	case isNum(l) && isNum(r):
 		if l.loose && r.k != kFloat || r.loose && l.k != kFloat || l.loose && r.loose {
 			// A loose value may be an int, and int with int is an int,
 			// which may overflow where a float does not.
 			lw.fail("%s between a loose number and a %s", op, r.k)
 		}
-		// An int operand is converted: a constant stays a constant, a
-		// field is no longer a direct read of a float.
-		lf, rf := toFloat(l), toFloat(r)
-		lf.dr, rf.dr = nil, nil
-		if l.k == kFloat {
-			lf.dr = l.dr
-		}
-		if r.k == kFloat {
-			rf.dr = r.dr
-		}
-		if e := fuseArith(op, lf, rf, lf.f, rf.f); e != nil {
-			return value{k: kFloat, f: e}
-		}
 		if !l.konst && !r.konst && l.k != r.k {
 			// float op int (or int op float) in one closure, without
 			// one for the conversion.
-			if l.k == kFloat {
-				return value{k: kFloat, f: arithMixed(op, l.f, r.i)}
-			}
-			return value{k: kFloat, f: arithMixed(op, r.f, l.i, true)}
+			return value{k: kFloat, f: mixedArith(op, l, r)}
 		}
-		return value{k: kFloat, f: arithOp(op, lf.f, rf.f, l.konst, r.konst)}
+		return value{k: kFloat, f: floatArith(op, toFloat(l), toFloat(r))}
 	case op == "+" && l.k == kString && r.k == kString:
-		a, b := l.s, r.s
-		return value{k: kString, s: func(f *frame) (string, error) {
-			x, err := a(f)
-			if err != nil {
-				return "", err
-			}
-			y, err := b(f)
-			return x + y, err
-		}}
+		return value{k: kString, s: concat(l.s, r.s)}
 	}
 	lw.fail("%s between %s and %s", op, l.k, r.k)
 	return value{}
@@ -731,72 +717,21 @@ func (lw *lowerer) arith(op string, l, r value) value {
 
 type number interface{ ~int | ~float64 }
 
-// arithOp returns the closure for +, -, * or / on numbers, with the
-// constant operand, if any, folded into the closure. "/" is only used with
-// floats: expr divides ints as floats.
-func arithOp[T number](op string, l, r eval[T], lc, rc bool) eval[T] {
-	if rc {
-		c := cval(r)
-		switch op {
-		case "+":
-			return func(f *frame) (T, error) { x, err := l(f); return x + c, err }
-		case "-":
-			return func(f *frame) (T, error) { x, err := l(f); return x - c, err }
-		case "*":
-			return func(f *frame) (T, error) { x, err := l(f); return x * c, err }
-		default:
-			return func(f *frame) (T, error) { x, err := l(f); return x / c, err }
-		}
-	}
-	if lc {
-		c := cval(l)
-		switch op {
-		case "+":
-			return func(f *frame) (T, error) { y, err := r(f); return c + y, err }
-		case "-":
-			return func(f *frame) (T, error) { y, err := r(f); return c - y, err }
-		case "*":
-			return func(f *frame) (T, error) { y, err := r(f); return c * y, err }
-		default:
-			return func(f *frame) (T, error) { y, err := r(f); return c / y, err }
-		}
-	}
-	switch op {
-	case "+":
-		return func(f *frame) (T, error) {
-			x, err := l(f)
-			if err != nil {
-				return 0, err
-			}
-			y, err := r(f)
-			return x + y, err
-		}
-	case "-":
-		return func(f *frame) (T, error) {
-			x, err := l(f)
-			if err != nil {
-				return 0, err
-			}
-			y, err := r(f)
-			return x - y, err
-		}
-	case "*":
-		return func(f *frame) (T, error) {
-			x, err := l(f)
-			if err != nil {
-				return 0, err
-			}
-			y, err := r(f)
-			return x * y, err
-		}
-	}
-	return func(f *frame) (T, error) {
-		x, err := l(f)
+// concat is a + b on strings, within the memory budget.
+func concat(a, b eval[string]) eval[string] {
+	return func(f *frame) (string, error) {
+		x, err := a(f)
 		if err != nil {
-			return 0, err
+			return "", err
 		}
-		y, err := r(f)
-		return x / y, err
+		y, err := b(f)
+		if err != nil {
+			return "", err
+		}
+		if err := f.alloc(len(x) + len(y)); err != nil {
+			return "", err
+		}
+		return x + y, nil
 	}
 }
 
@@ -1078,6 +1013,9 @@ func inSlice[T comparable](e eval[T], hdr eval[unsafe.Pointer]) eval[bool] {
 		if err != nil || errx != nil {
 			return false, err // a nil needle is in no list of values
 		}
+		if err := f.bud.step((*sliceHeader)(h).len); err != nil {
+			return false, err
+		}
 		for _, s := range *(*[]T)(h) {
 			if s == x {
 				return true, nil
@@ -1095,6 +1033,9 @@ func inIntsByFloat(e eval[float64], hdr eval[unsafe.Pointer]) eval[bool] {
 		}
 		h, err := hdr(f)
 		if err != nil || errx != nil {
+			return false, err
+		}
+		if err := f.bud.step((*sliceHeader)(h).len); err != nil {
 			return false, err
 		}
 		for _, s := range *(*[]int)(h) {

@@ -25,8 +25,10 @@
 package rules
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"math"
 	"reflect"
 	"sort"
 	"strings"
@@ -41,14 +43,13 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/optimizer"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 )
 
-// Defaults for the resource bounds of one expression.
-const (
-	DefaultMaxNodes     = 2000    // AST nodes after parsing
-	DefaultMemoryBudget = 100_000 // elements expr may allocate in one run
-)
+// DefaultMaxNodes bounds the size of one expression, in AST nodes after
+// parsing. The work and memory of one evaluation are bounded by Limits.
+const DefaultMaxNodes = 2000
 
 // A Kind is what an expression must evaluate to.
 type Kind uint8
@@ -135,7 +136,7 @@ type Model struct {
 	funcs    []Func
 	envFuncs map[string]bool
 	maxNodes uint
-	memory   uint
+	limits   Limits
 	pool     sync.Pool
 	envType  unsafe.Pointer // type word of the environment
 
@@ -173,14 +174,34 @@ func WithMaxNodes(n uint) ModelOption {
 	}
 }
 
-// WithMemoryBudget bounds what one evaluation may allocate, in elements.
+// WithMemoryBudget bounds, in bytes, the strings, lists and maps one
+// evaluation builds (Limits.MaxMemory). Zero keeps the default.
 func WithMemoryBudget(n uint) ModelOption {
 	return func(m *Model) {
 		if n > 0 {
-			m.memory = n
+			m.limits.MaxMemory = int(min(n, math.MaxInt32))
 		}
 	}
 }
+
+// WithLimits sets the bounds of one evaluation; its zero fields keep
+// their defaults (or what an earlier option set).
+func WithLimits(l Limits) ModelOption {
+	return func(m *Model) {
+		if l.MaxSteps > 0 {
+			m.limits.MaxSteps = l.MaxSteps
+		}
+		if l.MaxMemory > 0 {
+			m.limits.MaxMemory = l.MaxMemory
+		}
+		if l.MaxPattern > 0 {
+			m.limits.MaxPattern = l.MaxPattern
+		}
+	}
+}
+
+// Limits returns the bounds of one evaluation, with their defaults.
+func (m *Model) Limits() Limits { return m.limits }
 
 // NewModel returns a model whose environment is the type of prototype, a
 // pointer to a struct. Its fields are read under their `expr` tag names.
@@ -197,11 +218,11 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 		facts:    map[string]FactType{},
 		envFuncs: map[string]bool{},
 		maxNodes: DefaultMaxNodes,
-		memory:   DefaultMemoryBudget,
 	}
 	for _, o := range opts {
 		o(m)
 	}
+	m.limits = m.limits.withDefaults()
 	for name, ft := range m.facts {
 		if !validFactType(ft) {
 			return nil, fmt.Errorf("rules: fact %q: unknown type %q", name, ft)
@@ -231,7 +252,7 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 	if err := m.configure(options); err != nil {
 		return nil, err
 	}
-	m.pool.New = func() any { return &Runner{m: m, vm: vm.VM{MemoryBudget: m.memory}} }
+	m.pool.New = func() any { return m.newRunner() }
 	return m, nil
 }
 
@@ -243,26 +264,67 @@ func (m *Model) Funcs() []Func {
 }
 
 // A Runner evaluates programs on one goroutine at a time. Get one from
-// Model.Runner and give it back with Release. A Runner may run programs of
-// any model.
+// Model.Runner and give it back with Release. A Runner runs the programs
+// of its model: each evaluation is bounded by the model's Limits and,
+// once SetContext is called, by a context.
 type Runner struct {
 	m  *Model
 	vm vm.VM
-	fr frame // state of the fast evaluator
+	fr frame // state of the fast evaluator and the budget
+}
+
+// noBudget stands for "no limit" in expr's own memory budget: the hooks
+// of the guarded program keep the accounts (see guard.go).
+const noBudget = math.MaxInt / 2
+
+func (m *Model) newRunner() *Runner {
+	r := &Runner{m: m, vm: vm.VM{MemoryBudget: noBudget}}
+	r.fr.bud.limits = m.limits
+	r.fr.bud.reset()
+	h := r.hooks()
+	r.vm.Variables = make([]any, numHooks, numHooks+4)
+	copy(r.vm.Variables, h[:])
+	return r
 }
 
 // Runner returns a runner from the model's pool.
 func (m *Model) Runner() *Runner { return m.pool.Get().(*Runner) }
 
 // Release returns r to its model's pool. r must not be used afterwards.
-func (r *Runner) Release() { r.m.pool.Put(r) }
+func (r *Runner) Release() {
+	r.fr.bud.bind(nil)
+	clear(r.vm.Variables[numHooks:])
+	r.m.pool.Put(r)
+}
+
+// SetContext makes the evaluations r runs until it is released stop
+// with ctx's error, soon after ctx is done, even in the middle of a rule
+// (see Limits). A nil ctx is never done.
+func (r *Runner) SetContext(ctx context.Context) { r.fr.bud.bind(ctx) }
+
+// runVM runs prog, whose guarded form needs vars VM variables, on the
+// VM.
+func (r *Runner) runVM(prog *vm.Program, vars int, env any) (any, error) {
+	if len(r.vm.Variables) < vars {
+		vs := make([]any, vars)
+		copy(vs, r.vm.Variables[:numHooks])
+		r.vm.Variables = vs
+	}
+	r.fr.bud.reset()
+	out, err := r.vm.Run(prog, env)
+	if err != nil || r.fr.bud.stopped != nil {
+		return nil, r.fr.bud.vmError(err)
+	}
+	return out, nil
+}
 
 // A Program is one compiled expression. It is immutable and safe for
 // concurrent use.
 type Program struct {
 	src  string
 	kind Kind
-	prog *vm.Program
+	prog *vm.Program // guarded (see guard.go)
+	vars int         // VM variables prog needs
 	// fast is the lowered form of prog, held by value so that running it
 	// loads no other pointer; its evals are nil when some node of prog is
 	// not covered (why says which). See fast.go.
@@ -299,37 +361,45 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 		return nil, &Error{Line: 1, Column: 1, Message: "empty expression"}
 	}
 	pt := &patcher{m: m, src: src}
+	p := &Program{src: src, kind: k, envType: m.envType}
 	var fast *fastProg
-	var why string
-	var comparisons []*comparison
-	var lg *logic
-	prog, err := m.compile(src, pt, func(prog *vm.Program, c *conf.Config) {
-		root := prog.Node()
-		fast, why = m.lower(root, c)
+	var kindErr *Error
+	prog, vars, err := m.compile(src, pt, func(tree *parser.Tree, c *conf.Config) []*sub {
+		root := tree.Node
+		if kindErr = checkKind(root, k); kindErr != nil {
+			return nil
+		}
+		fast, p.why = m.lower(root, c)
+		var subs []*sub
 		if k == Bool {
-			comparisons = m.collectComparisons(root, prog.Source(), c)
-			if l := m.buildLogic(root, prog.Source(), c); l.op != "" {
-				lg = l
+			p.comparisons = m.collectComparisons(root, tree.Source, c)
+			for _, cmp := range p.comparisons {
+				subs = append(subs, cmp.cond, cmp.value)
+			}
+			if l := m.buildLogic(root, tree.Source, c); l.op != "" {
+				p.logic = l
+				subs = l.subs(subs)
 			}
 		}
+		p.paths, _ = m.collectPaths(root)
+		return subs
 	})
 	if len(pt.errs) > 0 {
 		return nil, m.inAuthorTerms(pt.errs[0])
 	}
 	if err != nil {
+		var re *Error
+		if errors.As(err, &re) {
+			return nil, m.inAuthorTerms(re)
+		}
 		return nil, m.inAuthorTerms(toError(err))
 	}
-	root := prog.Node()
-	if err := checkKind(root, k); err != nil {
-		return nil, err
+	if kindErr != nil {
+		return nil, kindErr
 	}
-	p := &Program{src: src, kind: k, prog: prog, why: why, envType: m.envType, comparisons: comparisons, logic: lg}
+	p.prog, p.vars = prog, vars
 	if fast != nil {
 		p.fast = *fast
-	}
-	p.paths, err = m.collectPaths(root)
-	if err != nil {
-		return nil, err
 	}
 	return p, nil
 }
@@ -354,10 +424,14 @@ func (m *Model) configure(options []expr.Option) (err error) {
 
 // compile does what expr.Compile does, from the model's prepared
 // configuration, and turns a panic inside expr (which a hostile expression
-// must never cause, but expr is not ours) into an error. post, if not nil,
-// is called with the program and the configuration it was compiled with,
-// while the configuration's type cache is still held.
-func (m *Model) compile(src string, v ast.Visitor, post func(*vm.Program, *conf.Config)) (prog *vm.Program, err error) {
+// must never cause, but expr is not ours) into an error. Arithmetic on
+// literals is checked before expr's optimiser folds it. post, if not nil,
+// is called with the checked, optimised tree and the configuration, while
+// the configuration's type cache is still held; it returns the parts of
+// the tree it keeps to run on their own. The tree, and those parts, are
+// then guarded for the VM (see guard.go) and the tree compiled; compile
+// returns the program and the number of VM variables it needs.
+func (m *Model) compile(src string, v ast.Visitor, post func(*parser.Tree, *conf.Config) []*sub) (prog *vm.Program, vars int, err error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	defer func() {
@@ -372,22 +446,34 @@ func (m *Model) compile(src string, v ast.Visitor, post func(*vm.Program, *conf.
 	defer func() { m.base.NtCache = c.NtCache }()
 	tree, err := checker.ParseCheck(src, &c)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	if e := checkConstants(tree.Node, src); e != nil {
+		return nil, 0, e
 	}
 	if c.Optimize {
 		if err := optimizer.Optimize(&tree.Node, &c); err != nil {
 			var fe *file.Error
 			if errors.As(err, &fe) {
-				return nil, fe.Bind(tree.Source)
+				return nil, 0, fe.Bind(tree.Source)
 			}
-			return nil, err
+			return nil, 0, err
 		}
 	}
-	prog, err = compiler.Compile(tree, &c)
-	if err == nil && post != nil {
-		post(prog, &c)
+	var subs []*sub
+	if post != nil {
+		subs = post(tree, &c)
 	}
-	return prog, err
+	g := newGuarder()
+	g.guard(&tree.Node)
+	for _, s := range subs {
+		g.guard(&s.node)
+	}
+	prog, err = compiler.Compile(tree, &c)
+	if err != nil {
+		return nil, 0, err
+	}
+	return prog, patchHooks(prog), nil
 }
 
 func toError(err error) *Error {
@@ -456,23 +542,33 @@ func (r *Runner) Run(p *Program, env any) (out any, err error) {
 		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
+			fr.bud.reset()
 			v, err := fn(fr)
 			fr.env = nil
-			if err == nil {
+			switch err {
+			case nil:
 				return v, nil
+			case errStop:
+				return nil, fr.bud.stopped
 			}
-		} else if v, ok := runSlow(fr, fp, fn, env); ok {
-			return v, nil
+		} else {
+			v, err := runSlow(fr, fp, fn, env)
+			switch err {
+			case nil:
+				return v, nil
+			case errStop:
+				return nil, fr.bud.stopped
+			}
 		}
 	}
-	return r.vm.Run(p.prog, env)
+	return r.runVM(p.prog, p.vars, env)
 }
 
 // RunVM evaluates p on expr's VM alone, bypassing the lowered closures:
 // the referee of differential tests, and the baseline of benchmarks that
 // measure the engine against expr.
 func (r *Runner) RunVM(p *Program, env any) (any, error) {
-	return r.vm.Run(p.prog, env)
+	return r.runVM(p.prog, p.vars, env)
 }
 
 // Bool evaluates a condition.
@@ -482,13 +578,23 @@ func (r *Runner) Bool(p *Program, env any) (bool, error) {
 		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
+			fr.bud.reset()
 			v, err := fn(fr)
 			fr.env = nil
-			if err == nil {
+			switch err {
+			case nil:
 				return v, nil
+			case errStop:
+				return false, fr.bud.stopped
 			}
-		} else if v, ok := runSlow(fr, fp, fn, env); ok {
-			return v, nil
+		} else {
+			v, err := runSlow(fr, fp, fn, env)
+			switch err {
+			case nil:
+				return v, nil
+			case errStop:
+				return false, fr.bud.stopped
+			}
 		}
 	}
 	return r.vmBool(p, env)
@@ -496,7 +602,7 @@ func (r *Runner) Bool(p *Program, env any) (bool, error) {
 
 // vmBool evaluates a condition on the VM.
 func (r *Runner) vmBool(p *Program, env any) (bool, error) {
-	out, err := r.vm.Run(p.prog, env)
+	out, err := r.runVM(p.prog, p.vars, env)
 	if err != nil {
 		return false, err
 	}
@@ -519,13 +625,23 @@ func (r *Runner) Number(p *Program, env any) (float64, error) {
 		fp, fr, e := &p.fast, &r.fr, (*eface)(unsafe.Pointer(&env))
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
+			fr.bud.reset()
 			v, err := fn(fr)
 			fr.env = nil
-			if err == nil {
+			switch err {
+			case nil:
 				return v, nil
+			case errStop:
+				return 0, fr.bud.stopped
 			}
-		} else if v, ok := runSlow(fr, fp, fn, env); ok {
-			return v, nil
+		} else {
+			v, err := runSlow(fr, fp, fn, env)
+			switch err {
+			case nil:
+				return v, nil
+			case errStop:
+				return 0, fr.bud.stopped
+			}
 		}
 	}
 	return r.vmNumber(p, env)
@@ -533,7 +649,7 @@ func (r *Runner) Number(p *Program, env any) (float64, error) {
 
 // vmNumber evaluates a numeric expression on the VM.
 func (r *Runner) vmNumber(p *Program, env any) (float64, error) {
-	out, err := r.vm.Run(p.prog, env)
+	out, err := r.runVM(p.prog, p.vars, env)
 	if err != nil {
 		return 0, err
 	}
