@@ -80,6 +80,25 @@ type frame struct {
 	index int            // and its index
 	args  []any          // arguments of function calls, used as a stack
 	bud   budget         // the bounds of the evaluation
+	// Slots of let variables, reduce accumulators and the headers of
+	// the lists a program builds, by kind, sized by prepare; vn marks a
+	// variable that holds nil.
+	vi []int
+	vf []float64
+	vs []string
+	vb []bool
+	vt []time.Time
+	vp []unsafe.Pointer
+	vh []sliceHeader
+	vn []bool
+	// Arenas of the elements of the lists a program builds, emptied at
+	// the start of each evaluation.
+	ai []int
+	af []float64
+	as []string
+	ab []bool
+	at []time.Time
+	ap []unsafe.Pointer
 	// vmOnly makes every program run on the VM, for the differential
 	// tests.
 	vmOnly bool
@@ -105,6 +124,68 @@ func (f *frame) alloc(n int) error {
 	return f.bud.alloc(n)
 }
 
+// slotCounts are the slots of each kind a program needs.
+type slotCounts struct{ i, f, s, b, t, p, h, n int }
+
+// prepare sizes the frame's slots for fp and empties its arenas.
+func (f *frame) prepare(c *slotCounts) {
+	f.vi = grown(f.vi, c.i)
+	f.vf = grown(f.vf, c.f)
+	f.vs = grown(f.vs, c.s)
+	f.vb = grown(f.vb, c.b)
+	f.vt = grown(f.vt, c.t)
+	f.vp = grown(f.vp, c.p)
+	f.vh = grown(f.vh, c.h)
+	f.vn = grown(f.vn, c.n)
+	f.ai, f.af, f.as, f.ab, f.at, f.ap = f.ai[:0], f.af[:0], f.as[:0], f.ab[:0], f.at[:0], f.ap[:0]
+}
+
+// release drops what the frame's slots and arenas refer to, so that a
+// pooled Runner keeps no environment alive.
+func (f *frame) release() {
+	clear(f.vs)
+	clear(f.vp)
+	clear(f.vh)
+	clear(f.as[:cap(f.as)])
+	clear(f.ap[:cap(f.ap)])
+}
+
+func grown[T any](xs []T, n int) []T {
+	if len(xs) < n {
+		return make([]T, n)
+	}
+	return xs
+}
+
+// reserve appends n zero elements to the arena *a and returns where they
+// start. The caller writes them through *a, which nested builds may
+// reallocate, and gives back what it did not use with trim.
+func reserve[T any](a *[]T, n int) int {
+	start := len(*a)
+	*a = append(*a, make([]T, n)...)
+	return start
+}
+
+// trim gives back the end of a reservation made at start for n elements
+// of which k were used, when nothing was reserved after it.
+func trim[T any](a *[]T, start, n, k int) {
+	if len(*a) == start+n {
+		*a = (*a)[:start+k]
+	}
+}
+
+// header returns the header of the k elements of arena a from start.
+func header[T any](a []T, start, k int) sliceHeader {
+	if k == 0 {
+		return sliceHeader{data: unsafe.Pointer(&emptyArray), len: 0}
+	}
+	return sliceHeader{data: unsafe.Pointer(&a[start]), len: k, cap: k}
+}
+
+// emptyArray is where an empty list built by a program points: an empty
+// list is not nil.
+var emptyArray [1]uint64
+
 // A fastProg is the lowered form of a program.
 type fastProg struct {
 	typ   unsafe.Pointer // type word of the environment, (*T)
@@ -115,6 +196,8 @@ type fastProg struct {
 	facts bool           // reads extra facts
 	iface bool           // passes the environment to functions
 	user  bool           // calls code that is not ours, or needs iface or facts
+	// slots, when not nil, are what the frame must hold: see prepare.
+	slots *slotCounts
 }
 
 type eface struct {
@@ -174,6 +257,9 @@ func runFast[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err erro
 	}
 	fr.env = e.data
 	fr.bud.reset()
+	if fp.slots != nil {
+		fr.prepare(fp.slots)
+	}
 	v, err = fn(fr)
 	fr.env = nil
 	return v, err
@@ -184,6 +270,9 @@ func runFast[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err erro
 func runSlow[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err error) {
 	if fr.vmOnly || !fr.start(fp, env) {
 		return v, errDefer
+	}
+	if fp.slots != nil {
+		fr.prepare(fp.slots)
 	}
 	return runGuarded(fr, fn)
 }

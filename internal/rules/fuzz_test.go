@@ -170,7 +170,21 @@ func (g *gen) boolean() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 22 {
+	switch g.next() % 25 {
+	case 22:
+		return g.sub(func() string {
+			list := g.pick("items", "ptrs", "ints", "floats", "strs", "bools", "1..3", "['a', 'b']")
+			return "len(filter(" + list + ", " + g.in(itemOf(list), g.boolean) + ")) " + g.pick(">", "==", "<=") + " " + g.pick("0", "1", "2")
+		})
+	case 23:
+		return g.sub(func() string {
+			return "let w = " + g.pick("items", "filter(items, .b)", "reverse(items)", "take(ptrs, 2)") + "; " +
+				g.pick("all", "any", "none") + "(w, " + g.in("item", g.boolean) + ")"
+		})
+	case 24:
+		return g.sub(func() string {
+			return g.pick("first", "last") + "(" + g.pick("items", "filter(items, .n > 0)", "ptrs") + ")" + g.pick("?.b ?? false", ".b", " == nil")
+		})
 	case 0, 1:
 		return leaf()
 	case 2:
@@ -260,7 +274,24 @@ func (g *gen) number() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 20 {
+	switch g.next() % 25 {
+	case 20:
+		return g.sub(func() string { return "max(0, min(100, " + g.number() + "))" })
+	case 21:
+		return g.sub(func() string {
+			return "(" + g.pick("pi", "pf", "score", "sum(floats)") + " ?? " + g.pick("0", "1", "50") + ") " + g.pick("*", "+", "-") + " " + g.pick("2", "100", "f", "1")
+		})
+	case 22:
+		return g.sub(func() string {
+			return g.pick("reduce(ints, #acc + #, 0)", "reduce(items, #acc + .x, 0)", "sum(map(items, .x))", "mean(floats)", "median(ints)",
+				"findIndex(ints, # > 0) ?? -1", "max(ints) ?? 0", "len(1..j)", "count(map(items, .n), # > 0)")
+		})
+	case 23:
+		return g.sub(func() string { return "let u = " + g.number() + "; u " + g.pick("+", "*", "-") + " " + g.number() })
+	case 24:
+		return g.sub(func() string {
+			return g.pick("indexOf", "lastIndexOf") + "(" + g.str() + ", " + g.pick("'a'", "s", "''") + ")"
+		})
 	case 0, 1, 2:
 		return leaf()
 	case 3, 4:
@@ -331,7 +362,17 @@ func (g *gen) str() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 6 {
+	switch g.next() % 9 {
+	case 6:
+		return g.sub(func() string { return g.pick("upper", "lower", "trim", "string") + "(" + g.str() + ")" })
+	case 7:
+		return g.sub(func() string {
+			return g.pick("join(strs, ", "split(s, 'b')[0] + (", "replace(s, 'a', ", "trimPrefix(s, ") + g.str() + ")"
+		})
+	case 8:
+		return g.sub(func() string {
+			return g.pick("first(strs) ?? ''", "last(split(s, ''))", "get(m, 'a') ?? 'x'", "sub?.w ?? ''")
+		})
 	case 0, 1, 2:
 		return leaf()
 	case 3:
@@ -457,6 +498,10 @@ func fzEnvs(b *bytes) []*fzEnv {
 func fastEval[T any](r *Runner, fp *fastProg, fn eval[T], env any) (v T, err error) {
 	if !r.fr.start(fp, env) {
 		return v, errDefer
+	}
+	r.fr.bud.reset()
+	if fp.slots != nil {
+		r.fr.prepare(fp.slots)
 	}
 	defer func() {
 		if recover() != nil {

@@ -249,7 +249,7 @@ func guardBuiltin(node *ast.Node, n *ast.BuiltinNode) {
 	// Every list, map or string a builtin reads costs its length; a
 	// predicate's body is not an input.
 	for i, a := range n.Arguments {
-		if _, pred := a.(*ast.PredicateNode); pred || isGuard(a) || !sized(a) {
+		if _, pred := a.(*ast.PredicateNode); pred || isHook(a, hookSteps) || !sized(a) {
 			continue
 		}
 		if i > 0 && loops[n.Name] {
@@ -257,6 +257,9 @@ func guardBuiltin(node *ast.Node, n *ast.BuiltinNode) {
 		}
 		if k := a.Type().Kind(); n.Name == "len" && k != reflect.String && k != reflect.Interface {
 			continue // the length of a list or map is known without a scan
+		}
+		if n.Name == "first" || n.Name == "last" || n.Name == "get" {
+			continue // one element, found without a scan
 		}
 		n.Arguments[i] = call(a, hookSteps, a)
 	}
@@ -589,7 +592,10 @@ func (r *Runner) hooks() [numHooks]any {
 		return runtime.MakeRange(lo, hi)
 	}
 	h[hookRepeat.slot] = func(x, y any) any {
-		s, _ := deref(x).(string)
+		s, ok := deref(x).(string)
+		if !ok {
+			panic(fmt.Sprintf("invalid argument for repeat (type %T)", x))
+		}
 		n := runtime.ToInt(deref(y))
 		if n < 0 {
 			panic(fmt.Sprintf("invalid argument for repeat (expected positive integer, got %d)", n))
@@ -601,13 +607,16 @@ func (r *Runner) hooks() [numHooks]any {
 		return strings.Repeat(s, n)
 	}
 	h[hookReplace.slot] = func(x, y any) any {
-		s, _ := deref(x).(string)
+		s, ok1 := deref(x).(string)
 		rest, _ := y.([]any)
 		if len(rest) < 2 {
 			panic("invalid arguments for replace")
 		}
-		old, _ := deref(rest[0]).(string)
-		new, _ := deref(rest[1]).(string)
+		old, ok2 := deref(rest[0]).(string)
+		new, ok3 := deref(rest[1]).(string)
+		if !ok1 || !ok2 || !ok3 {
+			panic(fmt.Sprintf("invalid arguments for replace (types %T, %T, %T)", x, rest[0], rest[1]))
+		}
 		n := -1
 		if len(rest) > 2 {
 			n = runtime.ToInt(deref(rest[2]))
@@ -822,4 +831,14 @@ func constOp(n ast.Node, f func() any, bad **Error, src string) (v any, ok bool)
 		}
 	}()
 	return f(), true
+}
+
+// isHook reports whether n is a call of hook h.
+func isHook(n ast.Node, h *hook) bool {
+	c, ok := n.(*ast.CallNode)
+	if !ok {
+		return false
+	}
+	k, ok := c.Callee.(*ast.ConstantNode)
+	return ok && k.Value == h
 }

@@ -2,6 +2,7 @@ package rules
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"time"
 	"unsafe"
@@ -57,6 +58,8 @@ type value struct {
 	// float64: only the consumers that see the Go type (Run, arithmetic
 	// with an int, unary minus, abs, min, max, arguments) refuse it.
 	loose bool
+	// lmax bounds the magnitude of a loose value when it is an int.
+	lmax float64
 	// konst: a constant; its eval ignores the frame.
 	konst bool
 
@@ -306,6 +309,9 @@ type lowerer struct {
 	facts  bool
 	iface  bool
 	user   bool
+	slots  slotCounts // frame slots the program needs
+	vars   []letVar   // let variables in scope, innermost last
+	accs   []value    // accumulators of the enclosing reduces
 }
 
 func (lw *lowerer) fail(format string, args ...any) {
@@ -330,6 +336,9 @@ func (m *Model) lower(root ast.Node, c *conf.Config) (fp *fastProg, why string) 
 	}()
 	v := lw.node(root)
 	fp = &fastProg{typ: typeWord(reflect.New(m.env.Elem()).Interface()), facts: lw.facts, iface: lw.iface, user: lw.user || lw.facts || lw.iface}
+	if lw.slots != (slotCounts{}) {
+		fp.slots = &lw.slots
+	}
 	switch v.k {
 	case kBool:
 		fp.b = v.b
@@ -521,8 +530,9 @@ func looseInt(v value) (value, bool) {
 	if c := cval(v.i); c <= -1<<53 || c >= 1<<53 {
 		return v, false
 	}
+	c := cval(v.i)
 	v = toFloat(v)
-	v.loose = true
+	v.loose, v.lmax = true, math.Abs(float64(c))
 	return v, true
 }
 
@@ -582,6 +592,12 @@ func (lw *lowerer) node1(n ast.Node) value {
 		return lw.call(n)
 	case *ast.PointerNode:
 		return lw.pointer(n)
+	case *ast.VariableDeclaratorNode:
+		return lw.let(n)
+	case *ast.ChainNode:
+		return lw.chain(n)
+	case *ast.SliceNode:
+		return lw.slice(n)
 	}
 	lw.fail("%T", n)
 	return value{}
@@ -645,6 +661,11 @@ func (lw *lowerer) identifier(n *ast.IdentifierNode) value {
 	if n.Value == "$env" {
 		lw.iface = true
 		return value{k: kEnv}
+	}
+	for i := len(lw.vars) - 1; i >= 0; i-- {
+		if lw.vars[i].name == n.Value {
+			return lw.vars[i].v
+		}
 	}
 	if ok, _, _ := checker.FieldIndex(lw.cache, lw.env, n); ok {
 		// A struct environment (not ours: NewModel takes a pointer) would
@@ -710,11 +731,18 @@ func (lw *lowerer) field(a *access, t reflect.Type) value {
 // struct fields is one fetch with the concatenated index, anything else a
 // runtime.Fetch.
 func (lw *lowerer) member(n *ast.MemberNode) value {
-	if n.Optional || n.Method {
-		lw.fail("optional or method member")
+	if n.Method {
+		lw.fail("method member")
 	}
 	if ok, _, _ := checker.MethodIndex(lw.cache, lw.env, n); ok {
 		lw.fail("method %s", n)
+	}
+	if n.Optional {
+		ok, index, _ := checker.FieldIndex(lw.cache, lw.env, n)
+		if !ok {
+			lw.fail("?. on something else than a record")
+		}
+		return lw.optional(n, append([]int(nil), index...))
 	}
 	if ok, index, _ := checker.FieldIndex(lw.cache, lw.env, n); ok {
 		index = append([]int(nil), index...)
@@ -759,9 +787,13 @@ func (lw *lowerer) member(n *ast.MemberNode) value {
 	case kMap:
 		key, ok := n.Property.(*ast.StringNode)
 		if !ok {
-			lw.fail("map key that is not a literal")
+			return lw.mapIndex(b, strict(lw.node(n.Property)))
 		}
 		return lw.mapKey(b, key.Value)
+	case kRef:
+		if key, ok := n.Property.(*ast.StringNode); ok {
+			return lw.fieldByName(b, key.Value, n.Type())
+		}
 	}
 	lw.fail("fetch from a %s", b.k)
 	return value{}
@@ -864,6 +896,11 @@ func (lw *lowerer) pointer(n *ast.PointerNode) value {
 	}
 	et := lw.scopes[len(lw.scopes)-1]
 	switch n.Name {
+	case "acc":
+		if len(lw.accs) == 0 {
+			lw.fail("#acc outside reduce")
+		}
+		return lw.accs[len(lw.accs)-1]
 	case "index":
 		return value{k: kInt, i: func(f *frame) (int, error) { return f.index, nil }}
 	case "":

@@ -46,17 +46,27 @@ func (lw *lowerer) predicate(l value, n ast.Node) value {
 }
 
 func (lw *lowerer) list(n ast.Node) (value, *loop) {
-	l := lw.node(n)
-	if l.k != kList {
-		lw.fail("builtin over a %s", l.k)
-	}
+	l := lw.asList(lw.node(n))
 	et := l.rt.Elem()
 	return l, &loop{hdr: l.at.addr(), size: et.Size(), ind: et.Kind() == reflect.Pointer}
 }
 
 func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
-	if n.Map != nil {
+	if n.Map != nil && n.Name != "filter" {
 		lw.fail("%s with a map", n.Name)
+	}
+	if v, ok := lw.listBuiltin(n); ok {
+		return v
+	}
+	if n.Name == "date" {
+		if c, ok := lw.constBuiltin(n); ok {
+			if t, ok := c.(time.Time); ok {
+				return cTime(t)
+			}
+		}
+	}
+	if v, ok := lw.stringBuiltin(n); ok {
+		return v
 	}
 	args := n.Arguments
 	switch n.Name {
@@ -110,8 +120,6 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 	case "abs":
 		v := strict(lw.node(args[0]))
 		switch {
-		case v.loose:
-			lw.fail("abs of a sum of floats")
 		case v.k == kInt:
 			e := v.i
 			return fold(value{k: kInt, i: func(f *frame) (int, error) {
@@ -126,7 +134,7 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 			}}, v)
 		case v.k == kFloat:
 			e := v.f
-			return fold(value{k: kFloat, f: func(f *frame) (float64, error) {
+			return fold(value{k: kFloat, loose: v.loose, lmax: v.lmax, f: func(f *frame) (float64, error) {
 				x, err := e(f)
 				if x < 0 {
 					x = -x
@@ -149,9 +157,13 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 			x, err := e(f)
 			return fn(x), err
 		}}, v)
+	case "get":
+		return lw.get(lw.node(args[0]), strict(lw.node(args[1])))
 	case "int":
 		v := strict(lw.node(args[0]))
 		switch v.k {
+		case kString:
+			return value{k: kInt, i: intOfString(v.s)}
 		case kInt:
 			return v
 		case kFloat:
@@ -350,20 +362,26 @@ func (lw *lowerer) length(v value) value {
 	return value{}
 }
 
-// minMax lowers max and min of numbers. With ints and floats mixed, the
-// result's Go type is the winning argument's: such a call is lowered only
-// when its ints are literals exact as floats, and its result is loose.
+// minMax lowers max and min of numbers, or of one list of numbers. With
+// ints and floats mixed, the result's Go type is the winning argument's:
+// such a call is lowered only when its ints are literals exact as floats
+// (or loose numbers, see value.loose), and its result is loose.
 func (lw *lowerer) minMax(name string, args []ast.Node) value {
+	if len(args) == 1 {
+		return lw.minMaxList(name, args[0])
+	}
 	vs := make([]value, len(args))
-	mixed := false
+	mixed, loose := false, false
 	for i, a := range args {
-		vs[i] = lw.node(a)
-		if vs[i].null || vs[i].loose || !isNum(vs[i]) {
-			lw.fail("%s of optional or loose arguments", name)
+		vs[i] = strict(lw.node(a))
+		if !isNum(vs[i]) {
+			lw.fail("%s of a %s", name, vs[i].k)
 		}
+		loose = loose || vs[i].loose
 		mixed = mixed || vs[i].k != vs[0].k
 	}
-	if mixed {
+	lmax := 0.0
+	if mixed || loose {
 		for i, v := range vs {
 			if v.k == kInt {
 				var ok bool
@@ -371,6 +389,7 @@ func (lw *lowerer) minMax(name string, args []ast.Node) value {
 					lw.fail("%s of ints and floats", name)
 				}
 			}
+			lmax = math.Max(lmax, vs[i].lmax)
 		}
 	}
 	max := name == "max"
@@ -385,10 +404,48 @@ func (lw *lowerer) minMax(name string, args []ast.Node) value {
 	for i, v := range vs {
 		es[i] = v.f
 	}
-	if mixed {
-		return value{k: kFloat, loose: true, f: extremeOf(vs, es, max)}
+	if mixed || loose {
+		return value{k: kFloat, loose: true, lmax: lmax, f: extremeOf(vs, es, max)}
 	}
 	return fold(value{k: kFloat, f: extreme(es, max)}, vs...)
+}
+
+// minMaxList lowers max(list) and min(list): nil for an empty list.
+func (lw *lowerer) minMaxList(name string, a ast.Node) value {
+	l := lw.asList(lw.node(a))
+	at, max := l.at.addr(), name == "max"
+	switch scalarKind(l.rt.Elem()) {
+	case kInt:
+		return value{k: kInt, null: true, i: extremeList[int](at, max)}
+	case kFloat:
+		return value{k: kFloat, null: true, f: extremeList[float64](at, max)}
+	}
+	lw.fail("%s of a list of %s", name, l.rt.Elem())
+	return value{}
+}
+
+func extremeList[T number](at eval[unsafe.Pointer], max bool) eval[T] {
+	return func(f *frame) (T, error) {
+		p, err := at(f)
+		if err != nil {
+			return 0, err
+		}
+		s := *(*sliceHeader)(p)
+		if err := f.bud.step(s.len); err != nil {
+			return 0, err
+		}
+		if s.len == 0 {
+			return 0, errNil
+		}
+		xs := unsafe.Slice((*T)(s.data), s.len)
+		m := xs[0]
+		for _, x := range xs[1:] {
+			if max && m < x || !max && m > x {
+				m = x
+			}
+		}
+		return m, nil
+	}
 }
 
 // extremeOf is extreme, with a constant first argument folded into the
@@ -493,6 +550,9 @@ func (lw *lowerer) call(n *ast.CallNode) value {
 			day := calendar.Date(x)
 			return day.After(start) && !day.After(calendar.Date(y)), nil
 		}}
+	}
+	if id.Value == "contains_any" || id.Value == "contains_all" {
+		return lw.containsList(id.Value == "contains_all", args)
 	}
 	if user == nil && len(id.Value) > 5 && id.Value[:5] == "fact_" && len(args) == 2 {
 		return lw.fact(FactType(id.Value[5:]), args)

@@ -76,6 +76,9 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 	case "matches":
 		return lw.matches(n)
 	}
+	if v, ok := lw.timeShift(n); ok {
+		return v
+	}
 	l, r := lw.node(n.Left), lw.node(n.Right)
 	switch n.Operator {
 	case "==":
@@ -86,6 +89,8 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 		return lw.in(l, r, false)
 	case "contains", "startsWith", "endsWith":
 		return lw.strings(n.Operator, l, r)
+	case "..":
+		return lw.rangeList(strict(l), strict(r))
 	}
 	l, r = strict(l), strict(r)
 	switch n.Operator {
@@ -248,7 +253,7 @@ func (lw *lowerer) coalesce(n *ast.BinaryNode) value {
 	if l.k != r.k {
 		lw.fail("?? on %s and %s", l.k, r.k)
 	}
-	out := value{k: l.k, null: r.null, loose: r.loose}
+	out := value{k: l.k, null: r.null, loose: r.loose, lmax: r.lmax}
 	switch l.k {
 	case kBool:
 		out.b = orElse(l.b, r.b)
@@ -294,7 +299,7 @@ func (lw *lowerer) conditional(n *ast.ConditionalNode) value {
 		}
 		return b
 	}
-	out := value{k: a.k, null: a.null || b.null, raw: a.raw || b.raw, loose: a.loose || b.loose}
+	out := value{k: a.k, null: a.null || b.null, raw: a.raw || b.raw, loose: a.loose || b.loose, lmax: math.Max(a.lmax, b.lmax)}
 	cb := c.b
 	if a.konst != b.konst {
 		switch a.k {
@@ -493,6 +498,9 @@ func (lw *lowerer) isNil(v value) eval[bool] {
 		p := v.ptr
 		return func(f *frame) (bool, error) {
 			x, err := p(f)
+			if err == errNil {
+				return true, nil // a?.b of a nil a
+			}
 			return x == nil, err
 		}
 	case kList, kMap:
@@ -697,10 +705,8 @@ func (lw *lowerer) arith(op string, l, r value) value {
 	case l.k == kInt && r.k == kInt:
 		return value{k: kInt, i: intArith(op, l, r)}
 	case isNum(l) && isNum(r):
-		if l.loose && r.k != kFloat || r.loose && l.k != kFloat || l.loose && r.loose {
-			// A loose value may be an int, and int with int is an int,
-			// which may overflow where a float does not.
-			lw.fail("%s between a loose number and a %s", op, r.k)
+		if l.loose && !(r.k == kFloat && !r.loose) || r.loose && !(l.k == kFloat && !l.loose) {
+			return lw.looseArith(op, l, r)
 		}
 		if !l.konst && !r.konst && l.k != r.k {
 			// float op int (or int op float) in one closure, without
@@ -716,6 +722,45 @@ func (lw *lowerer) arith(op string, l, r value) value {
 }
 
 type number interface{ ~int | ~float64 }
+
+// looseArith lowers l op r with a loose operand and the other an int
+// constant or loose too: when both are ints the VM computes an int, here
+// a float. The two agree, zero's sign included, for + and -, and for *
+// by a positive constant, as long as the ints stay exact as floats.
+func (lw *lowerer) looseArith(op string, l, r value) value {
+	bound := func(v value) float64 {
+		if v.loose {
+			return v.lmax
+		}
+		if v.k != kInt || !v.konst {
+			lw.fail("%s between a loose number and a %s", op, v.k)
+		}
+		return math.Abs(float64(cval(v.i)))
+	}
+	a, b := bound(l), bound(r)
+	var lmax float64
+	switch op {
+	case "+", "-":
+		lmax = a + b
+	case "*":
+		c := r
+		if !r.konst {
+			c = l
+		}
+		if !c.konst || c.k != kInt || cval(c.i) <= 0 {
+			lw.fail("* of a loose number by something else than a positive constant")
+		}
+		lmax = a * b
+	default:
+		lw.fail("%s of a loose number", op)
+	}
+	if lmax >= 1<<53 {
+		lw.fail("%s of loose numbers past 2^53", op)
+	}
+	v := value{k: kFloat, f: floatArith(op, toFloat(l), toFloat(r))}
+	v.loose, v.lmax = true, lmax
+	return v
+}
 
 // concat is a + b on strings, within the memory budget.
 func concat(a, b eval[string]) eval[string] {

@@ -293,6 +293,7 @@ func (m *Model) Runner() *Runner { return m.pool.Get().(*Runner) }
 // Release returns r to its model's pool. r must not be used afterwards.
 func (r *Runner) Release() {
 	r.fr.bud.bind(nil)
+	r.fr.release()
 	clear(r.vm.Variables[numHooks:])
 	r.m.pool.Put(r)
 }
@@ -543,6 +544,9 @@ func (r *Runner) Run(p *Program, env any) (out any, err error) {
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
 			fr.bud.reset()
+			if fp.slots != nil {
+				fr.prepare(fp.slots)
+			}
 			v, err := fn(fr)
 			fr.env = nil
 			switch err {
@@ -579,6 +583,9 @@ func (r *Runner) Bool(p *Program, env any) (bool, error) {
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
 			fr.bud.reset()
+			if fp.slots != nil {
+				fr.prepare(fp.slots)
+			}
 			v, err := fn(fr)
 			fr.env = nil
 			switch err {
@@ -626,6 +633,9 @@ func (r *Runner) Number(p *Program, env any) (float64, error) {
 		if !fp.user && e.typ == fp.typ && e.data != nil && !fr.vmOnly {
 			fr.env = e.data
 			fr.bud.reset()
+			if fp.slots != nil {
+				fr.prepare(fp.slots)
+			}
 			v, err := fn(fr)
 			fr.env = nil
 			switch err {
