@@ -286,7 +286,8 @@ func guardBuiltin(node *ast.Node, n *ast.BuiltinNode) {
 			*node = call(n, hookReplace, n.Arguments[0], rest)
 		}
 	default:
-		if builds[n.Name] {
+		if builds[n.Name] && (n.Name != "string" || sized(n.Arguments[0])) {
+			// string of a scalar is a few bytes.
 			*node = call(n, hookMem, n)
 		}
 	}
@@ -299,8 +300,12 @@ func sized(n ast.Node) bool {
 	case *ast.StringNode, *ast.ConstantNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NilNode:
 		return false
 	}
-	switch n.Type().Kind() {
-	case reflect.Slice, reflect.Array, reflect.Map, reflect.String, reflect.Interface, reflect.Pointer:
+	t := n.Type()
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array, reflect.Map, reflect.String, reflect.Interface:
 		return true
 	}
 	return false
