@@ -147,15 +147,12 @@ func (d *decisionEnv) set(l levels) {
 // subject it was read from rather than copying it: read it before
 // changing the subject.
 type FactValue struct {
-	Fact  string
-	value reflect.Value
-	key   string // a map key to look up in value
+	Fact string
+	val  rules.Value // compiled accessor: boxed only when shown
 }
 
 // Value returns the fact's value, following pointers; nil when absent.
-func (v FactValue) Value() any {
-	return rules.Value{Value: v.value, Key: v.key, HasKey: v.key != ""}.Interface()
-}
+func (v FactValue) Value() any { return v.val.Interface() }
 
 // MarshalJSON encodes the fact and its value.
 func (v FactValue) MarshalJSON() ([]byte, error) {
@@ -175,7 +172,7 @@ func (v *FactValue) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &x); err != nil {
 		return err
 	}
-	v.Fact, v.value, v.key = x.Fact, reflect.ValueOf(x.Value), ""
+	v.Fact, v.val = x.Fact, rules.ValueOf(x.Fact, x.Value)
 	return nil
 }
 
@@ -347,6 +344,24 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 // operator. Everything res held before is overwritten, including the
 // findings' fact lists: copy what must outlive the next evaluation.
 func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) error {
+	return s.evaluate(ctx, subject, res, true)
+}
+
+// DecideInto is EvaluateInto for replays that need the decisions alone
+// (an impact analysis over a register, a sweep of a programme change):
+// it fills the same Result with the same outcomes, points, tallies,
+// scores, criteria, recommendations and grades, and the verify-on-site
+// list, but no explanation. The findings carry their requirement,
+// criterion, level, outcome, points and on-site and SME marks; their
+// titles, sources, messages, facts, missing facts, failed comparisons,
+// equivalences and reasons are left empty, as are the reasons of
+// criteria and authorizations. Errors are Evaluate's.
+func (s *Set) DecideInto(ctx context.Context, subject Subject, res *Result) error {
+	return s.evaluate(ctx, subject, res, false)
+}
+
+// evaluate is EvaluateInto, with the explanations when explain is true.
+func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explain bool) error {
 	if subject == nil || reflect.TypeOf(subject) != s.envType {
 		return fmt.Errorf("criteria: Evaluate needs a %s, got %T", s.envType, subject)
 	}
@@ -365,10 +380,10 @@ func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) er
 	if res.VerifyOnSite == nil && s.numOnSite > 0 {
 		res.VerifyOnSite = make([]string, 0, s.numOnSite)
 	}
-	if cap(sc.values) < s.numFacts {
+	if explain && cap(sc.values) < s.numFacts {
 		sc.values = make([]FactValue, 0, s.numFacts)
 	}
-	if cap(sc.raw) < s.maxFacts {
+	if explain && cap(sc.raw) < s.maxFacts {
 		sc.raw = make([]rules.Value, 0, s.maxFacts)
 	}
 	values, rawValues := sc.values[:0], sc.raw[:0]
@@ -376,19 +391,22 @@ func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) er
 	sc.crit = crit
 	r := s.subject.Runner()
 	defer r.Release()
+	// The context is honoured inside each rule (see internal/rules), and
+	// checked between requirements.
+	r.SetContext(ctx)
 	for i, rq := range s.reqs {
-		// expr programs cannot be interrupted, so cancellation is honoured
-		// between requirements.
 		if i%8 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 		f := &res.Findings[i]
-		f.Requirement, f.Criterion, f.Title, f.Level = rq.ID, rq.Criterion, rq.Title, rq.level
-		f.Source, f.Unverified, f.Messages = rq.Source, rq.Unverified, rq.Messages
-		s.decide(r, rq, subject, f)
-		if f.Outcome != NotApplicable {
+		f.Requirement, f.Criterion, f.Level = rq.ID, rq.Criterion, rq.level
+		if explain {
+			f.Title, f.Source, f.Unverified, f.Messages = rq.Title, rq.Source, rq.Unverified, rq.Messages
+		}
+		s.decide(r, rq, subject, f, explain)
+		if explain && f.Outcome != NotApplicable {
 			rule := rq.when
 			if f.SME {
 				rule = rq.sme
@@ -396,7 +414,7 @@ func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) er
 			rawValues = rule.Values(subject, rawValues[:0])
 			start := len(values)
 			for _, v := range rawValues {
-				values = append(values, FactValue{Fact: v.Fact, value: v.Value, key: v.Key})
+				values = append(values, FactValue{Fact: v.Fact, val: v})
 			}
 			f.Facts = values[start:len(values):len(values)]
 		}
@@ -407,16 +425,18 @@ func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) er
 		}
 		crit[rq.crit].add(rq.level, f.Outcome, f.Points, rq.weight)
 	}
-	sc.values, sc.raw = values, rawValues
+	if explain {
+		sc.values, sc.raw = values, rawValues
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.decideCriteria(res, crit, subject, r)
-	s.decideAuthorizations(res, crit, subject)
+	s.decideCriteria(ctx, res, crit, subject, r, explain)
+	s.decideAuthorizations(ctx, res, crit, subject, explain)
 	if len(res.VerifyOnSite) == 0 {
 		res.VerifyOnSite = nil
 	}
-	return nil
+	return ctx.Err()
 }
 
 // Detach returns r without the memory EvaluateInto keeps for reuse, so
@@ -434,6 +454,8 @@ type scratch struct {
 	env     decisionEnv
 	views   map[string]*CriterionView
 	viewAll []CriterionView
+	// failed and pending keep the arrays of the authorizations' lists.
+	failed, pending [][]string
 }
 
 // reuse returns xs with length n and every element zeroed, reusing its
@@ -468,33 +490,49 @@ func (s *Set) points(rq *requirement, o Outcome) float64 {
 	return 0
 }
 
-// decide sets the outcome of one requirement.
-func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Finding) {
-	if reason, ok := applies(rq, subject); !ok {
-		f.Outcome, f.Reason = NotApplicable, reason
-		return
-	} else if reason != "" {
-		f.Outcome, f.Reason = Indeterminate, reason
+// decide sets the outcome of one requirement, and when explain is true
+// why.
+func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Finding, explain bool) {
+	if reason, ok := applies(rq, subject); !ok || reason != "" {
+		f.Outcome = NotApplicable
+		if ok {
+			f.Outcome = Indeterminate
+		}
+		if explain {
+			f.Reason = reason
+		}
 		return
 	}
 	if rq.appliesIf != nil {
-		if missing := rq.appliesIf.Missing(subject, nil); len(missing) > 0 {
-			f.Outcome, f.Missing, f.Reason = Indeterminate, missing, "applicability cannot be decided"
+		if !rq.appliesIf.Present(subject) {
+			f.Outcome = Indeterminate
+			if explain {
+				f.Missing, f.Reason = rq.appliesIf.Missing(subject, nil), "applicability cannot be decided"
+			}
 			return
 		}
 		ok, err := r.Bool(rq.appliesIf, subject)
 		if err != nil {
-			f.Outcome, f.Reason = Indeterminate, "applicability rule failed: "+err.Error()
+			f.Outcome = Indeterminate
+			if explain {
+				f.Reason = "applicability rule failed: " + err.Error()
+			}
 			return
 		}
 		if !ok {
-			f.Outcome, f.Reason = NotApplicable, "does not apply: "+rq.AppliesIf
+			f.Outcome = NotApplicable
+			if explain {
+				f.Reason = "does not apply: " + rq.AppliesIf
+			}
 			return
 		}
 	}
 	for _, e := range rq.equivalents {
 		if id, ok := subject.Certification(e.Certification, e.Issuers); ok {
-			f.Outcome, f.Equivalence = Equivalent, e.ID+": "+id
+			f.Outcome = Equivalent
+			if explain {
+				f.Equivalence = e.ID + ": " + id
+			}
 			return
 		}
 	}
@@ -504,8 +542,10 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 			rule, f.SME = rq.sme, true
 		}
 	}
-	if missing := rule.Missing(subject, nil); len(missing) > 0 {
-		f.Missing = missing
+	if !rule.Present(subject) {
+		if explain {
+			f.Missing = rule.Missing(subject, nil)
+		}
 		// The facts present may decide the rule on their own ("a || b"
 		// with a true): three-valued logic, never a guess.
 		v, known := r.Decide(rule, subject)
@@ -513,20 +553,26 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		case !known:
 			f.Outcome = Indeterminate
 		case v:
-			f.Outcome, f.Reason = Met, "decided by the facts present"
+			f.Outcome = Met
 		default:
-			f.Outcome, f.Reason = NotMet, "decided by the facts present"
+			f.Outcome = NotMet
 			if rq.partly != nil {
 				if p, known := r.Decide(rq.partly, subject); known && p {
 					f.Outcome = Partly
 				}
 			}
 		}
+		if explain && known {
+			f.Reason = "decided by the facts present"
+		}
 		return
 	}
 	ok, err := r.Bool(rule, subject)
 	if err != nil {
-		f.Outcome, f.Reason = Indeterminate, "rule failed: "+err.Error()
+		f.Outcome = Indeterminate
+		if explain {
+			f.Reason = "rule failed: " + err.Error()
+		}
 		return
 	}
 	if ok {
@@ -534,7 +580,9 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		return
 	}
 	f.Outcome = NotMet
-	f.Failed = comparisons(r.Failed(rule, subject))
+	if explain {
+		f.Failed = comparisons(r.Failed(rule, subject))
+	}
 	if rq.partly != nil {
 		if p, known := r.Decide(rq.partly, subject); known && p {
 			f.Outcome = Partly
@@ -575,20 +623,27 @@ func applies(rq *requirement, subject Subject) (reason string, ok bool) {
 	return "", true
 }
 
-func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject, sr *rules.Runner) {
+func (s *Set) decideCriteria(ctx context.Context, res *Result, crit []levels, subject Subject, sr *rules.Runner, explain bool) {
 	r := s.decision.Runner()
 	defer r.Release()
+	r.SetContext(ctx)
 	env := &res.scratch.env
 	*env = decisionEnv{subject: subject}
 	for i, c := range s.crits {
 		l := crit[i]
 		cr := &res.Criteria[i]
-		cr.ID, cr.Title, cr.Tally = c.ID, c.Title, l.All
+		cr.ID, cr.Tally = c.ID, l.All
+		if explain {
+			cr.Title = c.Title
+		}
 		env.set(l)
 		env.Score = 0
 		if c.measure != nil {
-			if missing := c.measure.Missing(subject, nil); len(missing) > 0 {
-				cr.Outcome, cr.Reason = Indeterminate, "measure: missing "+strings.Join(missing, ", ")
+			if !c.measure.Present(subject) {
+				cr.Outcome = Indeterminate
+				if explain {
+					cr.Reason = "measure: missing " + strings.Join(c.measure.Missing(subject, nil), ", ")
+				}
 				continue
 			}
 			v, err := sr.Number(c.measure, subject)
@@ -629,25 +684,32 @@ func (s *Set) decideCriteria(res *Result, crit []levels, subject Subject, sr *ru
 			// decides, whatever is still undecided.
 			cr.Outcome = NotMet
 		case l.All.Indeterminate > 0:
-			cr.Outcome, cr.Reason = Indeterminate, fmt.Sprintf("%d requirement(s) undecided", l.All.Indeterminate)
+			cr.Outcome = Indeterminate
+			if explain {
+				cr.Reason = fmt.Sprintf("%d requirement(s) undecided", l.All.Indeterminate)
+			}
 		default:
 			cr.Outcome = NotMet
 		}
 	}
 }
 
-func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) {
+func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []levels, subject Subject, explain bool) {
 	if len(s.auths) == 0 {
 		return
 	}
 	r := s.decision.Runner()
 	defer r.Release()
-	env := &res.scratch.env
+	r.SetContext(ctx)
+	sc := res.scratch
+	if len(sc.failed) < len(s.auths) {
+		sc.failed, sc.pending = make([][]string, len(s.auths)), make([][]string, len(s.auths))
+	}
+	env := &sc.env
 	*env = decisionEnv{subject: subject}
 	if s.views {
 		// Built only for programmes whose authorization rules read them,
 		// into memory the Result keeps for the next evaluation.
-		sc := res.scratch
 		if sc.views == nil {
 			sc.views = make(map[string]*CriterionView, len(s.crits))
 			sc.viewAll = make([]CriterionView, len(s.crits))
@@ -663,8 +725,14 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 	}
 	for i, a := range s.auths {
 		ar := &res.Authorizations[i]
-		ar.ID, ar.Title = a.ID, a.Title
+		ar.ID = a.ID
+		if explain {
+			ar.Title = a.Title
+		}
 		var l levels
+		// The lists grow in memory the Result keeps for the next
+		// evaluation; an empty one is nil, as it always was.
+		ar.Failed, ar.Pending = sc.failed[i][:0], sc.pending[i][:0]
 		for _, ci := range a.crits {
 			l.merge(crit[ci])
 			switch res.Criteria[ci].Outcome {
@@ -673,6 +741,13 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			case Indeterminate:
 				ar.Pending = append(ar.Pending, s.crits[ci].ID)
 			}
+		}
+		sc.failed[i], sc.pending[i] = ar.Failed, ar.Pending
+		if len(ar.Failed) == 0 {
+			ar.Failed = nil
+		}
+		if len(ar.Pending) == 0 {
+			ar.Pending = nil
 		}
 		ar.Tally = l.All
 		if len(a.includes) > 0 {
@@ -689,8 +764,8 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 				continue
 			}
 			grant = ok
-			if !ok {
-				ar.Reason = "grant condition does not hold" + explain(comparisons(r.Failed(a.grant, env)))
+			if !ok && explain {
+				ar.Reason = "grant condition does not hold" + explainFailed(comparisons(r.Failed(a.grant, env)))
 			}
 		}
 		gradeUndecided := false
@@ -699,7 +774,9 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			for j, g := range a.grades {
 				ok, err := runBool(r, g, env)
 				if err != nil {
-					ar.Reason = fmt.Sprintf("grade %s: %v", a.Grades[j].ID, err)
+					if explain {
+						ar.Reason = fmt.Sprintf("grade %s: %v", a.Grades[j].ID, err)
+					}
 					gradeUndecided = true
 					break
 				}
@@ -710,8 +787,8 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 			ar.Grade = grade
 			if grade == "" {
 				grant = false
-				if ar.Reason == "" {
-					ar.Reason = "no grade's condition holds" + explain(comparisons(r.Failed(a.grades[0], env)))
+				if ar.Reason == "" && explain {
+					ar.Reason = "no grade's condition holds" + explainFailed(comparisons(r.Failed(a.grades[0], env)))
 				}
 			}
 		}
@@ -730,8 +807,8 @@ func (s *Set) decideAuthorizations(res *Result, crit []levels, subject Subject) 
 	}
 }
 
-// explain formats failed comparisons as a reason's tail.
-func explain(cs []Comparison) string {
+// explainFailed formats failed comparisons as a reason's tail.
+func explainFailed(cs []Comparison) string {
 	if len(cs) == 0 {
 		return ""
 	}

@@ -57,3 +57,35 @@ func ExampleCompile_error() {
 	// requirements[1].criterion: unknown criterion "X" (known: C)
 	// requirements[1]: source is required: name the SAFE item or the article of national law the requirement encodes
 }
+
+func ExampleSet_DecideInto() {
+	set, err := criteria.Compile(criteria.Config{
+		Facts: []criteria.FactDecl{{Name: "infringements_3y", Type: "int"}},
+		Criteria: []criteria.Criterion{
+			{ID: "A", Title: "Compliance record"},
+		},
+		Requirements: []criteria.Requirement{
+			{ID: "A.1", Criterion: "A", Title: "No infringements", When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
+		},
+		Authorizations: []criteria.Authorization{{ID: "AEOC", Title: "Customs simplifications", Criteria: []string{"A"}}},
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	// A replay over a register: one Result, reused, and no explanations.
+	var res criteria.Result
+	for _, n := range []int{0, 2} {
+		err := set.DecideInto(context.Background(), &criteria.Facts{
+			Date:   time.Date(2025, 1, 31, 0, 0, 0, 0, time.UTC),
+			Values: map[string]any{"infringements_3y": n},
+		}, &res)
+		if err != nil {
+			log.Fatal(err)
+		}
+		a, _ := res.Authorization("AEOC")
+		fmt.Println(n, res.Findings[0].Outcome, a.Recommendation, res.Findings[0].Facts == nil)
+	}
+	// Output:
+	// 0 met recommend true
+	// 2 not met refuse true
+}

@@ -67,11 +67,12 @@ func (e *Expression) Eval(ctx context.Context, subject Subject) (Evaluation, err
 	}
 	var ev Evaluation
 	for _, v := range e.prog.Values(subject, nil) {
-		ev.Facts = append(ev.Facts, FactValue{Fact: v.Fact, value: v.Value, key: v.Key})
+		ev.Facts = append(ev.Facts, FactValue{Fact: v.Fact, val: v})
 	}
 	ev.Missing = e.prog.Missing(subject, nil)
 	r := e.set.subject.Runner()
 	defer r.Release()
+	r.SetContext(ctx)
 	switch {
 	case e.cond != nil:
 		v, known := r.Decide(e.cond, subject)

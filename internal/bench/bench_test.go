@@ -560,6 +560,21 @@ func BenchmarkAssess(b *testing.B) {
 			i++
 		}
 	})
+	// decide replays decisions only (DecideInto): outcomes, criteria and
+	// recommendations without explanations.
+	b.Run("decide", func(b *testing.B) {
+		set := compileSet(b, cfg)
+		ctx := context.Background()
+		var res criteria.Result
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			if err := set.DecideInto(ctx, ops[i%nInputs], &res); err != nil {
+				b.Fatal(err)
+			}
+			i++
+		}
+	})
 	b.Run("engine-fresh", func(b *testing.B) {
 		set := compileSet(b, cfg)
 		ctx := context.Background()
@@ -619,6 +634,20 @@ func BenchmarkAssessParallel(b *testing.B) {
 			var res criteria.Result
 			for i := 0; pb.Next(); i++ {
 				if err := set.EvaluateInto(ctx, ops[i%nInputs], &res); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("decide", func(b *testing.B) {
+		set := compileSet(b, cfg)
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			ctx := context.Background()
+			var res criteria.Result
+			for i := 0; pb.Next(); i++ {
+				if err := set.DecideInto(ctx, ops[i%nInputs], &res); err != nil {
 					b.Error(err)
 					return
 				}

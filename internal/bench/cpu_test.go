@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 	"unsafe"
+
+	"github.com/safe-aeo/engine/criteria"
 )
 
 // threadCPU returns the CPU time the calling thread has used.
@@ -48,6 +50,7 @@ func TestCPURatios(t *testing.T) {
 	g, e, rf, set := NewGoRules(cfg), newExprRules(t, cfg), newRulesForm(t, cfg), compileSet(t, cfg)
 	var d Decision
 	var out Assessment
+	var res criteria.Result
 	ins := RiskInputs(3, nInputs)
 	re, rx := newRiskEngine(t), newRiskExpr(t)
 	rr := re.m.Runner()
@@ -60,7 +63,8 @@ func TestCPURatios(t *testing.T) {
 			cpuPerOp(20000, func(i int) { plan.Assess(ops[i%nInputs], g, &d, &out) }),
 			cpuPerOp(2000, func(i int) { plan.Assess(ops[i%nInputs], e, &d, &out) }),
 			cpuPerOp(20000, func(i int) { plan.Assess(ops[i%nInputs], rf, &d, &out) }),
-			cpuPerOp(5000, func(i int) { _, _ = set.Evaluate(ctx, ops[i%nInputs]) }),
+			cpuPerOp(5000, func(i int) { _ = set.EvaluateInto(ctx, ops[i%nInputs], &res) }),
+			cpuPerOp(5000, func(i int) { _ = set.DecideInto(ctx, ops[i%nInputs], &res) }),
 		}
 		r := []time.Duration{
 			cpuPerOp(2000000, func(i int) { sinkFloat, sinkString = RiskGo(ins[i%nInputs]) }),
@@ -72,7 +76,7 @@ func TestCPURatios(t *testing.T) {
 			cpuPerOp(200000, func(i int) { _, _ = laneExpr(&e.vm, lx, ds[i%nInputs]) }),
 			cpuPerOp(2000000, func(i int) { _, _ = le.lane(lr, ds[i%nInputs]) }),
 		}
-		fmt.Printf("assess go %v expr %v (%.1fx) rules %v (%.1fx) engine %v (%.1fx)\n", a[0], a[1], ratio(a[1], a[0]), a[2], ratio(a[2], a[0]), a[3], ratio(a[3], a[0]))
+		fmt.Printf("assess go %v expr %v (%.1fx) rules %v (%.1fx) engine %v (%.1fx) decide %v (%.1fx)\n", a[0], a[1], ratio(a[1], a[0]), a[2], ratio(a[2], a[0]), a[3], ratio(a[3], a[0]), a[4], ratio(a[4], a[0]))
 		fmt.Printf("risk   go %v expr %v (%.1fx) engine %v (%.1fx)\n", r[0], r[1], ratio(r[1], r[0]), r[2], ratio(r[2], r[0]))
 		fmt.Printf("lane   go %v expr %v (%.1fx) engine %v (%.1fx)\n", l[0], l[1], ratio(l[1], l[0]), l[2], ratio(l[2], l[0]))
 	}

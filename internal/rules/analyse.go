@@ -685,7 +685,7 @@ func (l *logic) decide(r *Runner, rv reflect.Value, env any) (value, known bool)
 // would; "a || b" with a true is decided whatever b's facts.
 func (r *Runner) Decide(p *Program, env any) (value, known bool) {
 	if p.logic == nil {
-		if len(p.Missing(env, nil)) > 0 {
+		if !p.Present(env) {
 			return false, false
 		}
 		v, err := r.Bool(p, env)

@@ -351,16 +351,6 @@ type fieldPath struct {
 	// is not empty.
 	key    string
 	hasKey bool
-	// fields walks the same path with reflect, for Values: a Value made
-	// with reflect.NewAt would look up the pointer type in a global map.
-	fields []rstep
-}
-
-// An rstep is one field of a reflective walk, after dereferencing the
-// pointer reached if deref.
-type rstep struct {
-	deref bool
-	index int
 }
 
 // newFieldPath builds the fast form of a path through struct fields in
@@ -396,15 +386,6 @@ func newFieldPath(env reflect.Type, steps []step) (*fieldPath, bool) {
 		}
 		if t.Kind() != reflect.Struct {
 			return nil, false
-		}
-		ft := t
-		for j, x := range st.index {
-			d := deref && j == 0
-			if j > 0 && ft.Kind() == reflect.Pointer {
-				d, ft = true, ft.Elem()
-			}
-			fp.fields = append(fp.fields, rstep{deref: d, index: x})
-			ft = ft.Field(x).Type
 		}
 		hs, leaf := chain(t, st.index)
 		hs[0].off += off
@@ -443,20 +424,3 @@ func (fp *fieldPath) present(p unsafe.Pointer) bool {
 }
 
 var stringMapType = reflect.TypeOf(map[string]string(nil))
-
-// value returns the fact at the end of fp as a reflect.Value referring
-// into the environment env; the zero Value when a pointer on the way is
-// nil. For a map key it returns the map: the caller looks the key up.
-func (fp *fieldPath) value(env any) reflect.Value {
-	v := reflect.ValueOf(env).Elem()
-	for _, st := range fp.fields {
-		if st.deref {
-			if v.IsNil() {
-				return reflect.Value{}
-			}
-			v = v.Elem()
-		}
-		v = v.Field(st.index)
-	}
-	return v
-}

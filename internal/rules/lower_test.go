@@ -258,8 +258,15 @@ func TestFastMissingValues(t *testing.T) {
 					}
 					ptr := envData(any(env), p.envType)
 					require.Equal(t, pa.present(rv, env), pa.fast.present(ptr), "%s: %s", src, pa.name)
-					want := Value{Value: pa.value(rv, env)}.Interface()
-					got := Value{Value: pa.fast.value(env), Key: pa.fast.key, HasKey: pa.fast.hasKey}.Interface()
+					var want any
+					if v := pa.value(rv, env); v.IsValid() {
+						want = deref(v.Interface())
+					}
+					a, ok := walk(ptr, pa.fast.hops)
+					if !ok {
+						a = nil
+					}
+					got := Value{ptr: a, fp: pa.fast}.Interface()
 					require.True(t, sameAny(want, got), "%s: %s: %v, %v", src, pa.name, want, got)
 				}
 			}

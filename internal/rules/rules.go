@@ -739,45 +739,100 @@ func (p *Program) Missing(env any, dst []string) []string {
 	return dst
 }
 
-// A Value is the value of one fact a program read.
-type Value struct {
-	Fact  string
-	Value reflect.Value // invalid when the fact is absent
-	// Key, when set, is the key to look up in Value, a map: reading a map
-	// value through reflect would copy it.
-	Key    string
-	HasKey bool
-}
-
-// Interface returns the fact's value, following pointers; nil when absent.
-func (v Value) Interface() any {
-	if v.HasKey {
-		if !v.Value.IsValid() || v.Value.IsNil() {
-			return nil
-		}
-		e := v.Value.MapIndex(reflect.ValueOf(v.Key))
-		if !e.IsValid() {
-			return nil
-		}
-		return e.Interface()
+// Present reports whether every fact p reads is present in env: Missing
+// would append nothing. It allocates nothing.
+func (p *Program) Present(env any) bool {
+	if len(p.paths) == 0 {
+		return true
 	}
-	return Deref(v.Value)
-}
-
-// Values appends to dst the values of the facts p reads, without copying
-// them: a Value refers into env.
-func (p *Program) Values(env any, dst []Value) []Value {
 	ptr := envData(env, p.envType)
 	var rv reflect.Value
 	for _, pa := range p.paths {
 		if pa.fast != nil && ptr != nil {
-			dst = append(dst, Value{Fact: pa.name, Value: pa.fast.value(env), Key: pa.fast.key, HasKey: pa.fast.hasKey})
+			if !pa.fast.present(ptr) {
+				return false
+			}
 			continue
 		}
 		if !rv.IsValid() {
 			rv = reflect.ValueOf(env)
 		}
-		dst = append(dst, Value{Fact: pa.name, Value: pa.value(rv, env)})
+		if !pa.present(rv, env) {
+			return false
+		}
+	}
+	return true
+}
+
+// A Value is the value of one fact a program read. It refers into the
+// environment it was read from, without copying or boxing the value: a
+// fact read through struct fields is kept as its address and its compiled
+// path, and made into an any only when Interface is called (when an
+// explanation is shown). The zero Value is an absent fact.
+type Value struct {
+	Fact string
+	ptr  unsafe.Pointer // address of the fact, for fp; nil when absent
+	fp   *fieldPath
+	x    any // the fact itself, for a fact not read through fields
+}
+
+// ValueOf returns the Value of fact holding x, such as a value decoded
+// from JSON.
+func ValueOf(fact string, x any) Value { return Value{Fact: fact, x: x} }
+
+// Interface returns the fact's value, following pointers; nil when absent.
+func (v Value) Interface() any {
+	if v.fp == nil {
+		return deref(v.x)
+	}
+	if v.ptr == nil {
+		return nil
+	}
+	if v.fp.hasKey {
+		x, ok := (*(*map[string]string)(v.ptr))[v.fp.key]
+		if !ok {
+			return nil
+		}
+		return x
+	}
+	switch v.fp.leaf {
+	case boolType:
+		return *(*bool)(v.ptr)
+	case intType:
+		return *(*int)(v.ptr)
+	case floatType:
+		return *(*float64)(v.ptr)
+	case stringType:
+		return *(*string)(v.ptr)
+	case timeType:
+		return *(*time.Time)(v.ptr)
+	}
+	return Deref(reflect.NewAt(v.fp.leaf, v.ptr).Elem())
+}
+
+// Values appends to dst the values of the facts p reads, without copying
+// them: a Value refers into env. Facts read through struct fields cost a
+// few loads each.
+func (p *Program) Values(env any, dst []Value) []Value {
+	ptr := envData(env, p.envType)
+	var rv reflect.Value
+	for _, pa := range p.paths {
+		if pa.fast != nil && ptr != nil {
+			a, ok := walk(ptr, pa.fast.hops)
+			if !ok {
+				a = nil
+			}
+			dst = append(dst, Value{Fact: pa.name, ptr: a, fp: pa.fast})
+			continue
+		}
+		if !rv.IsValid() {
+			rv = reflect.ValueOf(env)
+		}
+		var x any
+		if v := pa.value(rv, env); v.IsValid() {
+			x = v.Interface()
+		}
+		dst = append(dst, Value{Fact: pa.name, x: x})
 	}
 	return dst
 }
