@@ -136,8 +136,9 @@ func WithSeed(seed string) Option { return func(o *loadOptions) { o.seed = &seed
 // WithMaxNodes bounds the size of each expression in the programme.
 func WithMaxNodes(n uint) Option { return func(o *loadOptions) { o.maxNodes = n } }
 
-// WithMemoryBudget bounds what one expression may allocate in one
-// evaluation, in elements.
+// WithMemoryBudget bounds, in bytes, the strings, lists and maps one
+// expression may build in one evaluation; it overrides the programme
+// file's limits.max_memory (default 16 MiB).
 func WithMemoryBudget(n uint) Option { return func(o *loadOptions) { o.memory = n } }
 
 // Baseline loads the built-in SAFE Annex IV baseline programme.

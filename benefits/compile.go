@@ -20,13 +20,18 @@ type Option func(*options)
 type options struct {
 	maxNodes uint
 	memory   uint
+	steps    int
 }
 
 // WithMaxNodes bounds the size of each expression (default 2000 nodes).
 func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
 
-// WithMemoryBudget bounds what one expression may allocate during one
-// evaluation, in elements (default 100,000).
+// WithMaxSteps bounds the work of one evaluation of one expression, in
+// steps (each loop counts the length it goes over; default 1,000,000).
+func WithMaxSteps(n uint) Option { return func(o *options) { o.steps = int(min(n, 1<<40)) } }
+
+// WithMemoryBudget bounds, in bytes, the strings, lists and maps one
+// expression may build during one evaluation (default 16 MiB).
 func WithMemoryBudget(n uint) Option { return func(o *options) { o.memory = n } }
 
 // defaultTypeGroups are the type groups the built-in catalogues use. Each
@@ -117,7 +122,7 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 
 	facts := map[string]rules.FactType{}
 	rules.Declare(facts, "facts", len(cfg.Facts), func(i int) (string, string) { return cfg.Facts[i].Name, cfg.Facts[i].Type }, &errs)
-	model, err := rules.NewModel(&env{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory))
+	model, err := rules.NewModel(&env{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory), rules.WithLimits(rules.Limits{MaxSteps: o.steps}))
 	if err != nil {
 		return nil, fmt.Errorf("benefits: %w", err)
 	}

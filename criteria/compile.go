@@ -60,6 +60,7 @@ type options struct {
 	funcs    []Function
 	maxNodes uint
 	memory   uint
+	steps    int
 }
 
 // WithEnv sets the type of Subject expressions are checked against, by a
@@ -76,8 +77,12 @@ func WithFunctions(fs ...Function) Option {
 // WithMaxNodes bounds the size of each expression (default 2000 nodes).
 func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
 
-// WithMemoryBudget bounds what one expression may allocate during one
-// evaluation, in elements (default 100,000).
+// WithMaxSteps bounds the work of one evaluation of one expression, in
+// steps (each loop counts the length it goes over; default 1,000,000).
+func WithMaxSteps(n uint) Option { return func(o *options) { o.steps = int(min(n, 1<<40)) } }
+
+// WithMemoryBudget bounds, in bytes, the strings, lists and maps one
+// expression may build during one evaluation (default 16 MiB).
 func WithMemoryBudget(n uint) Option { return func(o *options) { o.memory = n } }
 
 // A Set is a compiled criteria configuration. It is immutable and safe for
@@ -156,12 +161,12 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 	for _, f := range o.funcs {
 		funcs = append(funcs, rules.Func{Name: f.Name, Doc: f.Doc, Fn: f.Fn, Types: f.Types, Env: f.Subject})
 	}
-	mopts := []rules.ModelOption{rules.WithFacts(facts), rules.WithFuncs(funcs...), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory)}
+	mopts := []rules.ModelOption{rules.WithFacts(facts), rules.WithFuncs(funcs...), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory), rules.WithLimits(rules.Limits{MaxSteps: o.steps})}
 	subject, err := rules.NewModel(o.env, mopts...)
 	if err != nil {
 		return nil, fmt.Errorf("criteria: %w", err)
 	}
-	decision, err := rules.NewModel(&decisionEnv{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory))
+	decision, err := rules.NewModel(&decisionEnv{}, rules.WithFacts(facts), rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory), rules.WithLimits(rules.Limits{MaxSteps: o.steps}))
 	if err != nil {
 		return nil, fmt.Errorf("criteria: %w", err)
 	}

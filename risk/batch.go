@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"github.com/safe-aeo/engine/internal/rules"
 )
 
 // An Entry is one declaration of a batch, with the AEO profile of its
@@ -302,10 +300,12 @@ func (s *Selector) SelectBatch(ctx context.Context, entries iter.Seq[Entry], wor
 }
 
 func (s *Selector) selectChunk(chunk []Entry, t *tally) {
+	ss := s.sessions.Get().(*Session)
+	defer s.sessions.Put(ss)
 	for i := range chunk {
 		e := &chunk[i]
 		var dec Decision
-		ti := s.decide(&e.Declaration, &e.Operator, &dec, &t.counts)
+		ti := ss.decide(&e.Declaration, &e.Operator, &dec, &t.counts)
 		t.add(&dec, ti)
 	}
 }
@@ -319,15 +319,14 @@ func (s *Selector) selectChunk(chunk []Entry, t *tally) {
 type Tally struct {
 	s *Selector
 	t *tally
-	// env and r are the tally's own, since one goroutine uses it: no
-	// trip to the Selector's pools for each declaration.
-	env *laneEnv
-	r   *rules.Runner
+	// ss is the tally's own session, since one goroutine uses it: no
+	// trip to the Selector's pool for each declaration.
+	ss *Session
 }
 
 // NewTally returns an empty tally of s's decisions.
 func (s *Selector) NewTally() *Tally {
-	return &Tally{s: s, t: s.newTally(), env: new(laneEnv), r: s.model.Runner()}
+	return &Tally{s: s, t: s.newTally(), ss: s.Session()}
 }
 
 // Select chooses the lane of d for op as Selector.Select does, and counts
@@ -338,7 +337,7 @@ func (t *Tally) Select(d *Declaration, op *Operator) Decision {
 		d = &noDeclaration
 	}
 	var dec Decision
-	ti := t.s.decideIn(t.env, t.r, d, op, &dec, &t.t.counts)
+	ti := t.ss.decide(d, op, &dec, &t.t.counts)
 	t.t.add(&dec, ti)
 	return dec
 }

@@ -45,13 +45,16 @@ func (c *compiler) facts(fromOptions []criteria.FactDecl, fromConfig []criteria.
 	return out
 }
 
-func newModel(env any, facts map[string]rules.FactType, o *options) (*rules.Model, error) {
+// newModel returns the expression model of env; extra are options of the
+// caller's own (the lane environment is trusted, a host's is not).
+func newModel(env any, facts map[string]rules.FactType, o *options, extra ...rules.ModelOption) (*rules.Model, error) {
 	var funcs []rules.Func
 	for _, f := range o.funcs {
 		funcs = append(funcs, rules.Func{Name: f.Name, Doc: f.Doc, Fn: f.Fn, Types: f.Types, Env: f.Subject})
 	}
-	m, err := rules.NewModel(env, rules.WithFacts(facts), rules.WithFuncs(funcs...),
-		rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory))
+	opts := []rules.ModelOption{rules.WithFacts(facts), rules.WithFuncs(funcs...),
+		rules.WithMaxNodes(o.maxNodes), rules.WithMemoryBudget(o.memory), rules.WithLimits(rules.Limits{MaxSteps: o.steps})}
+	m, err := rules.NewModel(env, append(opts, extra...)...)
 	if err != nil {
 		return nil, fmt.Errorf("risk: %w", err)
 	}

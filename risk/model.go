@@ -405,6 +405,8 @@ type Map struct {
 	// Undecided lists inherent risks whose condition could not be
 	// decided, in configuration order.
 	Undecided []Undecided `json:"undecided,omitempty"`
+
+	scratch *mapScratch // memory MapInto reuses
 }
 
 // A Contribution is what one dimension added to the overall score.
@@ -475,24 +477,46 @@ type Undecided struct {
 // left out likewise. Map returns an error only when ctx is done or env is
 // of the wrong type.
 func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (Map, error) {
+	var out Map
+	if err := m.MapInto(ctx, env, findings, &out); err != nil {
+		return Map{}, err
+	}
+	out.scratch = nil
+	return out, nil
+}
+
+// MapInto is Map writing into out and reusing its memory: a host that maps
+// many operators (a register replay, a benchmark of the model) maps with
+// one Map per goroutine and, after the first, allocates nothing per
+// operator for the dimensions. Everything out held before is
+// overwritten: copy what must outlive the next call. Errors are Map's.
+func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Finding, out *Map) error {
 	if env == nil || reflect.TypeOf(env) != m.envType {
-		return Map{}, fmt.Errorf("risk: Map needs a %s, got %T", m.envType, env)
+		return fmt.Errorf("risk: Map needs a %s, got %T", m.envType, env)
 	}
 	r := m.env.Runner()
 	defer r.Release()
-	out := Map{Contributions: make([]Contribution, len(m.dims))}
+	// The context is honoured inside each expression, and between them.
+	r.SetContext(ctx)
+	sc := out.scratch
+	if sc == nil {
+		sc = &mapScratch{}
+	}
+	contributions := out.Contributions
+	if contributions == nil || cap(contributions) < len(m.dims) {
+		contributions = make([]Contribution, len(m.dims))
+	}
+	*out = Map{Contributions: contributions[:len(m.dims)], Risks: out.Risks[:0], Undecided: out.Undecided[:0], scratch: sc}
 	var total, scored float64
 	for i, d := range m.dims {
-		// expr programs cannot be interrupted, so cancellation is
-		// honoured between expressions.
 		if err := ctx.Err(); err != nil {
-			return Map{}, err
+			return err
 		}
 		ct := &out.Contributions[i]
-		ct.Dimension, ct.Title, ct.Weight = d.ID, d.Title, d.Weight
+		*ct = Contribution{Dimension: d.ID, Title: d.Title, Weight: d.Weight}
 		total += d.Weight
-		if missing := d.score.Missing(env, nil); len(missing) > 0 {
-			ct.Status, ct.Missing = Unknown, missing
+		if !d.score.Present(env) {
+			ct.Status, ct.Missing = Unknown, d.score.Missing(env, nil)
 			continue
 		}
 		v, err := r.Number(d.score, env)
@@ -527,11 +551,14 @@ func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (
 			}
 		}
 	}
-	type raised struct {
-		Risk
-		rank rank
+	// The risks raised, by index into m.risks, in memory out keeps.
+	if len(sc.raised) < len(m.risks) {
+		sc.raised = make([]raised, len(m.risks))
 	}
-	found := map[int]*raised{}
+	found := sc.raised[:len(m.risks)]
+	for i := range found {
+		found[i] = raised{causes: found[i].causes[:0]}
+	}
 	raise := func(ri, l, c int, cause string) {
 		rd := m.risks[ri]
 		if l == 0 {
@@ -541,27 +568,23 @@ func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (
 			c = rd.c
 		}
 		rt, rk := m.rate(l, c)
-		f, ok := found[ri]
-		if !ok {
-			f = &raised{}
-			found[ri] = f
-		}
-		if !ok || f.rank.less(rk) {
-			causes := f.Causes
+		f := &found[ri]
+		if !f.ok || f.rank.less(rk) {
 			f.Risk, f.rank = rt, rk
-			f.ID, f.Title, f.Causes = rd.ID, rd.Title, causes
+			f.ID, f.Title = rd.ID, rd.Title
 		}
-		f.Causes = append(f.Causes, cause)
+		f.ok = true
+		f.causes = append(f.causes, cause)
 	}
 	for i, rd := range m.risks {
 		if rd.when == nil {
 			continue
 		}
 		if err := ctx.Err(); err != nil {
-			return Map{}, err
+			return err
 		}
-		if missing := rd.when.Missing(env, nil); len(missing) > 0 {
-			out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Missing: missing})
+		if !rd.when.Present(env) {
+			out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Missing: rd.when.Missing(env, nil)})
 			continue
 		}
 		ok, err := r.Bool(rd.when, env)
@@ -586,13 +609,39 @@ func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (
 			raise(fr.risk, fr.l, fr.c, id+" "+outcomeToken(f.Outcome))
 		}
 	}
-	for _, f := range found {
-		sort.Strings(f.Causes)
-		f.Causes = compactStrings(f.Causes)
+	for i := range found {
+		f := &found[i]
+		if !f.ok {
+			continue
+		}
+		sort.Strings(f.causes)
+		f.causes = compactStrings(f.causes)
+		// The Map owns its slices: the causes are copied out of the
+		// memory reused for the next call.
+		f.Causes = append([]string(nil), f.causes...)
 		out.Risks = append(out.Risks, f.Risk)
 	}
+	if len(out.Risks) == 0 {
+		out.Risks = nil
+	}
+	if len(out.Undecided) == 0 {
+		out.Undecided = nil
+	}
 	sortRisks(out.Risks)
-	return out, nil
+	return nil
+}
+
+// raised is a risk found while mapping, with its rank and causes.
+type raised struct {
+	Risk
+	rank   rank
+	ok     bool
+	causes []string
+}
+
+// mapScratch is the memory a Map keeps for reuse by MapInto.
+type mapScratch struct {
+	raised []raised
 }
 
 func compactStrings(s []string) []string {

@@ -15,6 +15,7 @@ type options struct {
 	funcs    []criteria.Function
 	maxNodes uint
 	memory   uint
+	steps    int
 	seed     *string
 }
 
@@ -42,8 +43,13 @@ func WithFunctions(fs ...criteria.Function) Option {
 // WithMaxNodes bounds the size of each expression (default 2000 nodes).
 func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
 
-// WithMemoryBudget bounds what one expression may allocate during one
-// evaluation, in elements (default 100,000).
+// WithMaxSteps bounds the work of one evaluation of one expression, in
+// steps (see internal/rules: each loop counts the length it goes over);
+// 0 keeps the default, 1,000,000.
+func WithMaxSteps(n uint) Option { return func(o *options) { o.steps = int(min(n, 1<<40)) } }
+
+// WithMemoryBudget bounds, in bytes, the strings, lists and maps one
+// expression may build during one evaluation (default 16 MiB).
 func WithMemoryBudget(n uint) Option { return func(o *options) { o.memory = n } }
 
 // WithSeed replaces the seed of a selectivity configuration, so that a

@@ -3,6 +3,7 @@ package risk
 import (
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -83,6 +84,9 @@ type laneEnv struct {
 	TransportMode string       `expr:"transport_mode"`
 	Operator      operatorView `expr:"operator"`
 	facts         map[string]any
+	// vals are the declared extra facts, resolved once per declaration
+	// in the order of the model's FactNames (nil when absent).
+	vals []any
 }
 
 // operatorView is what lane rules read of the operator, as operator.NAME.
@@ -102,6 +106,15 @@ type operatorView struct {
 func (e *laneEnv) Fact(name string) (any, bool) {
 	v, ok := e.facts[name]
 	return v, ok && v != nil
+}
+
+// FactAt serves the declared facts resolved for the declaration.
+func (e *laneEnv) FactAt(i int) (any, bool) {
+	if i >= len(e.vals) {
+		return nil, false
+	}
+	v := e.vals[i]
+	return v, v != nil
 }
 
 // A fieldSet is a set of declaration fields, by bit.
@@ -129,14 +142,17 @@ var fieldBits = map[string]fieldSet{
 	"procedure": fProcedure, "transport_mode": fTransportMode,
 }
 
-// reads returns the declaration fields and the extra facts p reads.
-// Numbers and the operator's fields are always present.
-func reads(p *rules.Program) (fieldSet, []string) {
+// reads returns the declaration fields and the extra facts p reads, by
+// their position in names. Numbers and the operator's fields are always
+// present.
+func reads(p *rules.Program, names []string) (fieldSet, []int) {
 	var need fieldSet
-	var facts []string
+	var facts []int
 	for _, name := range p.Facts() {
 		if f, ok := strings.CutPrefix(name, "facts."); ok {
-			facts = append(facts, f)
+			if i, found := slices.BinarySearch(names, f); found {
+				facts = append(facts, i)
+			}
 			continue
 		}
 		need |= fieldBits[name]
@@ -356,11 +372,36 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // reported as skipped. It does not allocate (see "Concurrency and
 // performance" in the package documentation).
 func (s *Selector) Select(d *Declaration, op *Operator) Decision {
+	ss := s.sessions.Get().(*Session)
+	dec := ss.Select(d, op)
+	s.sessions.Put(ss)
+	return dec
+}
+
+// A Session selects the lanes of declarations one after another, keeping
+// the lane rules' environment and expression runner between them: Select
+// through a Session makes no pool round trip. A Session is not safe for
+// concurrent use; a host selecting on many goroutines uses one Session
+// per goroutine (or Selector.Select, which keeps a pool of them). The
+// zero Session is not usable: get one from Selector.Session.
+type Session struct {
+	s   *Selector
+	env laneEnv
+	r   *rules.Runner
+}
+
+// Session returns a new Session of s.
+func (s *Selector) Session() *Session {
+	return &Session{s: s, r: s.model.Runner(), env: laneEnv{vals: make([]any, len(s.factNames))}}
+}
+
+// Select is Selector.Select.
+func (ss *Session) Select(d *Declaration, op *Operator) Decision {
 	if d == nil {
 		d = &noDeclaration
 	}
 	var dec Decision
-	s.decide(d, op, &dec, nil)
+	ss.decide(d, op, &dec, nil)
 	return dec
 }
 
@@ -374,20 +415,8 @@ type counts struct {
 }
 
 // decide fills dec and returns the index of the treatment applied, or -1.
-func (s *Selector) decide(d *Declaration, op *Operator, dec *Decision, c *counts) int {
-	env := s.envs.Get().(*laneEnv)
-	r := s.model.Runner()
-	defer func() {
-		*env = laneEnv{} // keep no declaration alive in the pool
-		s.envs.Put(env)
-		r.Release()
-	}()
-	return s.decideIn(env, r, d, op, dec, c)
-}
-
-// decideIn is decide working in env and r, which a Tally owns for its
-// lifetime rather than taking them from the pools for each declaration.
-func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *Operator, dec *Decision, c *counts) int {
+func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts) int {
+	s := ss.s
 	var o Operator
 	if op != nil {
 		o = *op
@@ -396,6 +425,14 @@ func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *O
 		o.Status = "none"
 	}
 	ti := s.treatment(&o, d.Date)
+	env := &ss.env
+	defer func() {
+		// keep no declaration alive in the session
+		vals := env.vals
+		clear(vals)
+		*env = laneEnv{vals: vals}
+	}()
+	vals := env.vals
 	*env = laneEnv{
 		ID: d.ID, Date: d.Date, AsOf: d.Date, Office: d.Office, Direction: d.Direction,
 		HSCode: d.HSCode, HSChapter: prefix(d.HSCode, 2), HSHeading: prefix(d.HSCode, 4),
@@ -403,6 +440,12 @@ func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *O
 		Declarant: d.Declarant, OperatorID: d.Operator, Procedure: d.Procedure, TransportMode: d.TransportMode,
 		Operator: operatorView{ID: o.ID, Status: o.Status, Types: o.Types, Grade: o.Grade, Partner: o.Partner},
 		facts:    d.Facts,
+		vals:     vals,
+	}
+	if len(d.Facts) > 0 {
+		for i, name := range s.factNames {
+			vals[i] = d.Facts[name]
+		}
 	}
 	if env.Operator.Types == nil {
 		env.Operator.Types = []string{}
@@ -418,6 +461,7 @@ func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *O
 	}
 	present := env.present()
 	var boxed any = env
+	r := ss.r
 
 	lane, raw := NoLane, NoLane
 	decider := -1
@@ -428,7 +472,7 @@ func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *O
 		}
 		missing := ru.need&^present != 0
 		for _, f := range ru.facts {
-			if v, ok := d.Facts[f]; !ok || v == nil {
+			if vals[f] == nil {
 				missing = true
 			}
 		}
@@ -455,7 +499,9 @@ func (s *Selector) decideIn(env *laneEnv, r *rules.Runner, d *Declaration, op *O
 			if !ru.Fixed && ru.Lane != Green {
 				rate = math.Min(1, rate*ruleFactor)
 			}
-			if rate < 1 && draw(ru.prefix, d.ID) >= rate {
+			// A rate of 1 always fires and one of 0 (a treatment's rule
+			// factor of 0) never does: neither needs the draw.
+			if rate < 1 && (rate <= 0 || draw(ru.prefix, d.ID) >= rate) {
 				dec.record(ru.index, kindSpared)
 				if c != nil {
 					c.spared[ru.index]++

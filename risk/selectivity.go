@@ -194,7 +194,8 @@ type Selector struct {
 	random     uint64 // hash prefix of the random draw
 	minRandom  float64
 	randomLane Lane
-	envs       sync.Pool // of *laneEnv, reused across declarations
+	factNames  []string  // the declared facts, as FactAt serves them
+	sessions   sync.Pool // of *Session, for Select
 }
 
 type laneRule struct {
@@ -202,7 +203,7 @@ type laneRule struct {
 	index  int // position in the configuration
 	prog   *rules.Program
 	need   fieldSet // declaration fields the rule reads
-	facts  []string // extra facts the rule reads
+	facts  []int    // extra facts the rule reads, by position in factNames
 	rate   float64
 	prefix uint64 // hash prefix of the rule's draw
 }
@@ -244,12 +245,13 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 	cfg.MRA = clone(cfg.MRA)
 	c := &compiler{}
 	facts := c.facts(o.facts, cfg.Facts, "facts")
-	model, err := newModel(&laneEnv{}, facts, &o)
+	// The lane environment is the package's own: its facts cannot panic.
+	model, err := newModel(&laneEnv{}, facts, &o, rules.WithTrustedEnv())
 	if err != nil {
 		return nil, err
 	}
-	s := &Selector{cfg: cfg, model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane}
-	s.envs.New = func() any { return new(laneEnv) }
+	s := &Selector{cfg: cfg, model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane, factNames: model.FactNames()}
+	s.sessions.New = func() any { return s.Session() }
 	seed := cfg.Seed
 	if o.seed != nil {
 		seed = *o.seed
@@ -284,7 +286,7 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		if strings.TrimSpace(r.When) == "" {
 			c.errs.Add(p, "when is required: the condition under which the rule fires")
 		} else if lr.prog = c.compile(model, diag.Join(p, "when"), r.When, rules.Bool); lr.prog != nil {
-			lr.need, lr.facts = reads(lr.prog)
+			lr.need, lr.facts = reads(lr.prog, s.factNames)
 		}
 		lr.prefix = hashPrefix(seed, "rule", r.ID)
 		s.rules = append(s.rules, lr)

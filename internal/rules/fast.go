@@ -73,13 +73,14 @@ type eval[T any] func(*frame) (T, error)
 // A frame is the state of one evaluation. It lives in the Runner, so that
 // evaluating allocates nothing; closures keep no state of their own.
 type frame struct {
-	env   unsafe.Pointer // the environment struct
-	iface any            // the environment as given, for functions
-	facts FactSource     // the environment's extra facts, when read
-	item  unsafe.Pointer // the element of the innermost predicate
-	index int            // and its index
-	args  []any          // arguments of function calls, used as a stack
-	bud   budget         // the bounds of the evaluation
+	env    unsafe.Pointer    // the environment struct
+	iface  any               // the environment as given, for functions
+	facts  FactSource        // the environment's extra facts, when read
+	ifacts IndexedFactSource // the same, by position, when it serves them
+	item   unsafe.Pointer    // the element of the innermost predicate
+	index  int               // and its index
+	args   []any             // arguments of function calls, used as a stack
+	bud    budget            // the bounds of the evaluation
 	// Slots of let variables, reduce accumulators and the headers of
 	// the lists a program builds, by kind, sized by prepare; vn marks a
 	// variable that holds nil.
@@ -196,6 +197,7 @@ type fastProg struct {
 	facts bool           // reads extra facts
 	iface bool           // passes the environment to functions
 	user  bool           // calls code that is not ours, or needs iface or facts
+	guard bool           // calls code that may panic: run under a recover
 	// slots, when not nil, are what the frame must hold: see prepare.
 	slots *slotCounts
 }
@@ -229,6 +231,7 @@ func (fr *frame) start(fp *fastProg, env any) bool {
 	}
 	if fp.facts {
 		fr.facts, _ = env.(FactSource)
+		fr.ifacts, _ = env.(IndexedFactSource)
 	}
 	return true
 }
@@ -236,7 +239,7 @@ func (fr *frame) start(fp *fastProg, env any) bool {
 // finish drops the references fr holds, so that a pooled Runner does not
 // keep an environment alive.
 func (fr *frame) finish() {
-	fr.env, fr.item, fr.iface, fr.facts = nil, nil, nil, nil
+	fr.env, fr.item, fr.iface, fr.facts, fr.ifacts = nil, nil, nil, nil, nil
 	clear(fr.args[:cap(fr.args)])
 	fr.args = fr.args[:0]
 }
@@ -273,6 +276,12 @@ func runSlow[T any](fr *frame, fp *fastProg, fn eval[T], env any) (v T, err erro
 	}
 	if fp.slots != nil {
 		fr.prepare(fp.slots)
+	}
+	if !fp.guard {
+		fr.bud.reset()
+		v, err = fn(fr)
+		fr.finish()
+		return v, err
 	}
 	return runGuarded(fr, fn)
 }

@@ -335,7 +335,8 @@ func (m *Model) lower(root ast.Node, c *conf.Config) (fp *fastProg, why string) 
 		}
 	}()
 	v := lw.node(root)
-	fp = &fastProg{typ: typeWord(reflect.New(m.env.Elem()).Interface()), facts: lw.facts, iface: lw.iface, user: lw.user || lw.facts || lw.iface}
+	fp = &fastProg{typ: typeWord(reflect.New(m.env.Elem()).Interface()), facts: lw.facts, iface: lw.iface, user: lw.user || lw.facts || lw.iface,
+		guard: lw.user || (lw.facts || lw.iface) && !m.trusted}
 	if lw.slots != (slotCounts{}) {
 		fp.slots = &lw.slots
 	}

@@ -572,7 +572,10 @@ func (lw *lowerer) date(n ast.Node) eval[time.Time] {
 	return v.t
 }
 
-var factSourceType = reflect.TypeOf((*FactSource)(nil)).Elem()
+var (
+	factSourceType   = reflect.TypeOf((*FactSource)(nil)).Elem()
+	indexedFactsType = reflect.TypeOf((*IndexedFactSource)(nil)).Elem()
+)
 
 // fact lowers facts.NAME, patched into fact_TYPE($env, "NAME"), with the
 // conversions of ConvertFact but without boxing the value.
@@ -595,6 +598,15 @@ func (lw *lowerer) fact(t FactType, args []ast.Node) value {
 		}
 		v, ok := f.facts.Fact(name)
 		return v, ok && v != nil
+	}
+	if idx, ok := lw.m.factIdx[name]; ok && lw.m.env.Implements(indexedFactsType) {
+		get = func(f *frame) (any, bool) {
+			if f.ifacts == nil {
+				return nil, false
+			}
+			v, ok := f.ifacts.FactAt(idx)
+			return v, ok && v != nil
+		}
 	}
 	switch t {
 	case FactInt:

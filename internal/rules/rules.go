@@ -96,6 +96,15 @@ type FactSource interface {
 	Fact(name string) (any, bool)
 }
 
+// An IndexedFactSource serves the declared extra facts by their position
+// in Model.FactNames, which it may resolve once per environment: lowered
+// programs then read a fact without hashing its name. FactAt(i) must
+// report what Fact(FactNames()[i]) reports.
+type IndexedFactSource interface {
+	FactSource
+	FactAt(i int) (any, bool)
+}
+
 // A Func is a function rule authors may call.
 type Func struct {
 	Name string
@@ -137,6 +146,8 @@ type Model struct {
 	envFuncs map[string]bool
 	maxNodes uint
 	limits   Limits
+	trusted  bool           // the environment's methods never panic
+	factIdx  map[string]int // position of each fact in FactNames
 	pool     sync.Pool
 	envType  unsafe.Pointer // type word of the environment
 
@@ -184,6 +195,22 @@ func WithMemoryBudget(n uint) ModelOption {
 	}
 }
 
+// WithTrustedEnv declares that the environment's Fact and FactAt never
+// panic (the environment is the caller's own type, not a host's), so that
+// programs that read extra facts run without a deferred recover.
+func WithTrustedEnv() ModelOption { return func(m *Model) { m.trusted = true } }
+
+// FactNames returns the declared extra facts, sorted: the positions
+// IndexedFactSource.FactAt serves.
+func (m *Model) FactNames() []string {
+	out := make([]string, 0, len(m.facts))
+	for name := range m.facts {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // WithLimits sets the bounds of one evaluation; its zero fields keep
 // their defaults (or what an earlier option set).
 func WithLimits(l Limits) ModelOption {
@@ -223,6 +250,10 @@ func NewModel(prototype any, opts ...ModelOption) (*Model, error) {
 		o(m)
 	}
 	m.limits = m.limits.withDefaults()
+	m.factIdx = map[string]int{}
+	for i, name := range m.FactNames() {
+		m.factIdx[name] = i
+	}
 	for name, ft := range m.facts {
 		if !validFactType(ft) {
 			return nil, fmt.Errorf("rules: fact %q: unknown type %q", name, ft)
