@@ -259,7 +259,7 @@ type Decision struct {
 	Treatment string `json:"treatment,omitempty"`
 	// Draw is the declaration's random draw and RandomRate the random
 	// rate after the treatment; the declaration was selected at random
-	// when Draw < RandomRate.
+	// when Draw < RandomRate. Draw is 0 when RandomRate is 0.
 	Draw       float64 `json:"draw"`
 	RandomRate float64 `json:"random_rate"`
 
@@ -522,8 +522,12 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 			lane, decider = eff, i
 		}
 	}
-	dec.Draw = draw(s.random, d.ID)
 	dec.RandomRate = math.Min(1, s.minRandom*randomFactor)
+	if dec.RandomRate > 0 {
+		// Without random selection the draw decides nothing: it is not
+		// made (Decision.Draw is 0).
+		dec.Draw = draw(s.random, d.ID)
+	}
 	dec.Cause = ByDefault
 	if decider >= 0 {
 		dec.Cause, dec.Rule = ByRule, s.rules[decider].ID

@@ -84,14 +84,15 @@ type frame struct {
 	// Slots of let variables, reduce accumulators and the headers of
 	// the lists a program builds, by kind, sized by prepare; vn marks a
 	// variable that holds nil.
-	vi []int
-	vf []float64
-	vs []string
-	vb []bool
-	vt []time.Time
-	vp []unsafe.Pointer
-	vh []sliceHeader
-	vn []bool
+	vi    []int
+	vf    []float64
+	vs    []string
+	vb    []bool
+	vt    []time.Time
+	vp    []unsafe.Pointer
+	vh    []sliceHeader
+	vn    []bool
+	dirty bool // slots or arenas were used since the last release
 	// Arenas of the elements of the lists a program builds, emptied at
 	// the start of each evaluation.
 	ai []int
@@ -125,25 +126,30 @@ func (f *frame) alloc(n int) error {
 	return f.bud.alloc(n)
 }
 
-// slotCounts are the slots of each kind a program needs.
+// slotCounts are the slots of each kind a program needs, and whether it
+// builds lists (h > 0: it uses the arenas).
 type slotCounts struct{ i, f, s, b, t, p, h, n int }
 
-// prepare sizes the frame's slots for fp and empties its arenas.
+// prepare sizes the frame's slots for c and empties its arenas.
 func (f *frame) prepare(c *slotCounts) {
-	f.vi = grown(f.vi, c.i)
-	f.vf = grown(f.vf, c.f)
-	f.vs = grown(f.vs, c.s)
-	f.vb = grown(f.vb, c.b)
-	f.vt = grown(f.vt, c.t)
-	f.vp = grown(f.vp, c.p)
-	f.vh = grown(f.vh, c.h)
-	f.vn = grown(f.vn, c.n)
-	f.ai, f.af, f.as, f.ab, f.at, f.ap = f.ai[:0], f.af[:0], f.as[:0], f.ab[:0], f.at[:0], f.ap[:0]
+	if len(f.vi) < c.i || len(f.vf) < c.f || len(f.vs) < c.s || len(f.vb) < c.b ||
+		len(f.vt) < c.t || len(f.vp) < c.p || len(f.vh) < c.h || len(f.vn) < c.n {
+		f.vi, f.vf, f.vs, f.vb = grown(f.vi, c.i), grown(f.vf, c.f), grown(f.vs, c.s), grown(f.vb, c.b)
+		f.vt, f.vp, f.vh, f.vn = grown(f.vt, c.t), grown(f.vp, c.p), grown(f.vh, c.h), grown(f.vn, c.n)
+	}
+	f.dirty = true
+	if c.h > 0 {
+		f.ai, f.af, f.as, f.ab, f.at, f.ap = f.ai[:0], f.af[:0], f.as[:0], f.ab[:0], f.at[:0], f.ap[:0]
+	}
 }
 
 // release drops what the frame's slots and arenas refer to, so that a
 // pooled Runner keeps no environment alive.
 func (f *frame) release() {
+	if !f.dirty {
+		return
+	}
+	f.dirty = false
 	clear(f.vs)
 	clear(f.vp)
 	clear(f.vh)

@@ -366,6 +366,9 @@ type Program struct {
 	// envType is the type word of the model's environment, for the fast
 	// paths of Missing and Values.
 	envType unsafe.Pointer
+	// always: every fact p reads is a number or a bool in the
+	// environment struct itself, always present.
+	always bool
 	// comparisons are the top-level conjuncts of a condition that compare
 	// a value with a constant, kept to explain a failure.
 	comparisons []*comparison
@@ -414,6 +417,7 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 			}
 		}
 		p.paths, _ = m.collectPaths(root)
+		p.always = alwaysPresent(p.paths)
 		return subs
 	})
 	if len(pt.errs) > 0 {
@@ -773,6 +777,9 @@ func (p *Program) Missing(env any, dst []string) []string {
 // Present reports whether every fact p reads is present in env: Missing
 // would append nothing. It allocates nothing.
 func (p *Program) Present(env any) bool {
+	if p.always && envData(env, p.envType) != nil {
+		return true
+	}
 	if len(p.paths) == 0 {
 		return true
 	}
@@ -789,6 +796,23 @@ func (p *Program) Present(env any) bool {
 			rv = reflect.ValueOf(env)
 		}
 		if !pa.present(rv, env) {
+			return false
+		}
+	}
+	return true
+}
+
+// alwaysPresent reports whether every path is a number or a bool read
+// straight from the environment struct: no pointer on the way, nothing
+// that may be nil or empty.
+func alwaysPresent(paths []*path) bool {
+	for _, pa := range paths {
+		if pa.fast == nil || pa.fast.hasKey || len(pa.fast.hops) != 1 {
+			return false
+		}
+		switch pa.fast.leaf.Kind() {
+		case reflect.Bool, reflect.Int, reflect.Float64:
+		default:
 			return false
 		}
 	}
