@@ -64,6 +64,24 @@ type File struct {
 	Risk *risk.Config `json:"risk,omitempty"`
 	// Selectivity holds the lane rules for declarations.
 	Selectivity *risk.SelectivityConfig `json:"selectivity,omitempty"`
+	// Limits bound the evaluation of each rule of the programme; absent,
+	// the defaults apply.
+	Limits *Limits `json:"limits,omitempty"`
+}
+
+// Limits bound each evaluation of each rule, so that no rule, whatever
+// the profile it reads, runs long or builds much: one that would stops
+// and its requirement (or dimension, or lane rule) is indeterminate with
+// the reason. The host's WithMaxSteps and WithMemoryBudget override them.
+type Limits struct {
+	// MaxSteps bounds the work of one evaluation: each loop (all, any,
+	// count, filter, map, reduce, a range...) counts the length of the
+	// list it goes over, a string scanned one step per 64 bytes. Default
+	// 1,000,000.
+	MaxSteps int `json:"max_steps,omitempty"`
+	// MaxMemory bounds, in bytes, the strings, lists and maps one
+	// evaluation builds (16 bytes an element of a list). Default 16 MiB.
+	MaxMemory int `json:"max_memory,omitempty"`
 }
 
 // Meta identifies a programme version.
@@ -109,6 +127,7 @@ type Option func(*loadOptions)
 type loadOptions struct {
 	maxNodes uint
 	memory   uint
+	steps    uint
 	seed     *string
 	root     string
 }
@@ -135,6 +154,10 @@ func WithSeed(seed string) Option { return func(o *loadOptions) { o.seed = &seed
 
 // WithMaxNodes bounds the size of each expression in the programme.
 func WithMaxNodes(n uint) Option { return func(o *loadOptions) { o.maxNodes = n } }
+
+// WithMaxSteps bounds the work of one evaluation of one rule, in steps;
+// it overrides the programme file's limits.max_steps (default 1,000,000).
+func WithMaxSteps(n uint) Option { return func(o *loadOptions) { o.steps = n } }
 
 // WithMemoryBudget bounds, in bytes, the strings, lists and maps one
 // expression may build in one evaluation; it overrides the programme
@@ -448,7 +471,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	// Sections written once: problems in them are reported in the file
 	// that set them.
 	out.origins["programme"] = at("programme")
-	for _, sec := range []string{"calendar", "lifecycle", "scoring", "benefits", "risk", "selectivity"} {
+	for _, sec := range []string{"calendar", "lifecycle", "scoring", "benefits", "risk", "selectivity", "limits"} {
 		if base != nil {
 			if o, ok := base.origins[sec]; ok {
 				out.origins[sec] = o
@@ -473,6 +496,9 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	}
 	if f.Selectivity != nil {
 		out.origins["selectivity"] = at("selectivity")
+	}
+	if f.Limits != nil {
+		out.origins["limits"] = at("limits")
 	}
 	if base == nil {
 		out.file = f
@@ -522,6 +548,10 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	m.Scoring = b.Scoring
 	if f.Scoring != (criteria.Scoring{}) {
 		m.Scoring = f.Scoring
+	}
+	m.Limits = b.Limits
+	if f.Limits != nil {
+		m.Limits = f.Limits
 	}
 	// Drop first: criteria (with their requirements) and requirements.
 	drop := map[string]bool{}
@@ -743,8 +773,21 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	if strings.TrimSpace(f.Programme.Version) == "" {
 		errs.Add("programme.version", "the programme needs a version, so that decisions can name the rules they were made under")
 	}
+	// The file's limits, unless the host set its own.
+	if lim := f.Limits; lim != nil {
+		if lim.MaxSteps < 0 {
+			errs.Add("limits.max_steps", "max_steps must not be negative (0 keeps the default, 1,000,000)")
+		} else if o.steps == 0 {
+			o.steps = uint(lim.MaxSteps)
+		}
+		if lim.MaxMemory < 0 {
+			errs.Add("limits.max_memory", "max_memory must not be negative (0 keeps the default, 16 MiB)")
+		} else if o.memory == 0 {
+			o.memory = uint(lim.MaxMemory)
+		}
+	}
 	set, err := criteria.Compile(f.Config, criteria.WithEnv(&env{}), criteria.WithFunctions(profileFunctions()...),
-		criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory))
+		criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory), criteria.WithMaxSteps(o.steps))
 	if err != nil {
 		var list diag.List
 		if !errors.As(err, &list) {
@@ -782,7 +825,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	}
 	var cat *benefits.Catalogue
 	if f.Benefits != nil {
-		cat, err = benefits.Compile(benefitsConfig(*f.Benefits, f.Facts), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory))
+		cat, err = benefits.Compile(benefitsConfig(*f.Benefits, f.Facts), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory), benefits.WithMaxSteps(o.steps))
 		if err != nil {
 			errs.Wrap("benefits", err)
 		}
@@ -790,14 +833,14 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	var rm *risk.Model
 	if f.Risk != nil {
 		rm, err = risk.Compile(*f.Risk, risk.WithEnv(&env{}), risk.WithFacts(f.Facts...), risk.WithFunctions(profileFunctions()...),
-			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory))
+			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory), risk.WithMaxSteps(o.steps))
 		if err != nil {
 			errs.Wrap("risk", err)
 		}
 	}
 	var sel *risk.Selector
 	if f.Selectivity != nil {
-		sopts := []risk.Option{risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory)}
+		sopts := []risk.Option{risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory), risk.WithMaxSteps(o.steps)}
 		if o.seed != nil {
 			sopts = append(sopts, risk.WithSeed(*o.seed))
 		}
@@ -1042,11 +1085,22 @@ func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (
 	return a, nil
 }
 
+// DecideInto is AssessInto for replays that need the decisions alone: the
+// findings' outcomes and points, the criteria and the recommendations,
+// without the explanations (see criteria.Set.DecideInto).
+func (p *Programme) DecideInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment) error {
+	return p.assessInto(ctx, prof, asOf, a, false)
+}
+
 // AssessInto is Assess writing into a and reusing its memory, for a host
 // that replays a programme over many operators: one Assessment per
 // goroutine, and almost no allocation per operator after the first.
 // Everything a held before is overwritten.
 func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment) error {
+	return p.assessInto(ctx, prof, asOf, a, true)
+}
+
+func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment, explain bool) error {
 	if prof == nil {
 		return errors.New("aeo: Assess needs a profile")
 	}
@@ -1055,7 +1109,11 @@ func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Tim
 		return err
 	}
 	e := &env{Profile: prof, Date: asOf, facts: facts}
-	if err := p.set.EvaluateInto(ctx, e, &a.Result); err != nil {
+	evaluate := p.set.EvaluateInto
+	if !explain {
+		evaluate = p.set.DecideInto
+	}
+	if err := evaluate(ctx, e, &a.Result); err != nil {
 		return err
 	}
 	a.Programme, a.Version, a.Fingerprint = p.file.Programme.Name, p.file.Programme.Version, p.fingerprint

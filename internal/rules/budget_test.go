@@ -2,6 +2,7 @@ package rules
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -180,4 +181,60 @@ func TestLimitErrorText(t *testing.T) {
 		assert.Contains(t, e.Error(), strconv.Itoa(e.Limit), "the message names the limit")
 		assert.Contains(t, e.Error(), e.What, "the message names what ran out")
 	}
+}
+
+// FuzzBudget runs arbitrary expressions under a small budget, on an
+// environment with long lists and strings: whatever the expression,
+// evaluation ends (no panic, no hang: the budget and the context bound
+// it), the lowered closures and the VM agree unless the budget stopped
+// one of them, and the Runner is usable afterwards.
+func FuzzBudget(f *testing.F) {
+	for _, s := range []string{
+		"len(reduce(1..40, #acc + #acc, 'x')) > 0",
+		"len(reduce(1..99999, #acc + 'x', '')) > 0",
+		"count(items, count(items, .n == 1) == 2) > 0",
+		"s matches s",
+		"len(repeat(s, 1000)) > 0",
+		"len(replace(s, 'a', s)) > 0",
+		"all(1..100000, # > 0)",
+		"len(map(1..5000, {{'a': #}})) > 0",
+		"sum(map(items, .x)) / len(items) > 1",
+		"let l = filter(ints, # % 2 == 0); len(l) > 0 && all(l, # in ints)",
+		"i * i * i * i > 0",
+		"upper(s) + lower(s) != ''",
+	} {
+		f.Add(s)
+	}
+	m, err := NewModel(&fzEnv{}, WithLimits(Limits{MaxSteps: 20_000, MaxMemory: 100_000, MaxPattern: 64}),
+		WithFacts(map[string]FactType{"fi": FactInt, "ff": FactFloat}))
+	require.NoError(f, err)
+	env := bigEnv(2_000)
+	f.Fuzz(func(t *testing.T, src string) {
+		p, err := m.Compile(src, Any)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		r := m.Runner()
+		defer r.Release()
+		r.SetContext(ctx)
+		got, gerr := r.Run(p, env)
+		want, werr := r.RunVM(p, env)
+		stopped := func(err error) bool {
+			var le *LimitError
+			return errors.As(err, &le) || errors.Is(err, context.DeadlineExceeded)
+		}
+		if !stopped(gerr) && !stopped(werr) {
+			if (gerr == nil) != (werr == nil) || gerr == nil && !sameAny(got, want) {
+				t.Fatalf("%q: runner %v, %v; VM %v, %v", src, got, gerr, want, werr)
+			}
+		}
+		// The budget of one evaluation is not the next one's.
+		q, err := m.Compile("i > 0", Bool)
+		require.NoError(t, err)
+		ok, err := r.Bool(q, env)
+		require.NoError(t, err)
+		require.True(t, ok)
+	})
 }

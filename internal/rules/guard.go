@@ -226,6 +226,10 @@ func visit(node *ast.Node) {
 		}
 	case *ast.BuiltinNode:
 		guardBuiltin(node, n)
+	case *ast.ArrayNode, *ast.MapNode:
+		// A literal is as long as its text, but one built in a loop is
+		// built again each time round.
+		*node = call(*node, hookMem, *node)
 	}
 }
 
