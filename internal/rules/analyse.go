@@ -408,8 +408,16 @@ type sub struct {
 }
 
 func (m *Model) newSub(n ast.Node, source file.Source, c *conf.Config) *sub {
+	// A comparison that is also a leaf of the condition's logic is one
+	// part, lowered once.
+	if s, ok := m.subs[n]; ok {
+		return s
+	}
 	s := &sub{node: n, source: source}
 	s.fast, _ = m.lower(n, c)
+	if m.subs != nil {
+		m.subs[n] = s
+	}
 	return s
 }
 

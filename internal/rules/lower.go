@@ -636,6 +636,19 @@ func (lw *lowerer) constant(c any) value {
 // pointer environment (the compiler emits OpLoadConst for it): a method of
 // that name wins, then the field found by reflect's FieldByNameFunc with
 // expr's tag rules.
+func (m *Model) fetchIndex(env reflect.Type, name string) ([]int, bool) {
+	k := fieldKey{env, name}
+	if f, ok := m.fields[k]; ok {
+		return f.index, f.ok
+	}
+	index, ok := fetchIndex(env, name)
+	if m.fields == nil {
+		m.fields = map[fieldKey]fieldIndex{}
+	}
+	m.fields[k] = fieldIndex{index, ok}
+	return index, ok
+}
+
 func fetchIndex(env reflect.Type, name string) ([]int, bool) {
 	if _, ok := env.MethodByName(name); ok {
 		return nil, false
@@ -673,7 +686,7 @@ func (lw *lowerer) identifier(n *ast.IdentifierNode) value {
 		// compile to OpLoadField.
 		lw.fail("field of a struct environment")
 	}
-	index, ok := fetchIndex(lw.m.env, n.Value)
+	index, ok := lw.m.fetchIndex(lw.m.env, n.Value)
 	if !ok {
 		lw.fail("name %s is not a field", n.Value)
 	}

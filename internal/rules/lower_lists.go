@@ -1288,7 +1288,7 @@ func (lw *lowerer) containsList(all bool, args []ast.Node) value {
 // record (it came from a list the rule built): the field expr's
 // runtime.Fetch finds by name.
 func (lw *lowerer) fieldByName(b value, name string, typ reflect.Type) value {
-	index, ok := fetchIndex(reflect.PointerTo(b.rt), name)
+	index, ok := lw.m.fetchIndex(reflect.PointerTo(b.rt), name)
 	if !ok {
 		lw.fail("no field %s in %s", name, b.rt)
 	}

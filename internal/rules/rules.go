@@ -157,6 +157,29 @@ type Model struct {
 	// programme fast. Compilation copies it and adds its own patcher.
 	mu   sync.Mutex
 	base *conf.Config
+	// fields caches fetchIndex, and subs the parts of the program being
+	// compiled (see newSub); both are guarded by mu.
+	fields map[fieldKey]fieldIndex
+	subs   map[ast.Node]*sub
+	// progs holds the programs compiled, by text and kind: a Program is
+	// immutable, and programmes repeat rules (all(sites, .secured) under
+	// several requirements). Guarded by mu.
+	progs map[progKey]*Program
+}
+
+type progKey struct {
+	src  string
+	kind Kind
+}
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
+type fieldIndex struct {
+	index []int
+	ok    bool
 }
 
 // A ModelOption configures NewModel.
@@ -395,6 +418,12 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 	if strings.TrimSpace(src) == "" {
 		return nil, &Error{Line: 1, Column: 1, Message: "empty expression"}
 	}
+	m.mu.Lock()
+	if p, ok := m.progs[progKey{src, k}]; ok {
+		m.mu.Unlock()
+		return p, nil
+	}
+	m.mu.Unlock()
 	pt := &patcher{m: m, src: src}
 	p := &Program{src: src, kind: k, envType: m.envType}
 	var fast *fastProg
@@ -437,8 +466,19 @@ func (m *Model) Compile(src string, k Kind) (*Program, error) {
 	if fast != nil {
 		p.fast = *fast
 	}
+	m.mu.Lock()
+	if m.progs == nil {
+		m.progs = map[progKey]*Program{}
+	}
+	if len(m.progs) < maxCachedPrograms {
+		m.progs[progKey{src, k}] = p
+	}
+	m.mu.Unlock()
 	return p, nil
 }
+
+// maxCachedPrograms bounds the programs a Model keeps for reuse.
+const maxCachedPrograms = 10_000
 
 // configure applies expr options once to the base configuration.
 func (m *Model) configure(options []expr.Option) (err error) {
@@ -498,7 +538,9 @@ func (m *Model) compile(src string, v ast.Visitor, post func(*parser.Tree, *conf
 	}
 	var subs []*sub
 	if post != nil {
+		m.subs = map[ast.Node]*sub{}
 		subs = post(tree, &c)
+		m.subs = nil
 	}
 	g := newGuarder()
 	g.guard(&tree.Node)
