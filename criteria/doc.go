@@ -50,6 +50,17 @@
 //
 // A Set is immutable and safe for concurrent use by multiple goroutines.
 // [Set.EvaluateInto] reuses one [Result] per goroutine for replays over a
-// whole register. Functions a host adds with [WithFunctions] run on the
-// caller's goroutine and must be safe for concurrent use.
+// whole register; [Set.DecideInto] does the same without the
+// explanations (fact values, failed comparisons, reasons, titles and
+// messages), for replays that need only the decisions. Functions a host
+// adds with [WithFunctions] run on the caller's goroutine and must be
+// safe for concurrent use.
+//
+// # Bounds
+//
+// Each evaluation of each rule is bounded in work ([WithMaxSteps],
+// default 1,000,000 steps) and in memory ([WithMemoryBudget], default 16
+// MiB), and honours the context inside the rule; arithmetic that gives a
+// number that is not finite fails. A rule stopped or failed so makes its
+// requirement Indeterminate with the reason (see internal/rules).
 package criteria

@@ -138,16 +138,29 @@
 // # Concurrency and performance
 //
 // A [Model] and a [Selector] are immutable after compilation (a Selector
-// keeps only a pool of scratch environments) and safe for concurrent use by
-// multiple goroutines; they keep copies of the configuration they read. Results own their slices. Functions passed with
-// [WithFunctions] must be safe for concurrent use.
+// keeps only a pool of sessions) and safe for concurrent use by
+// multiple goroutines; they keep copies of the configuration they read.
+// Results own their slices. Functions passed with [WithFunctions] must be
+// safe for concurrent use.
 //
-// Select does not allocate: it fills a pooled declaration environment,
-// evaluates the rules with a pooled expression machine, and returns the
-// [Decision] by value, listing up to [MaxListed] rule outcomes inline.
-// The expression layer reads the environment by field offsets; a rule it
-// must leave to expr's virtual machine reads fields by reflection, which
-// allocates for each value read.
+// [Model.MapInto] maps into a [Map] the caller reuses, for replays over a
+// register: after the first, it allocates nothing for the dimensions.
+//
+// Select does not allocate: it takes a [Session] from a pool, and returns
+// the [Decision] by value, listing up to [MaxListed] rule outcomes inline.
+// A host selecting a stream of declarations on one goroutine keeps its
+// own Session ([Selector.Session]) and avoids the pool. A Session resolves
+// the declared facts once per declaration and serves them to the rules by
+// position; a rule whose rate is 0 or 1 decides without a draw, and no
+// draw is made when the random rate is 0. The expression layer reads the
+// environment by field offsets; a rule it must leave to expr's virtual
+// machine reads fields by reflection, which allocates for each value read.
+//
+// Every evaluation of a dimension, a risk condition or a lane rule is
+// bounded in work ([WithMaxSteps]) and memory ([WithMemoryBudget]), and
+// arithmetic that gives a number that is not finite fails (see
+// internal/rules): such a dimension is Failed, such a condition
+// Undecided, such a lane rule skipped.
 //
 // [Selector.SelectBatch] spreads a batch over goroutines of its own; a host
 // that runs its own goroutines (reading declarations from files, say)

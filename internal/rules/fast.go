@@ -31,17 +31,21 @@ import (
 // Lowered: literals and expr's constant sets and arrays; fields of the
 // environment and of predicate elements (bool, int, float64, string,
 // time.Time, pointers to those, structs, slices, maps with string keys),
-// through any chain of struct fields and pointers; list[i] and map["key"];
-// ! - + && || (chains of them as one closure) ?: ??; == != < <= > >= on
-// numbers, strings, dates and nil; + - * / % ** with expr's int/float
-// promotion; in over sets, arrays, slices and map keys; contains,
-// startsWith, endsWith, matches "literal"; all any none one count sum len
-// abs floor ceil round int float max min; facts.NAME; days_between,
-// years_between, within_period (years_since, days_since, within); the
-// model's functions with scalar arguments. Not lowered: let, map and array
-// literals with computed elements, ranges, optional chaining, methods,
-// builtins that build lists (map, filter, sort...), other integer and
-// float types, named types.
+// through any chain of struct fields and pointers; list[i], list[a:b],
+// map["key"] and map[key]; a?.b; let (lower_lists.go); ! - + && || (chains
+// of them as one closure) ?: ??; == != < <= > >= on numbers, strings,
+// dates and nil; + - * / % ** with expr's int/float promotion, checked
+// (arith.go); in over sets, arrays, slices and map keys; contains,
+// startsWith, endsWith, matches; all any none one count sum len abs floor
+// ceil round int float max min mean median; the lists a rule builds
+// (filter, map, ranges, take, reverse, sort, uniq, concat, keys, values)
+// and what reads them (first, last, find, findIndex, reduce); the string
+// builtins (lower_strings.go); get, date("...") and date ± duration("...");
+// facts.NAME; days_between, years_between, within_period (years_since,
+// days_since, within); contains_any, contains_all; the model's functions
+// with scalar arguments. Not lowered: groupBy, sortBy, type, the time
+// methods, other integer and float types, named types: these run on the
+// guarded VM (guard.go), with the same bounds and the same results.
 //
 // expr's own rules that the lowering follows, each where it applies:
 // identifiers are read as runtime.Fetch reads them; a pointer is

@@ -22,6 +22,29 @@
 // expr's VM otherwise; the two give the same values and fail on the same
 // inputs, which the differential test FuzzFastVsVM checks. Program.Fast
 // reports whether a program is lowered and, if not, why.
+//
+// # Bounds
+//
+// Each evaluation of a program is bounded (budget.go): its work, in steps
+// (each loop counts the length of the list it goes over, a string scanned
+// one step per 64 bytes), by Limits.MaxSteps (default 1,000,000); what it
+// builds (strings, and lists, ranges and maps at 16 bytes an element) by
+// Limits.MaxMemory (default 16 MiB); a regular expression built at run
+// time from the environment's values by Limits.MaxPattern (default 256
+// bytes). A Runner given a context (SetContext) stops soon after the
+// context is done, inside a rule. An evaluation stopped so returns a
+// *LimitError or the context's error: callers report the rule as
+// indeterminate, never as met or not met. Budgets are charged where loops
+// start and where values grow, so that a rule without either pays
+// nothing; the VM program is rewritten to charge the same (guard.go).
+//
+// # Arithmetic
+//
+// Arithmetic never answers with a number that is not finite: a division
+// by zero, an overflow of a float or of an int, a NaN produced by an
+// operation or parsed by float() fail with an *ArithmeticError, at run
+// time, on both evaluators; on literals, at compile time (expr's optimiser
+// would otherwise fold 1 / 0 > 5 into true).
 package rules
 
 import (
