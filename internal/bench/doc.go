@@ -19,7 +19,11 @@
 // scaffold the Go and expr forms share, to separate the cost of evaluating
 // the rules from the cost of the explanations criteria builds.
 //
-// TODO(package risk stable): run the engine forms of Risk and Lane through
-// risk.Model.Map and risk.Selector.Select; they use internal/rules models
-// directly, written while package risk was being written.
+// natural_test.go runs each workload with its rules in the forms authors
+// write (let, clamps with integer literals, list membership, filter,
+// reduce) next to the rewritten forms, through the engine's public paths:
+// criteria.Set (explained and decision-only), risk.Model.MapInto and
+// risk.Session.Select. corpus_test.go holds the corpus of author-style
+// expressions, its lowering share, its agreement with expr and the
+// per-rule benchmark against expr (BenchmarkCorpus).
 package bench
