@@ -358,9 +358,6 @@ func (m *Model) newRunner() *Runner {
 	r := &Runner{m: m, vm: vm.VM{MemoryBudget: noBudget}}
 	r.fr.bud.limits = m.limits
 	r.fr.bud.reset()
-	h := r.hooks()
-	r.vm.Variables = make([]any, numHooks, numHooks+4)
-	copy(r.vm.Variables, h[:])
 	return r
 }
 
@@ -371,7 +368,9 @@ func (m *Model) Runner() *Runner { return m.pool.Get().(*Runner) }
 func (r *Runner) Release() {
 	r.fr.bud.bind(nil)
 	r.fr.release()
-	clear(r.vm.Variables[numHooks:])
+	if len(r.vm.Variables) > numHooks {
+		clear(r.vm.Variables[numHooks:])
+	}
 	r.m.pool.Put(r)
 }
 
@@ -383,6 +382,13 @@ func (r *Runner) SetContext(ctx context.Context) { r.fr.bud.bind(ctx) }
 // runVM runs prog, whose guarded form needs vars VM variables, on the
 // VM.
 func (r *Runner) runVM(prog *vm.Program, vars int, env any) (any, error) {
+	if r.vm.Variables == nil {
+		// The hooks are made on the first run on the VM: most programs
+		// never run there.
+		h := r.hooks()
+		r.vm.Variables = make([]any, numHooks, numHooks+4)
+		copy(r.vm.Variables, h[:])
+	}
 	if len(r.vm.Variables) < vars {
 		vs := make([]any, vars)
 		copy(vs, r.vm.Variables[:numHooks])
