@@ -39,6 +39,9 @@ func TestDecideAgrees(t *testing.T) {
 // TestDecideAllocs holds decision-only evaluation into a reused Result to
 // no allocation per operator.
 func TestDecideAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop what it holds")
+	}
 	cfg := loadProgramme(t)
 	set := compileSet(t, cfg)
 	ops := Operators(5, nInputs)
