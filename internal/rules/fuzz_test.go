@@ -284,7 +284,8 @@ func (g *gen) number() string {
 	case 22:
 		return g.sub(func() string {
 			return g.pick("reduce(ints, #acc + #, 0)", "reduce(items, #acc + .x, 0)", "sum(map(items, .x))", "mean(floats)", "median(ints)",
-				"findIndex(ints, # > 0) ?? -1", "max(ints) ?? 0", "len(1..j)", "count(map(items, .n), # > 0)")
+				"findIndex(ints, # > 0) ?? -1", "max(ints) ?? 0", "len(1..j)", "count(map(items, .n), # > 0)",
+				"first(sortBy(items, .x)).n", "last(sortBy(items, .s, 'desc')).n")
 		})
 	case 23:
 		return g.sub(func() string { return "let u = " + g.number() + "; u " + g.pick("+", "*", "-") + " " + g.number() })

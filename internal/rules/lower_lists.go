@@ -609,6 +609,8 @@ func (lw *lowerer) listBuiltin(n *ast.BuiltinNode) (value, bool) {
 		}), true
 	case "uniq":
 		return lw.uniq(lw.asList(lw.node(args[0]))), true
+	case "sortBy":
+		return lw.sortBy(n), true
 	case "concat":
 		return lw.concat(args), true
 	case "mean", "median":
@@ -1297,4 +1299,86 @@ func (lw *lowerer) fieldByName(b value, name string, typ reflect.Type) value {
 		lw.fail("checker and runtime disagree on the type of %s", name)
 	}
 	return lw.field(b.at.then(hs), t)
+}
+
+// sortBy lowers sortBy(records, key[, "asc" or "desc"]): the records, by
+// pointer, in the order expr's runtime.SortBy gives them (sort.Sort with
+// the same comparisons, so that equal keys end where they end there).
+func (lw *lowerer) sortBy(n *ast.BuiltinNode) value {
+	args := n.Arguments
+	desc := false
+	if len(args) == 3 {
+		s, ok := args[2].(*ast.StringNode)
+		if !ok || s.Value != "asc" && s.Value != "desc" {
+			lw.fail("sortBy with an order that is not a literal")
+		}
+		desc = s.Value == "desc"
+	}
+	l, lo := lw.list(args[0])
+	et := l.rt.Elem()
+	if !isRecord(et) && !(et.Kind() == reflect.Pointer && isRecord(et.Elem())) {
+		lw.fail("sortBy of a list of %s", et)
+	}
+	key := strict(lw.predicate(l, args[1]))
+	out := elemOf(et)
+	switch {
+	case key.k == kInt:
+		return lw.built(out, sortRecords(lo, key.i, desc, func(f *frame) *[]int { return &f.ai }))
+	case key.k == kFloat && !key.loose:
+		return lw.built(out, sortRecords(lo, key.f, desc, func(f *frame) *[]float64 { return &f.af }))
+	case key.k == kString:
+		return lw.built(out, sortRecords(lo, key.s, desc, func(f *frame) *[]string { return &f.as }))
+	}
+	lw.fail("sortBy a %s", key.k)
+	return value{}
+}
+
+func sortRecords[K ordered](lo *loop, key eval[K], desc bool, arena func(*frame) *[]K) func(*frame) (sliceHeader, error) {
+	return func(f *frame) (sliceHeader, error) {
+		h, err := lo.hdr(f)
+		if err != nil {
+			return sliceHeader{}, err
+		}
+		s := *(*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return sliceHeader{}, err
+		}
+		start := reserve(&f.ap, s.len)
+		ks := reserve(arena(f), s.len)
+		item, index := f.item, f.index
+		for i := 0; i < s.len; i++ {
+			f.item, f.index = lo.at(s.data, i), i
+			k, err := key(f)
+			if err != nil {
+				f.item, f.index = item, index
+				return sliceHeader{}, err
+			}
+			f.ap[start+i] = f.item
+			(*arena(f))[ks+i] = k
+		}
+		f.item, f.index = item, index
+		sort.Sort(&byKey[K]{keys: (*arena(f))[ks : ks+s.len], ptrs: f.ap[start : start+s.len], desc: desc})
+		return header(f.ap, start, s.len), f.alloc(s.len * elemBytes)
+	}
+}
+
+// byKey sorts records by their keys as runtime.SortBy does.
+type byKey[K ordered] struct {
+	keys []K
+	ptrs []unsafe.Pointer
+	desc bool
+}
+
+func (s *byKey[K]) Len() int { return len(s.keys) }
+
+func (s *byKey[K]) Swap(i, j int) {
+	s.keys[i], s.keys[j] = s.keys[j], s.keys[i]
+	s.ptrs[i], s.ptrs[j] = s.ptrs[j], s.ptrs[i]
+}
+
+func (s *byKey[K]) Less(i, j int) bool {
+	if s.desc {
+		return s.keys[j] < s.keys[i]
+	}
+	return s.keys[i] < s.keys[j]
 }

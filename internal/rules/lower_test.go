@@ -163,6 +163,8 @@ func TestLowering(t *testing.T) {
 		{name: "replace and repeat", src: "replace(repeat(s, 2), 'b', '')", want: "acac", reason: "sizes checked before building"},
 		{name: "string of a number", src: "string(i) + string(f)", want: "71.5", reason: "as fmt prints it"},
 		{name: "int of a string", src: "int('42') + 1", want: 43, reason: "strconv.Atoi"},
+		{name: "sortBy", src: "sortBy(items, .x, 'desc')[0].n + sortBy(ptrs[:1], .n)[0].n", want: 2,
+			reason: "records in the order runtime.SortBy gives"},
 		{name: "keys", src: "len(keys(m)) + len(values(m))", want: 2, reason: "a map's keys and values"},
 		// Calls.
 		{name: "years since", src: "years_since(items[1].d)", want: 5, reason: "as_of is the reference date"},
@@ -214,7 +216,7 @@ func TestNotLowered(t *testing.T) {
 		{src: "s in {'abc': 1}", why: "MapNode", reason: "map literals are not lowered"},
 		{src: "sub?.v ?? 0", why: "varying type", reason: "the result is the float v or the int 0: Run is left to the VM"},
 		{src: "len(groupBy(items, .s)) > 0", why: "builtin groupBy", reason: "groupBy builds a map of lists"},
-		{src: "sortBy(items, .x)[0].n > 0", why: "builtin sortBy", reason: "sortBy's order of equal keys is expr's own"},
+		{src: "type(pi) == 'int'", why: "builtin type", reason: "type names expr's own kinds"},
 		{src: "shout(ps) == 'X'", why: "optional argument", reason: "a nil may reach a function"},
 		{src: "(false || pb) == nil", why: "disagree", reason: "the optimiser folds false || pb to pb and types it bool, so the compiler does not dereference it"},
 		{src: "(true && (c ? pb : sub.ok)) == true", why: "holds a pointer", reason: "the folded ternary is typed bool: its pointer is compared, not its value"},
