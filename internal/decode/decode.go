@@ -82,6 +82,25 @@ func (d *Doc) Decode(v any) diag.List {
 	return dec.errs
 }
 
+// DecodeAt decodes the value at path (as Locate reads it) into v, a
+// pointer, strictly, laying it over what v already holds: fields and map
+// keys the value names are set, the others kept; lists and single values
+// are replaced. Problems carry the full path from the document's root.
+// It reports a problem when nothing is at path.
+func (d *Doc) DecodeAt(path string, v any) diag.List {
+	n, exact := d.Locate(path)
+	if !exact {
+		return diag.List{{File: d.File, Line: n.Line, Column: n.Column, Path: path, Message: "nothing at this path"}}
+	}
+	dec := &decoder{doc: d}
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return diag.List{{File: d.File, Message: fmt.Sprintf("decode: need a non-nil pointer, not %T", v)}}
+	}
+	dec.value(n, rv.Elem(), path)
+	return dec.errs
+}
+
 // DecodeInto parses data and decodes it into v in one step.
 func DecodeInto(file string, data []byte, v any) (*Doc, error) {
 	doc, err := Parse(file, data)
@@ -308,15 +327,11 @@ func fieldByIndexAlloc(v reflect.Value, index []int) (reflect.Value, error) {
 
 // suggest proposes the closest known key, for typos.
 func suggest(key string, fs []field) string {
-	best, bestD := "", 3
 	names := make([]string, 0, len(fs))
 	for _, f := range fs {
 		names = append(names, f.name)
-		if d := distance(key, f.name); d < bestD {
-			best, bestD = f.name, d
-		}
 	}
-	if best != "" {
+	if best := Closest(key, names, false); best != "" {
 		return fmt.Sprintf("; did you mean %q?", best)
 	}
 	sort.Strings(names)
@@ -324,6 +339,41 @@ func suggest(key string, fs []field) string {
 		return ""
 	}
 	return fmt.Sprintf("; known keys: %s", strings.Join(names, ", "))
+}
+
+// Closest returns the entry of known nearest to word when it is near
+// enough to be a typo of it (at most two edits, or a quarter of the
+// word's length for long words), and "" otherwise. With fold, case is
+// ignored. Ties go to the first entry.
+func Closest(word string, known []string, fold bool) string {
+	best, bestD := "", max(3, len(word)/4+1)
+	w := word
+	if fold {
+		w = strings.ToLower(word)
+	}
+	for _, k := range known {
+		c := k
+		if fold {
+			c = strings.ToLower(k)
+		}
+		if d := distance(w, c); d < bestD {
+			best, bestD = k, d
+		}
+	}
+	return best
+}
+
+// Suggest returns a clause to end a message about an unknown word with:
+// "; did you mean "x"?" for the closest entry of known, else the known
+// entries when there are at most 12 of them, else "".
+func Suggest(word string, known []string, fold bool) string {
+	if best := Closest(word, known, fold); best != "" {
+		return fmt.Sprintf("; did you mean %q?", best)
+	}
+	if len(known) == 0 || len(known) > 12 {
+		return ""
+	}
+	return "; known: " + strings.Join(known, ", ")
 }
 
 // distance is the Levenshtein distance between a and b.
@@ -359,7 +409,12 @@ func (dec *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 		dec.fail(n, path, "decode: map keys must be strings")
 		return
 	}
-	m := reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	// A map already holding keys (DecodeAt laying one value over another)
+	// keeps those the document does not name.
+	m := v
+	if v.IsNil() {
+		m = reflect.MakeMapWithSize(v.Type(), len(n.Content)/2)
+	}
 	seen := map[string]*yaml.Node{}
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, val := n.Content[i], n.Content[i+1]
