@@ -262,13 +262,18 @@ type Incident struct {
 	Description string    `json:"description,omitempty" expr:"description"`
 }
 
-// A ProfileError reports what is wrong with a profile: an extra fact the
-// programme does not declare, or one of the wrong type.
+// A ProfileError reports what is wrong with a profile given to a
+// programme: an extra fact the programme does not declare, or one of the
+// wrong type; a value outside the programme's vocabulary (a role, a
+// business model, a severity, ...); a member of a list without the value
+// that gives it meaning (an infringement without a date).
 type ProfileError struct {
+	// Problems describes each problem in one line, with its path.
 	Problems []string
 	// Errors are the same problems as diag errors at their keys
-	// ("facts.vat_years"), with the file, line and column when the profile
-	// was read from a file; errors.As finds them.
+	// ("facts.vat_years", "roles[0]", "compliance.infringements[2].severity"),
+	// with the file, line and column when the profile was read from a
+	// file; errors.As finds them.
 	Errors diag.List
 }
 

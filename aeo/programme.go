@@ -37,6 +37,11 @@ type File struct {
 	// built-in SAFE Annex IV baseline, or the path of another programme
 	// file, relative to this one.
 	Extends string `json:"extends,omitempty"`
+	// Vocabulary adds values to the closed sets of profile values (roles,
+	// business models, severities, ...) that the baseline declares; every
+	// programme has the baseline's, whether or not it extends the
+	// baseline.
+	Vocabulary Vocabulary `json:"vocabulary,omitzero"`
 	// The criteria configuration: facts, scoring, criteria, requirements,
 	// equivalences and authorizations. Those given here add to what
 	// Extends provides (see Override and Drop to change or remove).
@@ -112,6 +117,7 @@ type Programme struct {
 	risk        *risk.Model
 	selector    *risk.Selector
 	declared    map[string]rules.FactType
+	vocab       *vocabulary
 }
 
 //go:embed baseline/*.yaml
@@ -166,8 +172,10 @@ func WithMemoryBudget(n uint) Option { return func(o *loadOptions) { o.memory = 
 
 // Baseline loads the built-in SAFE Annex IV baseline programme.
 func Baseline(opts ...Option) (*Programme, error) {
-	return LoadFS(builtin, "baseline/safe.yaml", opts...)
+	return LoadFS(builtin, baselinePath, opts...)
 }
+
+const baselinePath = "baseline/safe.yaml"
 
 // BaselineFile returns the built-in SAFE baseline programme file.
 func BaselineFile() []byte {
@@ -346,7 +354,7 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 		switch {
 		case f.Extends == BaselineName:
 			bl := &loader{fsys: builtin}
-			base, err = bl.load("baseline/safe.yaml", depth+1)
+			base, err = bl.load(baselinePath, depth+1)
 			l.positioned = append(l.positioned, bl.positioned...)
 		case l.inMemory != nil || src.doc == nil:
 			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file%s", f.Extends, BaselineName, l.suggestBaseline(f.Extends))
@@ -504,6 +512,27 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 		out.file = f
 		out.file.Extends = ""
 		out.file.Override, out.file.Drop = nil, nil
+		// Every programme has the baseline's vocabulary, extended or not:
+		// its groups come first, but for those the file repeats (a copy of
+		// the baseline file), and have no place in this file.
+		bv, err := baselineVocabulary()
+		if err != nil {
+			return nil, fmt.Errorf("aeo: the built-in vocabulary: %w", err)
+		}
+		var pre Vocabulary
+		for _, vs := range vocabSets {
+			own := *vs.terms(&f.Vocabulary)
+			for _, t := range *vs.terms(&bv) {
+				if !slices.ContainsFunc(own, func(o Terms) bool { return reflect.DeepEqual(o, t) }) {
+					*vs.terms(&pre) = append(*vs.terms(&pre), t)
+				}
+			}
+			n := len(*vs.terms(&pre))
+			for i := range own {
+				out.origins[diag.Index(diag.Join("vocabulary", vs.key), n+i)] = at(diag.Index(diag.Join("vocabulary", vs.key), i))
+			}
+		}
+		out.file.Vocabulary = appendVocabulary(pre, f.Vocabulary)
 		for i := range f.Requirements {
 			out.origins[diag.Index("requirements", i)] = at(diag.Index("requirements", i))
 		}
@@ -531,6 +560,20 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	m := File{Programme: f.Programme, Calendar: b.Calendar, Lifecycle: b.Lifecycle, Benefits: b.Benefits}
 	if f.Calendar != nil {
 		m.Calendar = f.Calendar
+	}
+	// Vocabularies add up: the base's groups, then this file's.
+	m.Vocabulary = appendVocabulary(b.Vocabulary, f.Vocabulary)
+	for _, vs := range vocabSets {
+		n := len(*vs.terms(&b.Vocabulary))
+		for i := 0; i < n; i++ {
+			k := diag.Index(diag.Join("vocabulary", vs.key), i)
+			if o, ok := base.origins[k]; ok {
+				out.origins[k] = o
+			}
+		}
+		for i := range *vs.terms(&f.Vocabulary) {
+			out.origins[diag.Index(diag.Join("vocabulary", vs.key), n+i)] = at(diag.Index(diag.Join("vocabulary", vs.key), i))
+		}
 	}
 	if f.Lifecycle != nil {
 		m.Lifecycle = f.Lifecycle
@@ -786,7 +829,14 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 			o.memory = uint(lim.MaxMemory)
 		}
 	}
+	vocab := compileVocabulary(f.Vocabulary, func(key string, i, j int) bool {
+		a, aok := m.origins[diag.Index(diag.Join("vocabulary", key), i)]
+		b, bok := m.origins[diag.Index(diag.Join("vocabulary", key), j)]
+		return aok && bok && a.src == b.src
+	}, &errs)
+	vocab.checkProgramme(&f, &errs)
 	set, err := criteria.Compile(f.Config, criteria.WithEnv(&env{}), criteria.WithFunctions(profileFunctions()...),
+		criteria.WithEvidence(vocab.evidenceKinds()...),
 		criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory), criteria.WithMaxSteps(o.steps))
 	if err != nil {
 		var list diag.List
@@ -828,6 +878,12 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		cat, err = benefits.Compile(benefitsConfig(*f.Benefits, f.Facts), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory), benefits.WithMaxSteps(o.steps))
 		if err != nil {
 			errs.Wrap("benefits", err)
+		} else {
+			own := map[string]bool{}
+			for _, b := range append(slices.Clone(f.Benefits.Add), f.Benefits.Override...) {
+				own[b.ID] = true
+			}
+			vocab.checkCatalogue(cat, own, &errs)
 		}
 	}
 	var rm *risk.Model
@@ -856,7 +912,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs.Sort()
 		return nil, errs
 	}
-	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}, vocab: vocab}
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}
@@ -1006,7 +1062,7 @@ func (p *Programme) MapRisk(ctx context.Context, prof *Profile, a *Assessment) (
 	if prof == nil || a == nil {
 		return risk.Map{}, errors.New("aeo: MapRisk needs a profile and its assessment")
 	}
-	facts, err := p.convertFacts(prof)
+	facts, err := p.checkedFacts(prof)
 	if err != nil {
 		return risk.Map{}, err
 	}
@@ -1104,7 +1160,7 @@ func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Tim
 	if prof == nil {
 		return errors.New("aeo: Assess needs a profile")
 	}
-	facts, err := p.convertFacts(prof)
+	facts, err := p.checkedFacts(prof)
 	if err != nil {
 		return err
 	}
@@ -1163,6 +1219,72 @@ func (p *Programme) convertFacts(prof *Profile) (map[string]any, error) {
 		return nil, &pe
 	}
 	return out, nil
+}
+
+// checkedFacts checks prof against the programme, its extra facts as
+// convertFacts does and its enumerated values against the vocabulary,
+// and returns the facts converted to their declared types. Every problem
+// is in one *ProfileError, placed in the profile's file when it was read
+// from one.
+func (p *Programme) checkedFacts(prof *Profile) (map[string]any, error) {
+	facts, err := p.convertFacts(prof)
+	vocab := p.vocab.checkProfile(prof)
+	if len(vocab) == 0 {
+		return facts, err
+	}
+	pe := &ProfileError{}
+	var fe *ProfileError
+	if errors.As(err, &fe) {
+		pe.Problems, pe.Errors = slices.Clone(fe.Problems), slices.Clone(fe.Errors)
+	}
+	for _, e := range vocab {
+		pe.Problems = append(pe.Problems, e.Error())
+		if prof.doc != nil {
+			prof.doc.Resolve(e)
+		}
+		pe.Errors = append(pe.Errors, e)
+	}
+	return nil, pe
+}
+
+// CheckProfile checks prof against the programme: its extra facts against
+// the facts the programme declares, and its enumerated values (roles,
+// business model, severities, kinds, countries, self-assessment answers)
+// against the programme's vocabulary. It returns nil or a *ProfileError
+// whose Errors name each problem by its path in the profile, and its
+// line and column when the profile was read from a file. Assess checks
+// the same.
+func (p *Programme) CheckProfile(prof *Profile) error {
+	if prof == nil {
+		return errors.New("aeo: CheckProfile needs a profile")
+	}
+	_, err := p.checkedFacts(prof)
+	return err
+}
+
+// LoadProfile reads a profile from a YAML or JSON file strictly, as the
+// package's LoadProfile does, and checks it against the programme as
+// CheckProfile does, so that a profile is refused at load with every
+// problem at its line and column.
+func (p *Programme) LoadProfile(name string) (*Profile, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("aeo: %w", err)
+	}
+	return p.ParseProfile(name, data)
+}
+
+// ParseProfile is LoadProfile from data, the contents of a file called
+// name.
+func (p *Programme) ParseProfile(name string, data []byte) (*Profile, error) {
+	prof, err := ParseProfile(name, data)
+	if err != nil {
+		return nil, err
+	}
+	if err := p.CheckProfile(prof); err != nil {
+		return nil, err
+	}
+	return prof, nil
 }
 
 // closestFact returns the declared fact nearest to name, for a typo.

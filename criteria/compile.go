@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 
@@ -61,6 +62,7 @@ type options struct {
 	maxNodes uint
 	memory   uint
 	steps    int
+	evidence []Evidence
 }
 
 // WithEnv sets the type of Subject expressions are checked against, by a
@@ -72,6 +74,15 @@ func WithEnv(prototype Subject) Option { return func(o *options) { o.env = proto
 // WithFunctions adds functions rule authors may call.
 func WithFunctions(fs ...Function) Option {
 	return func(o *options) { o.funcs = append(o.funcs, fs...) }
+}
+
+// WithEvidence sets the kinds of evidence requirements may call for, as a
+// programme's vocabulary declares them; the default is self_assessment,
+// document and on_site. On-site evidence keeps its meaning whatever the
+// list: a met requirement that calls for it is still to be verified on
+// site.
+func WithEvidence(kinds ...Evidence) Option {
+	return func(o *options) { o.evidence = append(o.evidence, kinds...) }
 }
 
 // WithMaxNodes bounds the size of each expression (default 2000 nodes).
@@ -148,6 +159,13 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 	o := options{env: &Facts{}}
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if len(o.evidence) == 0 {
+		o.evidence = []Evidence{SelfAssessment, Document, OnSite}
+	}
+	evidence := make([]string, len(o.evidence))
+	for i, e := range o.evidence {
+		evidence[i] = string(e)
 	}
 	var errs diag.List
 	facts := map[string]rules.FactType{}
@@ -254,8 +272,8 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			errs.Add(diag.Join(p, "points"), "points are earned by bonus requirements only; set level: bonus or use scoring")
 		}
 		for j, e := range r.Evidence {
-			if !valid(e, SelfAssessment, Document, OnSite) {
-				errs.Add(diag.Index(diag.Join(p, "evidence"), j), "unknown evidence %q (want self_assessment, document or on_site)", e)
+			if !valid(e, o.evidence...) {
+				errs.Add(diag.Index(diag.Join(p, "evidence"), j), "unknown evidence %q%s", e, decode.Suggest(string(e), evidence, true))
 			}
 			rq.onSite = rq.onSite || e == OnSite
 		}

@@ -18,7 +18,10 @@ func cmdSchema(args []string, w io.Writer) error {
 	fs := newFlags("schema", "[programme|fixtures|profile]",
 		"Prints the JSON Schema (draft 2020-12) of a programme file (the default), a fixtures",
 		"file or an operator profile, for editor completion and checking. 'aeo init' writes",
-		"all three beside the files it creates, and names them in each file's first line.")
+		"all three beside the files it creates, and names them in each file's first line.",
+		"The closed values of a profile (roles, business models, severities, ...) are the",
+		"baseline's vocabulary, or with --programme that programme's.")
+	from := fs.String("programme", "", "take the closed values (roles, business models, ...) from this programme's vocabulary instead of the baseline's")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -33,7 +36,16 @@ func cmdSchema(args []string, w io.Writer) error {
 	if _, ok := schemaKinds[kind]; !ok {
 		return oneOf("kind", kind, "programme", "fixtures", "profile")
 	}
-	b, err := schemaJSON(kind)
+	voc := aeo.BaselineVocabulary()
+	if *from != "" {
+		p, err := aeo.Load(*from)
+		if err != nil {
+			printProblems(w, err)
+			return errFailed
+		}
+		voc = p.Vocabulary()
+	}
+	b, err := schemaJSONWith(kind, voc.Enums(), *from != "")
 	if err != nil {
 		return err
 	}
@@ -59,10 +71,20 @@ func schemaID(kind string) string {
 	return "https://raw.githubusercontent.com/safe-aeo/engine/main/schema/" + kind + ".json"
 }
 
-// schemaJSON returns the JSON Schema of a file kind.
+// schemaJSON returns the JSON Schema of a file kind, with the closed
+// values of the baseline's vocabulary.
 func schemaJSON(kind string) ([]byte, error) {
+	return schemaJSONWith(kind, aeo.BaselineVocabulary().Enums(), false)
+}
+
+// schemaJSONWith returns the JSON Schema of a file kind with the closed
+// values enums gives (by package.Type.key). A programme may add values to
+// its vocabulary, so the programme's own keys (a requirement's roles) are
+// closed only when enums is that programme's (own); otherwise they list
+// the baseline's values as examples, for completion.
+func schemaJSONWith(kind string, enums map[string][]string, own bool) ([]byte, error) {
 	k := schemaKinds[kind]
-	g := &schemaGen{defs: map[string]any{}}
+	g := &schemaGen{defs: map[string]any{}, enums: enums, own: own}
 	s := g.schema(k.root)
 	s["$schema"] = "https://json-schema.org/draft/2020-12/schema"
 	s["$id"] = schemaID(kind)
@@ -81,6 +103,11 @@ func schemaJSON(kind string) ([]byte, error) {
 // strings.
 type schemaGen struct {
 	defs map[string]any
+	// enums are the closed values of fields, by package.Type.key, from a
+	// vocabulary; own reports that it is the vocabulary of the programme
+	// the schema is for.
+	enums map[string][]string
+	own   bool
 }
 
 var (
@@ -191,6 +218,15 @@ func (g *schemaGen) fields(t reflect.Type, props map[string]any) {
 		if !ok {
 			s = g.schema(f.Type)
 		}
+		if vals, ok := g.enums[defName(t)+"."+name]; ok {
+			// A profile's values are closed; a programme's are closed to
+			// its own vocabulary, which the file itself may extend.
+			keyword := "enum"
+			if !g.own && !strings.HasPrefix(defName(t), "aeo.") {
+				keyword = "examples"
+			}
+			withEnum(s, keyword, vals)
+		}
 		if profileTypes()[t] {
 			s = nullable(s)
 		}
@@ -267,6 +303,9 @@ func profileTypes() map[reflect.Type]bool {
 func nullable(s map[string]any) map[string]any {
 	if typ, ok := s["type"].(string); ok && len(s) <= 3 {
 		s["type"] = []string{typ, "null"}
+		if enum, ok := s["enum"].([]any); ok {
+			s["enum"] = append(enum, nil)
+		}
 		if ap, ok := s["additionalProperties"].(map[string]any); ok {
 			s["additionalProperties"] = nullable(ap)
 		}
@@ -295,4 +334,21 @@ func enumTokens(t reflect.Type) []string {
 		return tk.Tokens()
 	}
 	return nil
+}
+
+// withEnum closes the values of s, a string or a list or map of strings,
+// to vals (keyword "enum"), or lists them as examples.
+func withEnum(s map[string]any, keyword string, vals []string) {
+	switch s["type"] {
+	case "array":
+		withEnum(s["items"].(map[string]any), keyword, vals)
+	case "object":
+		withEnum(s["additionalProperties"].(map[string]any), keyword, vals)
+	case "string":
+		list := make([]any, len(vals))
+		for i, v := range vals {
+			list[i] = v
+		}
+		s[keyword] = list
+	}
 }

@@ -344,9 +344,11 @@ func suggest(key string, fs []field) string {
 // Closest returns the entry of known nearest to word when it is near
 // enough to be a typo of it (at most two edits, or a quarter of the
 // word's length for long words), and "" otherwise. With fold, case is
-// ignored. Ties go to the first entry.
+// ignored. Of entries equally near, one that holds the word's characters
+// in order (a letter left out: "43" for "4-3") is preferred, then the
+// first.
 func Closest(word string, known []string, fold bool) string {
-	best, bestD := "", max(3, len(word)/4+1)
+	best, bestD, bestSub := "", max(3, len(word)/4+1), false
 	w := word
 	if fold {
 		w = strings.ToLower(word)
@@ -356,11 +358,24 @@ func Closest(word string, known []string, fold bool) string {
 		if fold {
 			c = strings.ToLower(k)
 		}
-		if d := distance(w, c); d < bestD {
-			best, bestD = k, d
+		d := distance(w, c)
+		sub := subsequence(w, c)
+		if d < bestD || d == bestD && sub && !bestSub {
+			best, bestD, bestSub = k, d, sub
 		}
 	}
 	return best
+}
+
+// subsequence reports whether the bytes of a appear in b in order.
+func subsequence(a, b string) bool {
+	i := 0
+	for j := 0; i < len(a) && j < len(b); j++ {
+		if a[i] == b[j] {
+			i++
+		}
+	}
+	return i == len(a)
 }
 
 // Suggest returns a clause to end a message about an unknown word with:
@@ -430,6 +445,13 @@ func (dec *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		seen[k.Value] = k
+		if val.Kind == yaml.ScalarNode && val.Tag == "!!null" && v.Type().Elem().Kind() != reflect.Interface {
+			// A key set to null is not there: a profile that says
+			// "D.1: null" has no answer for D.1, and one laid over
+			// another removes it. (A map of any values keeps the null.)
+			m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), reflect.Value{})
+			continue
+		}
 		ev := reflect.New(v.Type().Elem()).Elem()
 		dec.value(val, ev, diag.Join(path, k.Value))
 		m.SetMapIndex(reflect.ValueOf(k.Value).Convert(v.Type().Key()), ev)
@@ -535,27 +557,63 @@ type segment struct {
 	index int
 }
 
+// splitPath splits a path such as a.b[2].c or m["k.1"] into segments; a
+// quoted key (as Key writes one) may hold dots and brackets.
 func splitPath(p string) []segment {
 	var out []segment
-	for _, part := range strings.Split(p, ".") {
-		if part == "" {
-			continue
-		}
-		key, rest, _ := strings.Cut(part, "[")
-		if key != "" {
+	for p != "" {
+		switch {
+		case p[0] == '.':
+			p = p[1:]
+		case strings.HasPrefix(p, `["`):
+			key, n, ok := quotedKey(p[1:])
+			if !ok {
+				return out
+			}
 			out = append(out, segment{key: key, index: -1})
-		}
-		for rest != "" {
-			num, after, _ := strings.Cut(rest, "]")
+			p = p[1+n:]
+			if !strings.HasPrefix(p, "]") {
+				return out
+			}
+			p = p[1:]
+		case p[0] == '[':
+			num, rest, ok := strings.Cut(p[1:], "]")
 			i, err := strconv.Atoi(num)
-			if err != nil {
-				break
+			if !ok || err != nil {
+				return out
 			}
 			out = append(out, segment{index: i})
-			rest = strings.TrimPrefix(after, "[")
+			p = rest
+		default:
+			end := strings.IndexAny(p, ".[")
+			if end < 0 {
+				end = len(p)
+			}
+			out = append(out, segment{key: p[:end], index: -1})
+			p = p[end:]
 		}
 	}
 	return out
+}
+
+// quotedKey reads the Go-quoted string at the start of s, returning it
+// and the bytes it took.
+func quotedKey(s string) (string, int, bool) {
+	q, err := strconv.QuotedPrefix(s)
+	if err != nil {
+		return "", 0, false
+	}
+	key, err := strconv.Unquote(q)
+	return key, len(q), err == nil
+}
+
+// Key returns the path of key k of the mapping at path: path.k, or
+// path["k"] when k holds characters a path uses (. [ ] ") or is empty.
+func Key(path, k string) string {
+	if k == "" || strings.ContainsAny(k, `.[]"`) {
+		return path + "[" + strconv.Quote(k) + "]"
+	}
+	return diag.Join(path, k)
 }
 
 // Resolve sets the file, line and column of e from its path. When e points

@@ -176,3 +176,34 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestDecodeAtLaysOver(t *testing.T) {
+	src := `base: {name: base, labels: {a: "1", b: "2"}, items: [{id: x}], ptr: {level: 1}}
+over: {labels: {b: "3", a: null}, items: [{id: y}], date: 2024-5-1}
+`
+	d, err := Parse("f.yaml", []byte(src))
+	require.NoError(t, err)
+	var got doc
+	require.Empty(t, d.DecodeAt("base", &got))
+	errs := d.DecodeAt("over", &got)
+	want := doc{Name: "base", Labels: map[string]string{"b": "3"}, Items: []item{{ID: "y"}}, Ptr: &inner{Level: 1}}
+	if diff := cmp.Diff(want, got, cmp.AllowUnexported(doc{})); diff != "" {
+		t.Errorf("DecodeAt mismatch (-want +got):\n%s", diff)
+	}
+	require.Len(t, errs, 1, "the malformed date is reported")
+	require.Equal(t, `f.yaml:2:59: over.date: want a date such as 2024-05-01 or 2024-05-01T10:00:00Z, not "2024-5-1"`, errs[0].Error())
+	require.NotEmpty(t, d.DecodeAt("nowhere", &got), "nothing at the path is a problem")
+}
+
+func TestLocateQuotedKeys(t *testing.T) {
+	d, err := Parse("f.yaml", []byte("answers:\n  D.1: \"yes\"\n  \"a[b]\": no\n"))
+	require.NoError(t, err)
+	for key, line := range map[string]int{"D.1": 2, "a[b]": 3} {
+		p := Key("answers", key)
+		n, exact := d.Locate(p)
+		require.True(t, exact, "%s is found", p)
+		require.Equal(t, line, n.Line, p)
+	}
+	require.Equal(t, "answers.plain", Key("answers", "plain"))
+	require.Equal(t, `answers["D.1"]`, Key("answers", "D.1"))
+}
