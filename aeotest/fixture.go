@@ -1,6 +1,7 @@
 package aeotest
 
 import (
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -13,6 +14,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
@@ -73,6 +75,99 @@ type Case struct {
 	File string `json:"-"`
 	Line int    `json:"-"`
 	at   caseAt // the case's place in its file (see position.go)
+
+	// profile is the case's profile as the strict decoder read it from
+	// the fixtures file (and the profile files it names), and layers
+	// where each part of it was written, so that a problem in it is
+	// reported at its line and column; nil for a case built in Go.
+	profile    *aeo.Profile
+	layers     []layer
+	profileErr diag.List
+}
+
+// A layer is one part of a case's profile as written in a file: the value
+// at path in doc (the whole document when path is empty).
+type layer struct {
+	doc  *decode.Doc
+	path string
+}
+
+// OperatorProfile returns the case's operator profile. A case read from a
+// fixtures file has it as the strict decoder read it, with the same
+// types, date format and checks as aeo.LoadProfile; a case built in Go
+// has it from Profile, through aeo.ProfileFromMap. The profile shares
+// memory with the case: treat it as read-only.
+func (c Case) OperatorProfile() (*aeo.Profile, error) {
+	if len(c.profileErr) > 0 {
+		return nil, c.profileErr
+	}
+	if c.profile != nil {
+		p := *c.profile
+		return &p, nil
+	}
+	return aeo.ProfileFromMap(c.Profile)
+}
+
+// locate gives e, a problem at a path in the case's profile, the file,
+// line and column of the layer that wrote the value (at its key, for a
+// mapping entry), the last layer that has it winning as it did when the
+// layers were laid over each other.
+func (c Case) locate(e *diag.Error) {
+	for i := len(c.layers) - 1; i >= 0; i-- {
+		l := c.layers[i]
+		full := diag.Join(l.path, e.Path)
+		if line, col, ok := l.doc.KeyPosition(full); ok || i == 0 {
+			e.Path, e.File, e.Line, e.Column = full, l.doc.File, line, col
+			return
+		}
+	}
+}
+
+// Check checks every case's profile against p (its declared facts and
+// its vocabulary: roles, business model, severities, ...), as Assess
+// will, and reports every problem at once with the line and column where
+// the fixture wrote the value.
+func (fx *Fixtures) Check(p *aeo.Programme) error {
+	var errs diag.List
+	seen := map[string]bool{}
+	for _, c := range fx.Cases {
+		// A problem of the base is every case's: reported once.
+		for _, e := range c.check(p) {
+			if !seen[e.Error()] {
+				seen[e.Error()] = true
+				errs = append(errs, e)
+			}
+		}
+	}
+	errs.Sort()
+	return errs.Err()
+}
+
+// check returns the problems of the case's profile against p, located.
+func (c Case) check(p *aeo.Programme) diag.List {
+	prof, err := c.OperatorProfile()
+	if err != nil {
+		var list diag.List
+		if errors.As(err, &list) {
+			return list
+		}
+		return diag.List{{Path: "profile", Message: err.Error()}}
+	}
+	err = p.CheckProfile(prof)
+	var pe *aeo.ProfileError
+	if !errors.As(err, &pe) {
+		if err != nil {
+			return diag.List{{Path: "profile", Message: err.Error()}}
+		}
+		return nil
+	}
+	out := make(diag.List, len(pe.Errors))
+	for i, e := range pe.Errors {
+		c2 := *e
+		c.locate(&c2)
+		out[i] = &c2
+	}
+	return out
 }
 
 // A CaseHolder is the AEO standing of a fixture's operator when no
@@ -206,30 +301,52 @@ func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, err
 		return nil, err
 	}
 	errs := doc.Decode(&fx)
-	readProfile := func(p, at string) map[string]any {
+	// readProfile reads a profile file as a mapping (for Base and
+	// Profile) and as a document for the strict decoder.
+	readProfile := func(p, at string) (map[string]any, *decode.Doc) {
 		if fsys == nil {
 			e := &diag.Error{Path: at, Message: "profile files cannot be read here"}
 			doc.Resolve(e)
 			errs = append(errs, e)
-			return nil
+			return nil, nil
 		}
-		b, err := fs.ReadFile(fsys, path.Join(path.Dir(name), p))
+		file := path.Join(path.Dir(name), p)
+		b, err := fs.ReadFile(fsys, file)
 		if err != nil {
 			e := &diag.Error{Path: at, Message: err.Error()}
 			doc.Resolve(e)
 			errs = append(errs, e)
-			return nil
+			return nil, nil
+		}
+		pdoc, err := decode.Parse(prefix+file, b)
+		if err != nil {
+			var list diag.List
+			if errors.As(err, &list) {
+				errs = append(errs, list...)
+			} else {
+				errs = append(errs, &diag.Error{File: prefix + file, Line: 1, Column: 1, Message: err.Error()})
+			}
+			return nil, nil
 		}
 		var m map[string]any
 		if err := yaml.Unmarshal(b, &m); err != nil {
-			errs = append(errs, &diag.Error{File: prefix + p, Line: 1, Column: 1, Message: err.Error()})
+			errs = append(errs, &diag.Error{File: prefix + file, Line: 1, Column: 1, Message: err.Error()})
 		}
-		return m
+		return m, pdoc
 	}
+	// The layers of the base profile: the base file, then base.
+	var base []layer
 	if fx.BaseFile != "" {
-		fx.Base = merge(readProfile(fx.BaseFile, "base_file"), fx.Base)
+		m, pdoc := readProfile(fx.BaseFile, "base_file")
+		fx.Base = merge(m, fx.Base)
+		if pdoc != nil {
+			base = append(base, layer{doc: pdoc})
+		}
 	}
 	fx.doc = doc
+	if _, ok := doc.Locate("base"); ok {
+		base = append(base, layer{doc: doc, path: "base"})
+	}
 	names := map[string]bool{}
 	for i := range fx.Cases {
 		c := &fx.Cases[i]
@@ -256,11 +373,33 @@ func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, err
 			errs.Add(diag.Join(p, "expect.due_as_of"), "due_as_of dates the expect.due items; list them")
 		}
 		c.doc, c.path = doc, p
+		layers := base
 		if c.ProfileFile != "" {
-			c.Profile = merge(readProfile(c.ProfileFile, diag.Join(p, "profile_file")), c.Profile)
+			m, pdoc := readProfile(c.ProfileFile, diag.Join(p, "profile_file"))
+			c.Profile = merge(m, c.Profile)
+			layers = nil
+			if pdoc != nil {
+				layers = []layer{{doc: pdoc}}
+			}
 		} else {
 			c.Profile = merge(fx.Base, c.Profile)
 		}
+		// The strict decoder reads the case's profile from the files, so
+		// that it takes the types and checks aeo.LoadProfile does. A
+		// problem in it is the case's, reported where it was written when
+		// the case runs (and by Check), not a reason to refuse the file.
+		prof := &aeo.Profile{}
+		var perrs diag.List
+		for _, l := range layers {
+			perrs = append(perrs, l.doc.DecodeAt(l.path, prof)...)
+		}
+		at := diag.Join(p, "profile")
+		if _, ok := doc.Locate(at); ok {
+			layers = append(slices.Clone(layers), layer{doc: doc, path: at})
+			perrs = append(perrs, doc.DecodeAt(at, prof)...)
+		}
+		perrs.Sort()
+		c.profile, c.layers, c.profileErr = prof, layers, perrs
 	}
 	for _, e := range errs {
 		if e.Line == 0 {

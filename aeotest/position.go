@@ -157,8 +157,13 @@ func pathOf(keys []any) string {
 }
 
 // profileFromCase decodes a case's profile, with its problems placed in
-// the fixtures file.
+// the fixtures file: the profile the strict decoder read when the case
+// was read from a file (see Case.OperatorProfile), else the case's
+// mapping.
 func profileFromCase(c Case) (*aeo.Profile, error) {
+	if c.profile != nil {
+		return c.OperatorProfile()
+	}
 	prof, err := aeo.ProfileFromMap(c.Profile)
 	if err != nil {
 		return nil, c.at.locateProfileError(err)

@@ -140,6 +140,11 @@ func RunCase(ctx context.Context, p *aeo.Programme, c Case) CaseResult {
 		res.Err = err.Error()
 		return res
 	}
+	if problems := c.check(p); len(problems) > 0 {
+		problems.Sort()
+		res.Err = problems.Error()
+		return res
+	}
 	a, err := p.Assess(ctx, prof, c.AsOf)
 	if err != nil {
 		var pe *aeo.ProfileError

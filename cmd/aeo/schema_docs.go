@@ -129,6 +129,7 @@ var schemaDocs = map[string]string{
 	"aeotest.Case.ProfileFile":                       "ProfileFile names a profile file, relative to the fixtures file, used instead of the base.",
 	"aeotest.Case.at":                                "the case's place in its file (see position.go)",
 	"aeotest.Case.doc":                               "doc and path locate the case in its file, for problems found when it runs (an application dated before the first version of a programme set).",
+	"aeotest.Case.profile":                           "profile is the case's profile as the strict decoder read it from the fixtures file (and the profile files it names), and layers where each part of it was written, so that a problem in it is reported at its line and column; nil for a case built in Go.",
 	"aeotest.CaseHolder":                             "A CaseHolder is the AEO standing of a fixture's operator when no lifecycle steps establish it.",
 	"aeotest.CaseHolder.Milestones":                  "Milestones reached by the implementation plan, by name, with dates.",
 	"aeotest.CaseHolder.Partner":                     "Partner is the partner programme the operator is a member of, under a mutual recognition arrangement.",

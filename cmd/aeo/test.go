@@ -98,7 +98,9 @@ func cmdTest(args []string, w io.Writer) error {
 	if len(pos) < 2 {
 		return usagef("want PROGRAMME FIXTURES..., got %d arguments", len(pos))
 	}
-	if *minCov < 0 || *minCov > 100 {
+	if !(*minCov >= 0 && *minCov <= 100) {
+		// Written so that NaN, which no comparison holds for, is refused
+		// rather than disabling the gate.
 		return usagef("--min-coverage %v: want a percentage from 0 to 100", *minCov)
 	}
 	var match *regexp.Regexp
@@ -137,6 +139,8 @@ func cmdTest(args []string, w io.Writer) error {
 	var fixtures []*aeotest.Fixtures
 	var bad diag.List
 	for _, f := range pos[1:] {
+		// A case whose profile is refused (a bad key, a value outside the
+		// vocabulary) fails on its own, at its line, when it runs.
 		fx, err := aeotest.LoadFixtures(f)
 		if err != nil {
 			bad = append(bad, problems(err)...)

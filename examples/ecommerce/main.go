@@ -84,7 +84,7 @@ func run(w io.Writer) error {
 		if !res.Passed() {
 			return fmt.Errorf("case %s differs from its fixture: %s%s", c.Name, res.Err, strings.Join(res.Lines(), "; "))
 		}
-		prof, err := aeo.ProfileFromMap(c.Profile)
+		prof, err := c.OperatorProfile()
 		if err != nil {
 			return err
 		}

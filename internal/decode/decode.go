@@ -657,6 +657,21 @@ func (d *Doc) Resolve(e *diag.Error) {
 	}
 }
 
+// KeyPosition is Position for a path as Locate reads it
+// ("cases[1].profile.roles[0]", `self_assessment["D.1"]`).
+func (d *Doc) KeyPosition(path string) (line, column int, ok bool) {
+	segs := splitPath(path)
+	keys := make([]any, len(segs))
+	for i, s := range segs {
+		if s.index >= 0 {
+			keys[i] = s.index
+		} else {
+			keys[i] = s.key
+		}
+	}
+	return d.Position(keys...)
+}
+
 // Position returns the line and column of the node that keys name, each a
 // mapping key (a string, which may hold dots: "A.1") or a list index (an
 // int): the position of the key itself for a mapping entry. When part of
