@@ -21,9 +21,14 @@ func (a *Assessment) Text() string {
 	return b.String()
 }
 
-// WriteText writes the report Text returns.
+// WriteText writes the report Text returns. The operator view (View
+// "operator") is written from what OperatorView keeps, and leaves out the
+// internal parts of the report even when given a full assessment marked
+// so: reasons, facts read, failed comparisons, missing facts and
+// internal messages.
 func (a *Assessment) WriteText(w io.Writer) error {
 	ew := &errWriter{w: w}
+	operator := a.View == "operator"
 	fp := a.Fingerprint
 	if len(fp) > 19 {
 		fp = fp[:19] + "…"
@@ -39,7 +44,14 @@ func (a *Assessment) WriteText(w io.Writer) error {
 			if au.Grade != "" {
 				line += ", grade " + au.Grade
 			}
-			if why := au.Why(); why != "" {
+			why := au.Why()
+			if operator {
+				// The reason may quote a grant rule; the criteria that
+				// failed or are pending are the operator's to know.
+				au.Reason = ""
+				why = au.Why()
+			}
+			if why != "" {
 				line += " (" + why + ")"
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\n", au.ID, au.Title, line)
@@ -53,7 +65,7 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		if c.HasScore {
 			extra += fmt.Sprintf(", score %s", number(c.Score))
 		}
-		if c.Reason != "" {
+		if c.Reason != "" && !operator {
 			extra += "; " + c.Reason
 		}
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.ID, c.Title, c.Outcome, extra)
@@ -72,16 +84,19 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		if f.Equivalence != "" {
 			ew.printf("      satisfied by %s\n", f.Equivalence)
 		}
-		if len(f.Missing) > 0 {
+		if len(f.Missing) > 0 && !operator {
 			ew.printf("      missing: %s\n", strings.Join(f.Missing, ", "))
 		}
-		if f.Reason != "" {
+		if f.Reason != "" && !operator {
 			ew.printf("      %s\n", f.Reason)
 		}
 		for _, c := range f.Failed {
+			if operator {
+				break
+			}
 			ew.printf("      failed: %s %s %s, found %s\n", c.Subject, c.Op, c.Threshold, FormatValue(c.Actual))
 		}
-		if len(f.Facts) > 0 && f.Outcome != criteria.Met && f.Outcome != criteria.Equivalent {
+		if len(f.Facts) > 0 && f.Outcome != criteria.Met && f.Outcome != criteria.Equivalent && !operator {
 			var parts []string
 			for _, v := range f.Facts {
 				if v.Fact == "as_of" {
@@ -96,7 +111,13 @@ func (a *Assessment) WriteText(w io.Writer) error {
 		if f.VerifyOnSite {
 			ew.printf("      to verify on site\n")
 		}
-		if !f.Outcome.Satisfied() && f.Outcome != criteria.NotApplicable {
+		// A finding carries the message of its outcome only (none when
+		// met); the operator view shows the operator text alone.
+		if operator {
+			if f.Messages.Operator != "" {
+				ew.printf("      %s\n", f.Messages.Operator)
+			}
+		} else {
 			if f.Messages.Internal != "" {
 				ew.printf("      internal: %s\n", f.Messages.Internal)
 			}

@@ -2,6 +2,7 @@ package aeo_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -479,4 +480,230 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// operatorViewProgramme adds to the baseline what puts internal text into
+// an assessment: an applicability condition naming a watch list, rules
+// that fail at run time on a profile's value, an internal message, a
+// threshold, a fact the operator is not told of, a criterion measure, a
+// grant rule and a grade that fail.
+const operatorViewProgramme = `programme: {name: Operator view test, version: "1"}
+extends: baseline
+facts:
+  - {name: code, type: string}
+  - {name: score, type: float}
+  - {name: vetting_flag, type: bool}
+  - {name: watch_code, type: string}
+criteria:
+  - {id: X, title: National checks, measure: float(facts.code)}
+requirements:
+  - {id: X.1, criterion: X, title: Watch list, source: s, applies_if: 'facts.watch_code != "SECRET-WATCHLIST-42"', when: "true"}
+  - {id: X.2, criterion: X, title: Code, source: s, when: 'int(facts.code) > 3'}
+  - id: X.3
+    criterion: X
+    title: Score
+    source: s
+    when: facts.score >= 87.25
+    messages:
+      not_met: {internal: "INTERNAL-NOTE-3141: refer to the vetting unit", operator: Your score is below the programme's threshold.}
+  - {id: X.4, criterion: X, title: Vetting, source: s, when: facts.vetting_flag == false}
+authorizations:
+  - {id: AEO, title: Authorized Economic Operator, grant: facts.score > 87.25}
+  - {id: GRADED, title: Graded, criteria: [A], grades: [{id: G1, when: int(facts.code) > 1}]}
+`
+
+// TestOperatorViewHoldsNothingInternal searches the operator view, as JSON
+// and as text, for every internal message, rule text, reason, missing
+// fact and fact value of the assessment: none may be there.
+func TestOperatorViewHoldsNothingInternal(t *testing.T) {
+	p, err := aeo.Parse("p.yaml", []byte(operatorViewProgramme))
+	require.NoError(t, err)
+	prof, err := p.LoadProfile("testdata/profiles/importer.yaml")
+	require.NoError(t, err)
+	prof.Facts = map[string]any{"code": "93O1", "score": 12.5, "watch_code": "SECRET-WATCHLIST-42"}
+	prof.Financials[0].CoveredBy = "PARENT-GUARANTEE-7731"
+	prof.Compliance.Infringements[0].Description = "VETTING-NOTE-5521"
+	asOf := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
+	a, err := p.Assess(context.Background(), prof, asOf)
+	require.NoError(t, err)
+
+	var secrets []string
+	add := func(ss ...string) {
+		for _, s := range ss {
+			s = strings.TrimSpace(s)
+			if len(s) >= 6 && s != prof.Name && s != prof.OperatorID && s != asOf.Format(time.DateOnly) {
+				secrets = append(secrets, s)
+			}
+		}
+	}
+	for _, f := range a.Findings {
+		add(f.Reason, f.Messages.Internal)
+		add(f.Missing...)
+		for _, c := range f.Failed {
+			add(c.Subject, c.Threshold, aeo.FormatValue(c.Actual))
+		}
+		for _, v := range f.Facts {
+			add(aeo.FormatValue(v.Value()), strings.Trim(aeo.FormatValue(v.Value()), `"`))
+		}
+	}
+	for _, c := range a.Criteria {
+		add(c.Reason)
+	}
+	for _, au := range a.Authorizations {
+		add(au.Reason)
+	}
+	file := p.File()
+	for _, r := range file.Requirements {
+		add(r.When, r.Partly, r.AppliesIf, r.Messages.Internal)
+		if r.SME != nil {
+			add(r.SME.When)
+		}
+		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
+			add(r.Messages.For(o).Internal)
+		}
+	}
+	for _, c := range file.Criteria {
+		add(c.Measure, c.Score, c.Pass)
+	}
+	for _, au := range file.Authorizations {
+		add(au.Grant)
+		for _, g := range au.Grades {
+			add(g.When)
+		}
+	}
+	internalJSON, err := json.Marshal(a)
+	require.NoError(t, err)
+	internalText := a.Text()
+	// The search can fail: the internal view holds what the operator view
+	// must not.
+	for _, s := range []string{"SECRET-WATCHLIST-42", "93O1", "INTERNAL-NOTE-3141", "87.25", "vetting_flag", "PARENT-GUARANTEE-7731"} {
+		assert.Contains(t, string(internalJSON)+internalText, s, "the internal view shows %s", s)
+	}
+
+	op := a.OperatorView()
+	opJSON, err := json.Marshal(op)
+	require.NoError(t, err)
+	opText := op.Text()
+	for _, s := range secrets {
+		assert.NotContains(t, string(opJSON), s, "operator JSON")
+		assert.NotContains(t, opText, s, "operator text")
+	}
+	for _, key := range []string{`"facts"`, `"failed"`, `"missing"`, `"reason"`, `"internal"`} {
+		assert.NotContains(t, string(opJSON), key, "the operator JSON has no %s", key)
+	}
+	assert.Contains(t, opText, "Your score is below the programme's threshold.", "the operator message written for the outcome is shown")
+}
+
+// TestOperatorView is the table of findings and what the operator is told
+// of them: the message written for the outcome, or nothing.
+func TestOperatorView(t *testing.T) {
+	p, err := aeo.Parse("p.yaml", []byte(operatorViewProgramme))
+	require.NoError(t, err)
+	base, err := p.LoadProfile("testdata/profiles/importer.yaml")
+	require.NoError(t, err)
+	asOf := time.Date(2025, 3, 31, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		edit   func(*aeo.Profile)
+		req    string
+		want   criteria.Outcome
+		told   string // the operator message, or "" for none
+		reason string
+	}{{
+		name:   "met carries no message",
+		req:    "A.1",
+		want:   criteria.Met,
+		reason: "a met finding never carries the not-met text (it said the record shows a serious infringement)",
+	}, {
+		name: "not met carries its not-met text",
+		edit: func(p *aeo.Profile) {
+			p.Compliance.Infringements = append(p.Compliance.Infringements, aeo.Infringement{Date: time.Date(2024, 1, 10, 0, 0, 0, 0, time.UTC), Severity: "serious"})
+		},
+		req:    "A.1",
+		want:   criteria.NotMet,
+		told:   "Your compliance record shows a serious or repeated infringement",
+		reason: "the message written for not met",
+	}, {
+		name:   "indeterminate carries its own text",
+		edit:   func(p *aeo.Profile) { p.Compliance = nil },
+		req:    "A.1",
+		want:   criteria.Indeterminate,
+		told:   "Customs cannot yet assess your compliance record",
+		reason: "not the not-met text: nothing was found against the operator",
+	}, {
+		name: "partly met carries its own text",
+		edit: func(p *aeo.Profile) {
+			p.Financials[0].NetAssets = -10
+		},
+		req:    "C.1",
+		want:   criteria.Partly,
+		told:   "Your latest financial statements show positive net assets",
+		reason: "partly met is told apart from not met",
+	}, {
+		name:   "not applicable by a condition says nothing",
+		edit:   func(p *aeo.Profile) { p.Facts = map[string]any{"watch_code": "SECRET-WATCHLIST-42"} },
+		req:    "X.1",
+		want:   criteria.NotApplicable,
+		reason: "the applicability condition names a watch list",
+	}, {
+		name:   "a rule failing at run time says nothing without a message",
+		edit:   func(p *aeo.Profile) { p.Facts = map[string]any{"code": "93O1"} },
+		req:    "X.2",
+		want:   criteria.Indeterminate,
+		reason: "the error quotes the rule and the value; no message was written for it",
+	}, {
+		name:   "an internal message stays internal",
+		edit:   func(p *aeo.Profile) { p.Facts = map[string]any{"score": 12.5} },
+		req:    "X.3",
+		want:   criteria.NotMet,
+		told:   "Your score is below the programme's threshold.",
+		reason: "the operator text, and not the internal note beside it",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			prof := *base
+			prof.Compliance = &aeo.Compliance{}
+			*prof.Compliance = *base.Compliance
+			prof.Financials = append([]aeo.FinancialYear(nil), base.Financials...)
+			if tt.edit != nil {
+				tt.edit(&prof)
+			}
+			a, err := p.Assess(context.Background(), &prof, asOf)
+			require.NoError(t, err)
+			f, ok := a.OperatorView().Finding(tt.req)
+			require.True(t, ok)
+			require.Equal(t, tt.want, f.Outcome, tt.reason)
+			assert.Empty(t, f.Messages.Internal, tt.reason)
+			assert.Empty(t, f.Reason, tt.reason)
+			if tt.told == "" {
+				assert.Empty(t, f.Messages.Operator, tt.reason)
+			} else {
+				assert.Contains(t, f.Messages.Operator, tt.told, tt.reason)
+			}
+			internal, _ := a.Finding(tt.req)
+			assert.Equal(t, tt.told == "", internal.Messages.Operator == "", "the internal view carries the same operator text; %s", tt.reason)
+		})
+	}
+}
+
+// TestBaselineOperatorText checks that every baseline requirement tells
+// the operator something for each outcome that is not a success.
+func TestBaselineOperatorText(t *testing.T) {
+	p, err := aeo.Baseline()
+	require.NoError(t, err)
+	reqs := p.File().Requirements
+	require.Len(t, reqs, 60)
+	seen := map[string]string{}
+	for _, r := range reqs {
+		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
+			text := r.Messages.For(o).Operator
+			assert.NotEmpty(t, text, "%s has operator text for %s", r.ID, o)
+			assert.True(t, strings.HasSuffix(text, "."), "%s %s: a sentence", r.ID, o)
+			if prev, dup := seen[text]; dup {
+				t.Errorf("%s %s repeats the text of %s", r.ID, o, prev)
+			}
+			seen[text] = r.ID + " " + o.String()
+		}
+		assert.Empty(t, r.Messages.For(criteria.Met), "%s: a met finding says nothing", r.ID)
+	}
 }

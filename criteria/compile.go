@@ -128,6 +128,9 @@ type requirement struct {
 	weight      float64
 	onSite      bool
 	level       Level
+	// messages are the requirement's messages by outcome, chosen once
+	// here.
+	messages [numOutcomes]Message
 	// notApplicable are the reasons given when the requirement does not
 	// apply, written once here rather than on every evaluation.
 	notForRoles, notForModels string
@@ -236,6 +239,12 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			notForModels: "applies to business models " + strings.Join(r.BusinessModels, ", ") + " only"}
 		if rq.level == "" {
 			rq.level = Required
+		}
+		if (r.Messages.Internal != "" || r.Messages.Operator != "") && r.Messages.NotMet != nil {
+			errs.Add(diag.Join(p, "messages"), "give the not_met message either under not_met or as the short form (internal, operator), not both")
+		}
+		for o := range rq.messages {
+			rq.messages[o] = r.Messages.For(Outcome(o))
 		}
 		if rq.weight == 0 {
 			rq.weight = 1

@@ -120,11 +120,59 @@ type Alternative struct {
 	Note string `json:"note,omitempty"`
 }
 
-// Messages explain a requirement that is not met: Internal to officers
-// only, Operator to the applicant too.
+// Messages are what a requirement's findings say, by outcome: each
+// outcome that is not a success (not met, partly met, indeterminate) has
+// its own message, and a finding carries the one for its outcome only. A
+// met finding, one satisfied by equivalence and one not applicable carry
+// none.
+//
+//	messages:
+//	  not_met:
+//	    internal: A serious infringement falls within the period.
+//	    operator: Your record shows a serious infringement ...
+//	  partly: {operator: ...}
+//	  indeterminate: {operator: Please declare ...}
+//
+// Internal and Operator directly under messages are the short form of
+// not_met, kept for programmes written before messages were chosen by
+// outcome; a requirement gives one or the other.
 type Messages struct {
+	Internal      string   `json:"internal,omitempty"`
+	Operator      string   `json:"operator,omitempty"`
+	NotMet        *Message `json:"not_met,omitempty"`
+	Partly        *Message `json:"partly,omitempty"`
+	Indeterminate *Message `json:"indeterminate,omitempty"`
+}
+
+// A Message is what a finding of one outcome says: Internal to officers
+// only, Operator to the applicant too. Operator text is the only reason an
+// operator is shown: write it for the applicant, in plain words, without
+// the rule, the facts read or anything Customs keeps to itself.
+type Message struct {
 	Internal string `json:"internal,omitempty"`
 	Operator string `json:"operator,omitempty"`
+}
+
+// For returns the message for a finding of outcome o: the one written for
+// not met (or the short form), partly met or indeterminate, and the zero
+// Message for any other outcome.
+func (m Messages) For(o Outcome) Message {
+	var p *Message
+	switch o {
+	case NotMet:
+		if m.NotMet == nil {
+			return Message{Internal: m.Internal, Operator: m.Operator}
+		}
+		p = m.NotMet
+	case Partly:
+		p = m.Partly
+	case Indeterminate:
+		p = m.Indeterminate
+	}
+	if p == nil {
+		return Message{}
+	}
+	return *p
 }
 
 // An Equivalence is a certification that satisfies requirements without

@@ -65,6 +65,9 @@ const (
 	Equivalent
 )
 
+// numOutcomes is the number of outcomes.
+const numOutcomes = int(Equivalent) + 1
+
 var outcomeNames = [...]string{"indeterminate", "met", "partly met", "not met", "not applicable", "satisfied by equivalence"}
 var outcomeTokens = [...]string{"indeterminate", "met", "partly", "not_met", "not_applicable", "equivalent"}
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -221,11 +222,15 @@ type Finding struct {
 	VerifyOnSite bool `json:"verify_on_site,omitempty"`
 	// SME marks that the SME alternative was applied.
 	SME bool `json:"sme,omitempty"`
-	// Reason explains an indeterminate or not applicable outcome.
-	Reason     string   `json:"reason,omitempty"`
-	Source     string   `json:"source"`
-	Unverified bool     `json:"unverified,omitempty"`
-	Messages   Messages `json:"messages,omitempty"`
+	// Reason explains an indeterminate or not applicable outcome to
+	// officers; it may quote the rule and its errors, so the operator view
+	// leaves it out.
+	Reason     string `json:"reason,omitempty"`
+	Source     string `json:"source"`
+	Unverified bool   `json:"unverified,omitempty"`
+	// Messages is the requirement's message for this outcome (see
+	// Messages.For); empty for a met finding.
+	Messages Message `json:"messages,omitzero"`
 }
 
 // A CriterionResult is the outcome of a criterion: Met when it passes,
@@ -306,22 +311,44 @@ func (r *Result) Authorization(id string) (AuthorizationResult, bool) {
 	return AuthorizationResult{}, false
 }
 
-// OperatorView returns a copy of r fit to show the operator: internal
-// messages, fact values and the details of failed comparisons are left out.
+// OperatorView returns a copy of r fit to show the operator. The only
+// reasons it gives are the operator messages written for each finding's
+// outcome; everything Customs keeps to itself is left out: internal
+// messages, the facts read and their values, the failed comparisons, the
+// facts missing (a rule may read facts the operator is not told of), and
+// the reasons of findings, criteria and authorizations, which may quote a
+// rule, its applicability condition or a run-time error.
 func (r Result) OperatorView() Result {
 	out := r
+	out.scratch = nil
 	out.Findings = make([]Finding, len(r.Findings))
 	for i, f := range r.Findings {
-		f.Facts = nil
-		f.Failed = nil
-		f.Messages.Internal = ""
-		out.Findings[i] = f
+		out.Findings[i] = Finding{
+			Requirement:  f.Requirement,
+			Criterion:    f.Criterion,
+			Title:        f.Title,
+			Level:        f.Level,
+			Outcome:      f.Outcome,
+			Points:       f.Points,
+			Equivalence:  f.Equivalence,
+			VerifyOnSite: f.VerifyOnSite,
+			SME:          f.SME,
+			Source:       f.Source,
+			Unverified:   f.Unverified,
+			Messages:     Message{Operator: f.Messages.Operator},
+		}
 	}
 	out.Criteria = append([]CriterionResult(nil), r.Criteria...)
+	for i := range out.Criteria {
+		out.Criteria[i].Reason = ""
+	}
 	out.Authorizations = append([]AuthorizationResult(nil), r.Authorizations...)
 	for i := range out.Authorizations {
 		out.Authorizations[i].Reason = ""
+		out.Authorizations[i].Failed = slices.Clone(out.Authorizations[i].Failed)
+		out.Authorizations[i].Pending = slices.Clone(out.Authorizations[i].Pending)
 	}
+	out.VerifyOnSite = slices.Clone(r.VerifyOnSite)
 	return out
 }
 
@@ -403,9 +430,12 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 		f := &res.Findings[i]
 		f.Requirement, f.Criterion, f.Level = rq.ID, rq.Criterion, rq.level
 		if explain {
-			f.Title, f.Source, f.Unverified, f.Messages = rq.Title, rq.Source, rq.Unverified, rq.Messages
+			f.Title, f.Source, f.Unverified = rq.Title, rq.Source, rq.Unverified
 		}
 		s.decide(r, rq, subject, f, explain)
+		if explain {
+			f.Messages = rq.messages[f.Outcome]
+		}
 		if explain && f.Outcome != NotApplicable {
 			rule := rq.when
 			if f.SME {
