@@ -29,7 +29,11 @@
 // recommendation on each authorization type with its grade, and the
 // programme's fingerprint, so that the same decision can be replayed on
 // appeal. The engine recommends; Customs decides: nothing here grants a
-// status, and [Assessment.OperatorView] leaves out the internal reasoning.
+// status, and [Assessment.OperatorView] leaves out the internal reasoning:
+// the operator is told, of each finding, its outcome and the message the
+// programme wrote for that outcome, never a rule, a fact value or an
+// internal note. Risk maps, plans of treatment and lane decisions have no
+// operator view at all (see package risk).
 //
 // # Lifecycle
 //

@@ -166,6 +166,21 @@
 // that runs its own goroutines (reading declarations from files, say)
 // gives each a [Tally] and merges them, for the same [Summary].
 //
+// # Nothing here is shown to the operator
+//
+// Risk maps, plans of treatment and lane decisions have no operator view,
+// by design rather than by omission: the AEO Implementation Guidance keeps
+// the deliberative process "internal to Customs", not "shared with the
+// private sector, other than to let them know that companies' history and
+// compliance will be reviewed", and a declarant told which rule selected
+// a declaration, its score or its random draw could learn to avoid them.
+// [Map], [TreatmentPlan] and [Decision] carry rule IDs, scores, weights,
+// draws and the profile's risks, and are for officers and the host's
+// risk-management systems only. What a declarant learns of a lane is the
+// control it must undergo (documents to present, goods to make available),
+// which the host's clearance system tells it in its own terms; an
+// operator learns of its risk what an officer chooses to explain.
+//
 // # Configuration format
 //
 // The JSON tags of [Config] and [SelectivityConfig] are the programme-file

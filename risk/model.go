@@ -385,7 +385,8 @@ func (m *Model) Config() Config { return m.cfg }
 
 // A Map is the risk map of one operator: an overall score and level with
 // the contribution of each dimension, and the risks found, rated on the
-// matrix. The Map owns its slices.
+// matrix. The Map owns its slices. It is internal to Customs and has no
+// operator view: see the package documentation.
 type Map struct {
 	// Score is the weighted mean of the scored dimensions, 0..100.
 	Score float64 `json:"score"`

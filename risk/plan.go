@@ -10,7 +10,9 @@ import (
 // A TreatmentPlan is the plan of treatment for one operator (Annex 3,
 // step 10): the controls chosen from the catalogue within a budget of
 // staff hours, the risks they cover, the risks left uncovered and why,
-// and when the plan is next reviewed. The plan owns its slices.
+// and when the plan is next reviewed. The plan owns its slices. It is
+// internal to Customs and has no operator view: see the package
+// documentation.
 type TreatmentPlan struct {
 	// At is the date the plan was drawn up, as passed to Plan.
 	At time.Time `json:"at"`

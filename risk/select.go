@@ -241,7 +241,8 @@ func (s *Selector) Draw(id string) float64 { return draw(s.random, id) }
 
 // A Decision is the lane chosen for one declaration and why. It is a
 // value: Select fills it without allocating, keeping the first MaxListed
-// rule outcomes inline.
+// rule outcomes inline. It is internal to Customs and has no operator
+// view: see the package documentation.
 type Decision struct {
 	Declaration string `json:"declaration"`
 	Lane        Lane   `json:"lane"`

@@ -250,7 +250,7 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Selector{cfg: cfg, model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane, factNames: model.FactNames()}
+	s := &Selector{cfg: cfg.clone(), model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane, factNames: model.FactNames()}
 	s.sessions.New = func() any { return s.Session() }
 	seed := cfg.Seed
 	if o.seed != nil {
@@ -404,9 +404,23 @@ func MustCompileSelectivity(cfg SelectivityConfig, opts ...Option) *Selector {
 	return s
 }
 
-// Config returns the configuration s was compiled from. The returned value
-// shares slices with s: treat it as read-only.
-func (s *Selector) Config() SelectivityConfig { return s.cfg }
+// Config returns a copy of the configuration s was compiled from: a
+// caller may change it without changing s.
+func (s *Selector) Config() SelectivityConfig { return s.cfg.clone() }
+
+// clone returns a deep copy of c, sharing no slice or pointer with it.
+func (c SelectivityConfig) clone() SelectivityConfig {
+	c.Facts = clone(c.Facts)
+	c.Rules = clone(c.Rules)
+	c.AEO = clone(c.AEO)
+	for i := range c.AEO {
+		t := &c.AEO[i]
+		t.Statuses, t.Types, t.Grades = clone(t.Statuses), clone(t.Types), clone(t.Grades)
+		t.RuleFactor, t.RandomFactor = clonePtr(t.RuleFactor), clonePtr(t.RandomFactor)
+	}
+	c.MRA = clone(c.MRA)
+	return c
+}
 
 // treatment returns the index of the treatment that applies to o on date,
 // or -1.
