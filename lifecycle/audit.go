@@ -5,6 +5,9 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"reflect"
+	"strings"
+	"unicode/utf8"
 )
 
 // A Record is one entry of an authorization's audit trail: the event as
@@ -85,6 +88,12 @@ func (r Record) linked(i int, prev string) error {
 
 // intact checks that r hashes to its Hash.
 func (r Record) intact(i int) error {
+	// encoding/json writes an invalid UTF-8 byte as U+FFFD, so two records
+	// that differ only in such bytes would hash the same; Apply never
+	// makes one, so a record holding one was changed after.
+	if path, ok := invalidText(r); ok {
+		return &AuditError{Index: i, Detail: fmt.Sprintf("%s is not valid UTF-8 text", path), Err: ErrTampered}
+	}
 	h, err := r.digest()
 	if err != nil {
 		return &AuditError{Index: i, Detail: fmt.Sprintf("cannot be encoded: %v", err), Err: ErrTampered}
@@ -184,4 +193,63 @@ func replay(t Trail, machine func(fingerprint string) *Machine, each func(Author
 		}
 	}
 	return a, nil
+}
+
+// invalidText returns the path (by JSON keys) of the first string in v, a
+// record or an event, that is not valid UTF-8: a text JSON cannot hold as
+// it is, and that the hash would therefore not tell apart from another.
+func invalidText(v any) (string, bool) {
+	return invalidValue(reflect.ValueOf(v), "")
+}
+
+func invalidValue(v reflect.Value, path string) (string, bool) {
+	switch v.Kind() {
+	case reflect.String:
+		return path, !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		if v.IsNil() {
+			return "", false
+		}
+		return invalidValue(v.Elem(), path)
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < v.Len(); i++ {
+			if p, bad := invalidValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); bad {
+				return p, true
+			}
+		}
+	case reflect.Map:
+		iter := v.MapRange()
+		for iter.Next() {
+			k := fmt.Sprint(iter.Key().Interface())
+			if p, bad := invalidValue(iter.Key(), path+"."+k); bad {
+				return p, true
+			}
+			if p, bad := invalidValue(iter.Value(), path+"."+k); bad {
+				return p, true
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := 0; i < t.NumField(); i++ {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = f.Name
+			}
+			sub := name
+			if path != "" {
+				sub = path + "." + name
+			}
+			if p, bad := invalidValue(v.Field(i), sub); bad {
+				return p, true
+			}
+		}
+	}
+	return "", false
 }

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The lifecycle of an authorization is a table of transitions, kept as
@@ -642,6 +643,14 @@ func (s *step) run() error {
 	}
 	if strings.TrimSpace(ev.Actor) == "" {
 		return s.fail("event.actor", ErrInvalidEvent, "the event names no actor")
+	}
+	// The audit trail hashes the event's JSON, which cannot hold invalid
+	// UTF-8 as it is: refused here, so that no two events hash the same.
+	if path, bad := invalidText(ev); bad {
+		return s.fail("event."+path, ErrInvalidEvent, "not valid UTF-8 text")
+	}
+	if !utf8.ValidString(s.fp) {
+		return s.fail("fingerprint", ErrInvalidEvent, "the programme fingerprint is not valid UTF-8 text")
 	}
 	if want := ev.Kind.Role(); want != ActorUnknown && ev.Role != want {
 		return s.fail("role", ErrNotPermitted, "%s is for the %s, not the %s", ev.Kind, want, ev.Role)
