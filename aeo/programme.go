@@ -860,7 +860,11 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		if err := f.Lifecycle.Validate(); err != nil {
 			errs.Wrap("lifecycle", err)
 		} else if set != nil && (f.Calendar == nil || cal != nil) {
-			var lopts []lifecycle.Option
+			var types []string
+			for _, a := range f.Authorizations {
+				types = append(types, a.ID)
+			}
+			lopts := []lifecycle.Option{lifecycle.WithTypes(types...)}
 			if cal != nil {
 				lopts = append(lopts, lifecycle.WithCalendar(cal))
 				if workingDays(*f.Lifecycle, f.Calendar.Roll) && len(cal.Years()) == 0 {

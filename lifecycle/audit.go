@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -91,7 +92,7 @@ func (r Record) intact(i int) error {
 	// encoding/json writes an invalid UTF-8 byte as U+FFFD, so two records
 	// that differ only in such bytes would hash the same; Apply never
 	// makes one, so a record holding one was changed after.
-	if path, ok := invalidText(r); ok {
+	if path, ok := invalidText(&r); ok {
 		return &AuditError{Index: i, Detail: fmt.Sprintf("%s is not valid UTF-8 text", path), Err: ErrTampered}
 	}
 	h, err := r.digest()
@@ -196,60 +197,99 @@ func replay(t Trail, machine func(fingerprint string) *Machine, each func(Author
 }
 
 // invalidText returns the path (by JSON keys) of the first string in v, a
-// record or an event, that is not valid UTF-8: a text JSON cannot hold as
-// it is, and that the hash would therefore not tell apart from another.
+// pointer to a record or an event, that is not valid UTF-8: a text JSON
+// cannot hold as it is, and that the hash would therefore not tell apart
+// from another.
 func invalidText(v any) (string, bool) {
-	return invalidValue(reflect.ValueOf(v), "")
+	return found(find(reflect.ValueOf(v), func(v reflect.Value) bool {
+		return v.Kind() == reflect.String && !utf8.ValidString(v.String())
+	}))
 }
 
-func invalidValue(v reflect.Value, path string) (string, bool) {
+// timeOutOfRange returns the path of the first time in v, a pointer to a
+// state, whose year JSON cannot hold (outside 0 to 9999).
+func timeOutOfRange(v any) (string, bool) {
+	return found(find(reflect.ValueOf(v), func(v reflect.Value) bool {
+		if v.Type() != timeType || !v.CanAddr() {
+			return false
+		}
+		y := v.Addr().Interface().(*time.Time).Year()
+		return y < 0 || y > 9999
+	}))
+}
+
+var timeType = reflect.TypeOf(time.Time{})
+
+// found joins the segments find returns, innermost first, into a path.
+func found(rev []string, ok bool) (string, bool) {
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	for i := len(rev) - 1; i >= 0; i-- {
+		if b.Len() > 0 && !strings.HasPrefix(rev[i], "[") {
+			b.WriteByte('.')
+		}
+		b.WriteString(rev[i])
+	}
+	return b.String(), true
+}
+
+// find reports whether bad holds for a value under v, and the path to the
+// first such value by JSON keys, as segments innermost first (built only
+// on the way back from a find, so that a search that finds nothing
+// allocates nothing). A value bad is asked about is searched no further
+// when bad holds.
+func find(v reflect.Value, bad func(reflect.Value) bool) ([]string, bool) {
+	if !v.IsValid() {
+		return nil, false
+	}
+	if bad(v) {
+		return nil, true
+	}
 	switch v.Kind() {
-	case reflect.String:
-		return path, !utf8.ValidString(v.String())
 	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
-			return "", false
+			return nil, false
 		}
-		return invalidValue(v.Elem(), path)
+		return find(v.Elem(), bad)
 	case reflect.Slice, reflect.Array:
 		for i := 0; i < v.Len(); i++ {
-			if p, bad := invalidValue(v.Index(i), fmt.Sprintf("%s[%d]", path, i)); bad {
-				return p, true
+			if p, ok := find(v.Index(i), bad); ok {
+				return append(p, fmt.Sprintf("[%d]", i)), true
 			}
 		}
 	case reflect.Map:
 		iter := v.MapRange()
 		for iter.Next() {
-			k := fmt.Sprint(iter.Key().Interface())
-			if p, bad := invalidValue(iter.Key(), path+"."+k); bad {
-				return p, true
+			p, ok := find(iter.Key(), bad)
+			if !ok {
+				p, ok = find(iter.Value(), bad)
 			}
-			if p, bad := invalidValue(iter.Value(), path+"."+k); bad {
-				return p, true
+			if ok {
+				return append(p, fmt.Sprint(iter.Key().Interface())), true
 			}
 		}
 	case reflect.Struct:
+		if v.Type() == timeType {
+			return nil, false
+		}
 		t := v.Type()
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			if !f.IsExported() {
 				continue
 			}
-			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
+			p, ok := find(v.Field(i), bad)
+			if !ok {
 				continue
 			}
-			if name == "" {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" {
 				name = f.Name
 			}
-			sub := name
-			if path != "" {
-				sub = path + "." + name
-			}
-			if p, bad := invalidValue(v.Field(i), sub); bad {
-				return p, true
-			}
+			return append(p, name), true
 		}
 	}
-	return "", false
+	return nil, false
 }

@@ -396,6 +396,26 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	}
 }
 
+// MaxPeriodYears bounds every period of the lifecycle, in the
+// programme and in events: no legal period runs for centuries, and one
+// that did would put deadlines past the year 9999, which neither the
+// calendar's arithmetic (it wraps into the past) nor JSON can hold.
+const MaxPeriodYears = 200
+
+// periodProblem says what is wrong with p as a lifecycle period: negative,
+// or longer than MaxPeriodYears; "" when nothing is.
+func periodProblem(p calendar.Period) string {
+	switch {
+	case p.Negative():
+		return fmt.Sprintf("period %s is negative", p)
+	case p.Years > MaxPeriodYears || p.Months > 12*MaxPeriodYears || p.Days > 366*MaxPeriodYears ||
+		p.WorkingDays > 366*MaxPeriodYears ||
+		366*p.Years+31*p.Months+p.Days+p.WorkingDays > 366*MaxPeriodYears:
+		return fmt.Sprintf("period %s is longer than %d years", p, MaxPeriodYears)
+	}
+	return ""
+}
+
 // Validate reports every problem in c, or nil. The error is a list of
 // problems, each with the programme-file key of the value at fault,
 // relative to the lifecycle section ("decision_extension",
@@ -403,8 +423,8 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 func (c Config) Validate() error {
 	var l diag.List
 	negative := func(key string, p calendar.Period) {
-		if p.Negative() {
-			l.Add(key, "period %s is negative", p)
+		if msg := periodProblem(p); msg != "" {
+			l.Add(key, "%s", msg)
 		}
 	}
 	c.fields(negative, func(string, string) {})

@@ -419,6 +419,10 @@ type Machine struct {
 	appealOK    [numPhases][numEvents]bool
 	reasons     int   // index of the request_reasons stage in cfg.Appeal.Stages, or -1
 	review      []int // indexes of the review stages in cfg.Appeal.Stages, in order; nil: the RKC chain
+	// types are the programme's authorization types, sorted, when New
+	// was told them (closed); otherwise any type is accepted.
+	types  []string
+	closed bool
 }
 
 // New compiles cfg for the programme version with the given
@@ -491,6 +495,14 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 	if err := unknown.Err(); err != nil {
 		return nil, err
 	}
+	l.types, l.closed = slices.Clone(o.types), o.closed
+	for _, t := range l.types {
+		if strings.TrimSpace(t) == "" {
+			return nil, fmt.Errorf("lifecycle: WithTypes has an empty type")
+		}
+	}
+	slices.Sort(l.types)
+	l.types = slices.Compact(l.types)
 	for i, s := range l.cfg.Appeal.Stages {
 		if s.Stage == StageRequestReasons {
 			l.reasons = i
@@ -505,7 +517,19 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 type Option func(*options)
 
 type options struct {
-	cal *calendar.Calendar
+	cal    *calendar.Calendar
+	types  []string
+	closed bool
+}
+
+// WithTypes gives the machine the authorization types the programme
+// defines (AEOC, AEOS, AEOF; a single AEO). An event naming any other type
+// (an application for a type the programme does not grant) is then
+// refused by the rule event.types, at the lodge rather than at the grant.
+func WithTypes(types ...string) Option {
+	return func(o *options) {
+		o.types, o.closed = append(o.types, types...), true
+	}
 }
 
 // WithCalendar sets the calendar deadlines are counted in: the
@@ -638,6 +662,12 @@ func (s *step) run() error {
 	if ev.At.IsZero() {
 		return s.fail("event.at", ErrInvalidEvent, "the event has no time")
 	}
+	if y := ev.At.Year(); y < 1 || y > 9999 {
+		return s.fail("event.at", ErrInvalidEvent, "dated in the year %d, outside the years 1 to 9999", y)
+	}
+	if msg := periodProblem(ev.Period); msg != "" {
+		return s.fail("event.period", ErrInvalidEvent, "%s", msg)
+	}
 	if ev.At.Before(a.LastAt) {
 		return s.fail("event-order", ErrOutOfOrder, "dated %s, before the previous event (%s)", stamp(ev.At), stamp(a.LastAt))
 	}
@@ -646,7 +676,7 @@ func (s *step) run() error {
 	}
 	// The audit trail hashes the event's JSON, which cannot hold invalid
 	// UTF-8 as it is: refused here, so that no two events hash the same.
-	if path, bad := invalidText(ev); bad {
+	if path, bad := invalidText(&s.ev); bad {
 		return s.fail("event."+path, ErrInvalidEvent, "not valid UTF-8 text")
 	}
 	if !utf8.ValidString(s.fp) {
@@ -658,12 +688,28 @@ func (s *step) run() error {
 	if err := s.checkLists(); err != nil {
 		return err
 	}
+	if s.l.closed {
+		for _, t := range ev.Types {
+			if _, ok := slices.BinarySearch(s.l.types, t); ok {
+				continue
+			}
+			if len(s.l.types) == 0 {
+				return s.fail("event.types", ErrInvalidEvent, "%q: the programme defines no authorization types", t)
+			}
+			return s.fail("event.types", ErrInvalidEvent, "%q is not an authorization type of the programme (its types: %s)", t, strings.Join(s.l.types, ", "))
+		}
+	}
 	s.next = a.clone()
 	if err := s.handle(); err != nil {
 		return err
 	}
 	if s.calErr != nil {
 		return s.fail("calendar", fmt.Errorf("%w: %w", ErrCalendar, s.calErr), "a deadline of this event cannot be counted")
+	}
+	// A deadline counted from a date near the year 9999 would fall where
+	// neither the calendar nor JSON can hold it.
+	if path, bad := timeOutOfRange(&s.next); bad {
+		return s.fail("event.at", ErrInvalidEvent, "%s would fall after the year 9999", path)
 	}
 	if !ev.Kind.appeal() {
 		if to := s.l.edges[a.Status][ev.Kind]; to == nil && s.next.Status != a.Status ||

@@ -67,3 +67,45 @@ func TestTamperedBytesAreFound(t *testing.T) {
 	_, err := l.Replay(tampered)
 	require.ErrorIs(t, err, lifecycle.ErrTampered, "Replay")
 }
+
+// TestUnknownTypeRefusedAtLodge checks that an application for a type the
+// programme does not define is refused when it is lodged, not lodged,
+// accepted and validated to fail only at the grant.
+func TestUnknownTypeRefusedAtLodge(t *testing.T) {
+	open := machineFor(t, "eu")
+	l, err := lifecycle.New(loadConfig(t, "eu"), testFP, testDependsOn(), lifecycle.WithTypes("AEOC", "AEOS", "AEOF"))
+	require.NoError(t, err)
+	none, err := lifecycle.New(loadConfig(t, "eu"), testFP, testDependsOn(), lifecycle.WithTypes())
+	require.NoError(t, err)
+	tests := []struct {
+		name   string
+		l      *lifecycle.Machine
+		types  []string
+		ok     bool
+		reason string
+	}{
+		{"known types", l, []string{"AEOC", "AEOS"}, true, "the programme's types are applied for"},
+		{"a misspelt type", l, []string{"AEOC", "AOES"}, false, "AOES is no type of the programme: refused with its rule at the lodge"},
+		{"a type of another programme", l, []string{"AEO"}, false, "the single SAFE status is not the EU's"},
+		{"case matters", l, []string{"aeoc"}, false, "types are IDs, compared exactly as the grant compares them"},
+		{"no types defined", none, []string{"AEO"}, false, "a programme that defines no types grants none"},
+		{"types not given", open, []string{"ANYTHING"}, true, "a machine not told the types (built without a programme) accepts any"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := startFlow(t, tt.l).try(lodgeEvent(ymd(2025, 1, 6), "", tt.types...))
+			if tt.ok {
+				require.NoError(t, err, tt.reason)
+				return
+			}
+			requireRule(t, err, lifecycle.ErrInvalidEvent, "event.types", tt.reason)
+		})
+	}
+	// A resubmission naming an unknown type is refused too.
+	f := startFlow(t, l).do(lodgeEvent(ymd(2025, 1, 6), "", "AEOC")).do(withReasons(officerEvent(lifecycle.EventReturn, ymd(2025, 1, 7))))
+	ev := operatorEvent(lifecycle.EventResubmit, ymd(2025, 1, 8))
+	ev.Types = []string{"AEOX"}
+	requireRule(t, f.try(ev), lifecycle.ErrInvalidEvent, "event.types", "resubmitting for an unknown type")
+	ev.Types = []string{"AEOS"}
+	require.NoError(t, f.try(ev), "resubmitting for a known type")
+}

@@ -459,6 +459,7 @@ var schemaDocs = map[string]string{
 	"lifecycle.Machine.edges":                        "nil slice with ok=false: not allowed",
 	"lifecycle.Machine.reasons":                      "index of the request_reasons stage in cfg.Appeal.Stages, or -1",
 	"lifecycle.Machine.review":                       "indexes of the review stages in cfg.Appeal.Stages, in order; nil: the RKC chain",
+	"lifecycle.Machine.types":                        "types are the programme's authorization types, sorted, when New was told them (closed); otherwise any type is accepted.",
 	"lifecycle.MonitoringKind":                       "MonitoringKind says what a monitor event records.",
 	"lifecycle.MonitoringRules":                      "MonitoringRules set how often an authorized operator is monitored between revalidations (WCO note on AEO for e-commerce: monitoring by periodic self-assessment and random spot checks). Each period runs from the grant and from the last monitor event of its kind.",
 	"lifecycle.MonitoringRules.SelfAssessment":       "SelfAssessment: the holder sends a self-assessment at least this often.",
