@@ -1,6 +1,7 @@
 package aeo
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"strings"
@@ -355,6 +356,22 @@ func containsFold(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// UnmarshalJSON decodes a profile from JSON with the decoder LoadProfile
+// uses, so that a profile reads the same from a file and from a host's
+// JSON: dates as 2024-02-01 or in RFC 3339, unknown keys and wrong types
+// refused (as a diag.List of problems with their paths).
+func (p *Profile) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var q Profile
+	if _, err := decode.DecodeInto("profile", b, &q); err != nil {
+		return err
+	}
+	*p = q
+	return nil
 }
 
 // ProfileFromMap decodes a profile given as a generic mapping (as read

@@ -355,8 +355,10 @@ func (r Result) OperatorView() Result {
 // Evaluate assesses subject against every requirement in declaration
 // order, then decides the criteria and authorizations. A requirement whose
 // facts are missing, or whose rule fails at run time, is Indeterminate,
-// never met or not met. Evaluate returns an error only when ctx is done or
-// subject is not of the type the Set was compiled for.
+// never met or not met. Evaluate returns an error only when ctx is done,
+// subject is not of the type the Set was compiled for, or its date falls
+// outside the years 0 to 9999 (which a result could not be written in
+// JSON with).
 func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 	var res Result
 	if err := s.EvaluateInto(ctx, subject, &res); err != nil {
@@ -391,6 +393,9 @@ func (s *Set) DecideInto(ctx context.Context, subject Subject, res *Result) erro
 func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explain bool) error {
 	if subject == nil || reflect.TypeOf(subject) != s.envType {
 		return fmt.Errorf("criteria: Evaluate needs a %s, got %T", s.envType, subject)
+	}
+	if y := subject.AsOf().Year(); y < 0 || y > 9999 {
+		return fmt.Errorf("criteria: the assessment date is in the year %d, outside the years 0 to 9999", y)
 	}
 	sc := res.scratch
 	if sc == nil {
