@@ -13,7 +13,7 @@
 //	aeo compare [--profiles DIR] [--as-of DATE] [--format text|json] A B
 //	aeo impact [--profiles PATH]... [--declarations PATH]... [--shard i/n] [--format text|json|csv] OLD NEW
 //	aeo impact merge [--format text|json|csv] REPORT.json...
-//	aeo schema [programme|fixtures|profile]
+//	aeo schema [--programme FILE] [programme|fixtures|profile]
 //	aeo report dossier|letter|benefits|history|phases [flags] ARGUMENTS
 //	aeo serve [--addr HOST:PORT] [--token-file FILE] [--decision-log FILE] DIR
 //	aeo version

@@ -193,6 +193,28 @@ func TestCLI(t *testing.T) {
 	}
 }
 
+// TestSchemaVocabulary checks that the schema closes the profile's
+// enumerated values to the vocabulary, the baseline's by default and a
+// programme's when it is given.
+func TestSchemaVocabulary(t *testing.T) {
+	enum := func(args ...string) []string {
+		out, err := exec.Command(binary, append([]string{"schema"}, args...)...).Output()
+		require.NoError(t, err)
+		var s struct {
+			Defs map[string]struct {
+				Properties map[string]struct {
+					Enum []string `json:"enum"`
+				} `json:"properties"`
+			} `json:"$defs"`
+		}
+		require.NoError(t, json.Unmarshal(out, &s))
+		return s.Defs["aeo.Certification"].Properties["kind"].Enum
+	}
+	require.Contains(t, enum("profile"), "ISO 28000")
+	require.NotContains(t, enum("profile"), "Regulated agent", "not a baseline certification")
+	require.Contains(t, enum("--programme", "../../examples/eu/programme.yaml", "profile"), "Regulated agent", "the EU programme declares it")
+}
+
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "golden", name)
