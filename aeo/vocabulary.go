@@ -170,6 +170,9 @@ type vocabulary struct {
 }
 
 func (v *vocabulary) set(keys ...string) *closedSet {
+	if len(keys) == 1 {
+		return v.sets[keys[0]]
+	}
 	return v.sets[strings.Join(keys, "+")]
 }
 
@@ -238,71 +241,95 @@ func compileVocabulary(voc Vocabulary, same func(set string, i, j int) bool, err
 // checkValue reports val at path when it is outside s; an empty val is
 // reported only when required.
 func checkValue(errs *diag.List, s *closedSet, path, val string, required bool) {
-	if val == "" && !required {
-		return
-	}
-	if !s.has(val) {
+	if !s.accepts(val, required) {
 		errs.Add(path, "%s", s.unknown(val))
 	}
+}
+
+// accepts reports whether val may be written where s closes the values:
+// one of them, or empty where the value is optional.
+func (s *closedSet) accepts(val string, required bool) bool {
+	return val == "" && !required || s.index[val]
 }
 
 // checkProfile reports every value of prof outside the vocabulary, and
 // the members of a list that lack the value that gives them meaning (an
 // infringement's date and severity, a certification's kind, an
-// incident's date and kind), at paths in the profile's keys.
+// incident's date and kind), at paths in the profile's keys. It runs on
+// every assessment, so a profile without problems costs no allocation:
+// paths are written only for the values at fault.
 func (v *vocabulary) checkProfile(prof *Profile) diag.List {
 	var errs diag.List
+	roles, models, countries := v.set("roles"), v.set("business_models"), v.set("countries")
 	for i, r := range prof.Roles {
-		checkValue(&errs, v.set("roles"), diag.Index("roles", i), r, true)
+		if !roles.accepts(r, true) {
+			errs.Add(diag.Index("roles", i), "%s", roles.unknown(r))
+		}
 	}
-	checkValue(&errs, v.set("business_models"), "business_model", prof.BusinessModel, false)
-	checkValue(&errs, v.set("countries"), "country", prof.Country, false)
+	checkValue(&errs, models, "business_model", prof.BusinessModel, false)
+	checkValue(&errs, countries, "country", prof.Country, false)
 	if c := prof.Compliance; c != nil {
+		sev, kinds, persons := v.set("severities"), v.set("infringement_kinds"), v.set("persons")
 		for i, in := range c.Infringements {
+			if !in.Date.IsZero() && sev.accepts(in.Severity, true) && kinds.accepts(in.Kind, false) && persons.accepts(in.Person, false) {
+				continue
+			}
 			p := diag.Index("compliance.infringements", i)
 			if in.Date.IsZero() {
 				errs.Add(p, "date is required: an infringement without a date cannot be placed in the period examined")
 			}
-			checkValue(&errs, v.set("severities"), diag.Join(p, "severity"), in.Severity, true)
-			checkValue(&errs, v.set("infringement_kinds"), diag.Join(p, "kind"), in.Kind, false)
-			checkValue(&errs, v.set("persons"), diag.Join(p, "person"), in.Person, false)
+			checkValue(&errs, sev, diag.Join(p, "severity"), in.Severity, true)
+			checkValue(&errs, kinds, diag.Join(p, "kind"), in.Kind, false)
+			checkValue(&errs, persons, diag.Join(p, "person"), in.Person, false)
 		}
 	}
+	certs := v.set("certifications")
 	for i, c := range prof.Certifications {
-		checkValue(&errs, v.set("certifications"), diag.Join(diag.Index("certifications", i), "kind"), c.Kind, true)
+		if !certs.accepts(c.Kind, true) {
+			errs.Add(diag.Join(diag.Index("certifications", i), "kind"), "%s", certs.unknown(c.Kind))
+		}
 	}
-	for i, s := range prof.Sites {
+	sites := v.set("site_kinds")
+	for i, st := range prof.Sites {
+		if sites.accepts(st.Kind, false) && countries.accepts(st.Country, false) {
+			continue
+		}
 		p := diag.Index("sites", i)
-		checkValue(&errs, v.set("site_kinds"), diag.Join(p, "kind"), s.Kind, false)
-		checkValue(&errs, v.set("countries"), diag.Join(p, "country"), s.Country, false)
+		checkValue(&errs, sites, diag.Join(p, "kind"), st.Kind, false)
+		checkValue(&errs, countries, diag.Join(p, "country"), st.Country, false)
 	}
+	partners := v.sets["roles+partner_roles"]
 	for i, tp := range prof.Partners {
+		if partners.accepts(tp.Role, false) && countries.accepts(tp.Country, false) {
+			continue
+		}
 		p := diag.Index("partners", i)
-		checkValue(&errs, v.set("roles", "partner_roles"), diag.Join(p, "role"), tp.Role, false)
-		checkValue(&errs, v.set("countries"), diag.Join(p, "country"), tp.Country, false)
+		checkValue(&errs, partners, diag.Join(p, "role"), tp.Role, false)
+		checkValue(&errs, countries, diag.Join(p, "country"), tp.Country, false)
 	}
+	incidents := v.set("incident_kinds")
 	for i, in := range prof.Incidents {
+		if !in.Date.IsZero() && incidents.accepts(in.Kind, true) {
+			continue
+		}
 		p := diag.Index("incidents", i)
 		if in.Date.IsZero() {
 			errs.Add(p, "date is required: an incident without a date cannot be placed in the period examined")
 		}
-		checkValue(&errs, v.set("incident_kinds"), diag.Join(p, "kind"), in.Kind, true)
+		checkValue(&errs, incidents, diag.Join(p, "kind"), in.Kind, true)
 	}
-	if len(prof.SelfAssessment) > 0 {
-		for _, k := range sortedKeys(prof.SelfAssessment) {
-			checkValue(&errs, v.set("answers"), decode.Key("self_assessment", k), prof.SelfAssessment[k], true)
+	answers := v.set("answers")
+	var bad []string
+	for k, a := range prof.SelfAssessment {
+		if !answers.accepts(a, true) {
+			bad = append(bad, k)
 		}
 	}
-	return errs
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	slices.Sort(bad)
+	for _, k := range bad {
+		errs.Add(decode.Key("self_assessment", k), "%s", answers.unknown(prof.SelfAssessment[k]))
 	}
-	slices.Sort(keys)
-	return keys
+	return errs
 }
 
 // checkProgramme reports every value of f outside the vocabulary: the
