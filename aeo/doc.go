@@ -18,6 +18,16 @@
 // the position inside a rule's expression. The resulting [Programme] is
 // immutable, fingerprinted, and safe for concurrent use.
 //
+// # Vocabulary
+//
+// The profile's enumerated values (roles, business models, severities,
+// certification kinds, countries, self-assessment answers, ...) are closed
+// sets, declared with their sources by the baseline and extended by a
+// programme's vocabulary section (see [Vocabulary]). A value outside them
+// is an error at load wherever it is written: in a programme's roles, in a
+// rule that compares a field with it, in a profile ([Programme.ParseProfile]
+// reports it with its line and column; [Programme.Assess] refuses it too).
+//
 // # Assessment
 //
 // [Programme.Assess] evaluates a [Profile] as of a date the caller passes.
