@@ -53,6 +53,9 @@ type Config struct {
 	Coordinator      CoordinatorRules      `json:"coordinator,omitzero"`
 	Validity         ValidityRules         `json:"validity,omitzero"`
 	Hearings         HearingRules          `json:"hearings,omitzero"`
+	// Changes lists the changes a holder notifies electronically and
+	// what each puts up for reassessment (notify.go).
+	Changes ChangeRules `json:"changes,omitzero"`
 	// Certificates sets the time rules of authorization types that are
 	// separate certificates (India: the AEO-LO logistics-operator
 	// certificate beside the AEO-T1/T2/T3 tiers of traders), keyed by
@@ -386,6 +389,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	}
 	period("appeal.informal_review.window", c.Appeal.InformalReview.Window)
 	period("appeal.informal_review.decision_deadline", c.Appeal.InformalReview.DecisionDeadline)
+	c.Changes.fields(period, value)
 	for _, t := range slices.Sorted(maps.Keys(c.Certificates)) {
 		cr, prefix := c.Certificates[t], "certificates."+t+"."
 		bar(prefix+"reapply_bar.", cr.ReapplyBar)
@@ -543,6 +547,7 @@ func (c Config) Validate() error {
 	if longer(c.Revalidation.Notice, c.Revalidation.Cycle) {
 		l.Add("revalidation.notice", "notice %s is longer than the cycle %s", c.Revalidation.Notice, c.Revalidation.Cycle)
 	}
+	c.Changes.validate(&l)
 	if longer(c.Coordinator.Mentoring, c.Coordinator.Rotation) {
 		l.Add("coordinator.mentoring", "mentoring %s is longer than the rotation period %s", c.Coordinator.Mentoring, c.Coordinator.Rotation)
 	}
@@ -610,6 +615,7 @@ func (c Config) clone() Config {
 	out.Appeal.Windows = cloneMap(c.Appeal.Windows)
 	out.Appeal.InformalReview.Decisions = slices.Clone(c.Appeal.InformalReview.Decisions)
 	out.Sources = cloneMap(c.Sources)
+	out.Changes = c.Changes.clone()
 	if c.Certificates != nil {
 		out.Certificates = make(map[string]CertificateRules, len(c.Certificates))
 		for k, v := range c.Certificates {

@@ -32,6 +32,13 @@ type DueItem struct {
 	// From is the first day of a window that ends on Due (the renewal
 	// window); zero for a plain deadline.
 	From time.Time `json:"from,omitzero"`
+	// Partner is the partner a consent notice is owed to; Change, the
+	// kind of change a reassessment is for, with the Requirements and
+	// Criteria it affects (none listed: the whole programme).
+	Partner      string   `json:"partner,omitempty"`
+	Change       string   `json:"change,omitempty"`
+	Requirements []string `json:"requirements,omitempty"`
+	Criteria     []string `json:"criteria,omitempty"`
 }
 
 // Due lists what is due on a as of asOf: deadlines Customs must meet,
@@ -133,6 +140,7 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 			add(DueAppealDecision, l.stageKey(ap.Stage, "decision_deadline"), "", ap.DecisionDue)
 		}
 	}
+	out = l.dueExchange(out, a, asOf)
 	sort.SliceStable(out, func(i, j int) bool {
 		x, y := out[i], out[j]
 		if !x.Due.Equal(y.Due) {
@@ -141,7 +149,10 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 		if x.Kind != y.Kind {
 			return x.Kind < y.Kind
 		}
-		return x.Type < y.Type
+		if x.Type != y.Type {
+			return x.Type < y.Type
+		}
+		return x.Partner+x.Change < y.Partner+y.Change
 	})
 	return out
 }

@@ -263,6 +263,27 @@ const (
 	// EventWithdrawAppeal withdraws the appeal (operator).
 	EventWithdrawAppeal
 
+	// Data exchange and electronic updates (consent.go, notify.go).
+
+	// EventGiveConsent records the holder's consent to the exchange of
+	// its AEO data with Event.Partners (operator).
+	EventGiveConsent
+	// EventWithdrawConsent withdraws that consent for Event.Partners, or
+	// for every partner when none is named; the status is unchanged
+	// (operator).
+	EventWithdrawConsent
+	// EventExportRecords records that the holder's exchange records
+	// (Event.Records) were sent to Event.Partners (officer).
+	EventExportRecords
+	// EventNotifyChange records the holder's notification of changes
+	// (Event.Changes) and puts a reassessment of what they affect on the
+	// work queue (operator).
+	EventNotifyChange
+	// EventReviewChange closes the reassessment of the changes notified,
+	// of the kinds in Event.Changes or all, on a current assessment
+	// (officer).
+	EventReviewChange
+
 	numEvents = iota
 )
 
@@ -278,6 +299,7 @@ var eventNames = [...]string{
 	"deny_benefits", "restore_benefits",
 	"request_hearing", "schedule_hearing", "hold_hearing", "hearing_submission",
 	"request_reasons", "give_reasons", "lodge_appeal", "allow_appeal", "dismiss_appeal", "withdraw_appeal",
+	"give_consent", "withdraw_consent", "export_records", "notify_change", "review_change",
 }
 
 // String returns k as text.
@@ -298,7 +320,7 @@ func (k *EventKind) UnmarshalText(b []byte) error {
 // appeal reports whether k belongs to the appeal track, which runs beside
 // the status: an appeal does not suspend the decision appealed (UCC Art
 // 45(1)).
-func (k EventKind) appeal() bool { return k >= EventRequestReasons && k < numEvents }
+func (k EventKind) appeal() bool { return k >= EventRequestReasons && k <= EventWithdrawAppeal }
 
 // ActorRole is the capacity in which the actor of an [Event] acts. The zero
 // value, ActorUnknown, is not valid.
@@ -606,6 +628,15 @@ const (
 	// DueHearingSubmissions: the operator's further arguments after the
 	// hearing's minutes are due. Set by hearings.submissions_after.
 	DueHearingSubmissions
+	// DueReassessment: reassess what a change the holder notified
+	// affects (DueItem.Change, .Requirements, .Criteria). Set by
+	// changes.reassess_within or changes.kinds.K.reassess_within; without
+	// one it is due from the notification and never overdue.
+	DueReassessment
+	// DueConsentNotice: tell a partner (DueItem.Partner) that the holder
+	// withdrew its consent, so that it deletes the data it received and
+	// stops recognising the status. Due from the withdrawal.
+	DueConsentNotice
 )
 
 var dueNames = [...]string{
@@ -614,6 +645,7 @@ var dueNames = [...]string{
 	"coordinator_rotation", "mentoring_end", "reasons", "appeal_decision",
 	"self_assessment", "spot_check",
 	"renewal", "expiry", "lapse", "renewal_decision", "hearing_schedule", "hearing_submissions",
+	"reassessment", "consent_notice",
 }
 
 // MonitoringKind says what a monitor event records.

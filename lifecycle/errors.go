@@ -64,6 +64,9 @@ var (
 	// event is refused rather than given a deadline that may fall on a
 	// holiday.
 	ErrCalendar = errors.New("lifecycle: deadline cannot be counted")
+	// ErrNoConsent: AEO data sent to a partner without the holder's
+	// consent to that partner in force.
+	ErrNoConsent = errors.New("lifecycle: no consent to exchange the data")
 	// ErrTampered: an audit record was changed, removed, inserted or
 	// reordered.
 	ErrTampered = errors.New("lifecycle: audit trail tampered")

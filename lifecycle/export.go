@@ -74,7 +74,7 @@ func (l *Machine) notes() map[string][]string {
 			return []string{"revocation_proposed"}
 		case has("validity."), has("hearings."):
 			return []string{"authorized"}
-		case has("certificates."):
+		case has("certificates."), has("changes."):
 			return []string{"authorized"}
 		case has("reapply_bar."):
 			for _, n := range []struct{ suffix, node string }{

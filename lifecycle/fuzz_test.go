@@ -109,6 +109,17 @@ func fuzzEvent(a lifecycle.Authorization, b []byte, at *time.Time) lifecycle.Eve
 	if k == lifecycle.EventScheduleHearing && b[3]&0x02 == 0 {
 		ev.HearingOn = at.AddDate(0, 0, int(b[4]&0x0f))
 	}
+	switch k {
+	case lifecycle.EventGiveConsent, lifecycle.EventWithdrawConsent, lifecycle.EventExportRecords:
+		ev.Partners = [][]string{nil, {"PL"}, {"PL", "US"}, {"US", "US"}}[b[4]>>6]
+		if b[3]&0x10 == 0 {
+			ev.Records = []string{"XX/OP-1#1"}
+		}
+	case lifecycle.EventNotifyChange, lifecycle.EventReviewChange:
+		if b[4]&0x20 == 0 {
+			ev.Changes = []lifecycle.Change{{Kind: []string{"new_site", "new_directors"}[b[4]>>7], Sites: [][]string{nil, {"S-9"}}[b[3]&1]}}
+		}
+	}
 	if k == lifecycle.EventLodgeRenewal && !a.ValidUntil.IsZero() && b[4]&0x40 != 0 && a.ValidUntil.After(*at) {
 		*at = a.ValidUntil // the last day of validity, inside the renewal window
 		ev.At = *at

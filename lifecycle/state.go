@@ -87,6 +87,13 @@ type Authorization struct {
 	Decision *AppealableDecision `json:"decision,omitempty"`
 	Appeal   *AppealState        `json:"appeal,omitempty"`
 
+	// Consent is the holder's consent to the exchange of its data, per
+	// partner, sorted by partner; Changes the changes it notified whose
+	// reassessment is open, in the order notified (consent.go,
+	// notify.go).
+	Consent []ConsentState  `json:"consent,omitempty"`
+	Changes []PendingChange `json:"changes,omitempty"`
+
 	// Seq is the number of records so far, Head the hash of the last one
 	// (the empty string before the first), LastAt the time of the last
 	// event. Keep Head where the records cannot rewrite it: see
@@ -309,6 +316,8 @@ func (a Authorization) clone() Authorization {
 	c.Types = slices.Clone(a.Types)
 	c.Bars = slices.Clone(a.Bars)
 	c.DeniedBenefits = slices.Clone(a.DeniedBenefits)
+	c.Consent = slices.Clone(a.Consent)
+	c.Changes = clonePending(a.Changes)
 	if a.Renewal != nil {
 		v := *a.Renewal
 		c.Renewal = &v
@@ -346,6 +355,8 @@ func (a *Authorization) normalize() {
 	a.Types = nilIfEmpty(a.Types)
 	a.Bars = nilIfEmpty(a.Bars)
 	a.DeniedBenefits = nilIfEmpty(a.DeniedBenefits)
+	a.Consent = nilIfEmpty(a.Consent)
+	a.Changes = nilIfEmpty(a.Changes)
 	if a.Decision != nil {
 		a.Decision.Types = nilIfEmpty(a.Decision.Types)
 		a.Decision.Benefits = nilIfEmpty(a.Decision.Benefits)
@@ -449,6 +460,15 @@ type Event struct {
 	Benefits []string `json:"benefits,omitempty"`
 	// HearingOn: the day a hearing is scheduled for (schedule_hearing).
 	HearingOn time.Time `json:"hearing_on,omitzero"`
+	// Partners: the partners a consent concerns (give_consent,
+	// withdraw_consent) or data was sent to (export_records).
+	Partners []string `json:"partners,omitempty"`
+	// Records: the exchange records an export sent, each by its key and
+	// digest, so that the trail says which records went where.
+	Records []string `json:"records,omitempty"`
+	// Changes: what a notification reports (notify_change), or the kinds
+	// of change a review closes (review_change; empty: all).
+	Changes []Change `json:"changes,omitempty"`
 }
 
 func (e Event) clone() Event {
@@ -457,6 +477,9 @@ func (e Event) clone() Event {
 	e.Evidence = slices.Clone(e.Evidence)
 	e.Types = slices.Clone(e.Types)
 	e.Sites = slices.Clone(e.Sites)
+	e.Partners = slices.Clone(e.Partners)
+	e.Records = slices.Clone(e.Records)
+	e.Changes = cloneChanges(e.Changes)
 	if e.Assessment != nil {
 		v := *e.Assessment
 		v.Recommended = slices.Clone(v.Recommended)

@@ -123,7 +123,28 @@ var statusTable = []edge{
 	{append(slices.Clone(pending), held...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
 	{append(slices.Clone(pending), held...), EventRotateCoordinator, nil,
 		"the coordinator rotates; the outgoing one mentors the new one"},
+
+	// Data exchange with partners and electronic updates (WCO AEO
+	// Implementation Guidance, IT needs: "exchange AEO data with other
+	// Mutual Recognition countries", "accept/process changes/updates
+	// electronically from AEO"). None changes the status.
+	{consenting, EventGiveConsent, nil, "the holder consents to the exchange of its AEO data with named partners"},
+	{consenting, EventWithdrawConsent, nil, "the holder withdraws its consent; partners it was sent to are told, the status stands"},
+	{exported, EventExportRecords, nil, "exchange records are sent to partners: only with consent, or to tell them it was withdrawn"},
+	{append(slices.Clone(pending), held...), EventNotifyChange, nil,
+		"the holder notifies changes (a new site, new directors, a changed business model); what they affect is put up for reassessment"},
+	{append(slices.Clone(pending), held...), EventReviewChange, nil, "the reassessment of notified changes closes on a current assessment"},
 }
+
+var (
+	// consenting are the statuses in which the operator may give or
+	// withdraw consent: from the application on, and after the
+	// authorization ended, when a revocation may still be sent.
+	consenting = append(append(slices.Clone(pending), held...), closed...)
+	// exported are the statuses whose records may be sent to partners:
+	// an authorization held, or one that ended (its end is news to them).
+	exported = append(slices.Clone(held), closed...)
+)
 
 // appealEdge is a row of appealTable.
 type appealEdge struct {
@@ -305,6 +326,11 @@ var eventRoles = [numEvents]ActorRole{
 	EventGiveReasons:              ActorOfficer,
 	EventLodgeAppeal:              ActorOperator,
 	EventWithdrawAppeal:           ActorOperator,
+	EventGiveConsent:              ActorOperator,
+	EventWithdrawConsent:          ActorOperator,
+	EventExportRecords:            ActorOfficer,
+	EventNotifyChange:             ActorOperator,
+	EventReviewChange:             ActorOfficer,
 }
 
 // Role returns the role that may apply events of kind k, or ActorUnknown
@@ -408,6 +434,16 @@ func (k EventKind) Role() ActorRole {
 //     reverse [ErrNotPermitted], or asked for too late [ErrLate].
 //   - certificates.T: a separate certificate applied for together with
 //     other types [ErrInvalidEvent].
+//   - consent, consent-given, event.partners: data sent to a partner
+//     without the holder's consent in force (other than the notice of its
+//     withdrawal) [ErrNoConsent]; consent given twice or withdrawn when
+//     none is in force [ErrInvalidTransition]; no partner, or one the
+//     programme does not exchange with [ErrInvalidEvent].
+//   - event.records, event.changes, changes.kinds: an export that names
+//     no record, a notification that names no change or a kind the
+//     programme does not list [ErrInvalidEvent]; change-assessment: a
+//     review on an assessment older than the change [ErrStaleAssessment];
+//     nothing-to-review [ErrInvalidTransition].
 type Machine struct {
 	cfg         Config
 	cal         *calendar.Calendar
@@ -423,6 +459,9 @@ type Machine struct {
 	// was told them (closed); otherwise any type is accepted.
 	types  []string
 	closed bool
+	// partners are the partners data is exchanged with, by ID (see
+	// WithPartners); nil: any partner named, each needing consent.
+	partners map[string]ExchangePartner
 }
 
 // New compiles cfg for the programme version with the given
@@ -503,6 +542,9 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 	}
 	slices.Sort(l.types)
 	l.types = slices.Compact(l.types)
+	if err := l.setPartners(o.partners); err != nil {
+		return nil, err
+	}
 	for i, s := range l.cfg.Appeal.Stages {
 		if s.Stage == StageRequestReasons {
 			l.reasons = i
@@ -517,9 +559,10 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 type Option func(*options)
 
 type options struct {
-	cal    *calendar.Calendar
-	types  []string
-	closed bool
+	cal      *calendar.Calendar
+	types    []string
+	closed   bool
+	partners []ExchangePartner
 }
 
 // WithTypes gives the machine the authorization types the programme
@@ -744,6 +787,12 @@ func (s *step) checkLists() error {
 	if err := check("event.benefits", s.ev.Benefits); err != nil {
 		return err
 	}
+	if err := check("event.partners", s.ev.Partners); err != nil {
+		return err
+	}
+	if err := check("event.records", s.ev.Records); err != nil {
+		return err
+	}
 	return check("event.sites", s.ev.Sites)
 }
 
@@ -834,6 +883,16 @@ func (s *step) handle() error {
 		return s.rule()
 	case EventWithdrawAppeal:
 		return s.withdrawAppeal()
+	case EventGiveConsent:
+		return s.giveConsent()
+	case EventWithdrawConsent:
+		return s.withdrawConsent()
+	case EventExportRecords:
+		return s.exportRecords()
+	case EventNotifyChange:
+		return s.notifyChange()
+	case EventReviewChange:
+		return s.reviewChange()
 	}
 	return s.fail("event.kind", ErrInvalidEvent, "unhandled event kind")
 }
