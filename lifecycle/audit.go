@@ -293,3 +293,17 @@ func find(v reflect.Value, bad func(reflect.Value) bool) ([]string, bool) {
 	}
 	return nil, false
 }
+
+// walk is replay calling visit, when it is not nil, with each record and
+// the states before and after it.
+func walk(t Trail, machine func(fingerprint string) *Machine, visit func(r Record, before, after Authorization)) (Authorization, error) {
+	if visit == nil {
+		return replay(t, machine, nil)
+	}
+	var before Authorization
+	i := 0
+	return replay(t, machine, func(after Authorization) {
+		visit(t[i], before, after)
+		before, i = after, i+1
+	})
+}

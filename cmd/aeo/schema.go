@@ -12,15 +12,17 @@ import (
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/exchange"
 )
 
 func cmdSchema(args []string, w io.Writer) error {
-	fs := newFlags("schema", "[programme|fixtures|profile]",
+	fs := newFlags("schema", "[programme|fixtures|profile|exchange]",
 		"Prints the JSON Schema (draft 2020-12) of a programme file (the default), a fixtures",
-		"file or an operator profile, for editor completion and checking. 'aeo init' writes",
-		"all three beside the files it creates, and names them in each file's first line.",
-		"The closed values of a profile (roles, business models, severities, ...) are the",
-		"baseline's vocabulary, or with --programme that programme's.")
+		"file, an operator profile or an AEO data exchange file, for editor completion and",
+		"checking. 'aeo init' writes the first three beside the files it creates, and names",
+		"them in each file's first line. The closed values of a profile (roles, business",
+		"models, severities, ...) are the baseline's vocabulary, or with --programme that",
+		"programme's.")
 	from := fs.String("programme", "", "take the closed values (roles, business models, ...) from this programme's vocabulary instead of the baseline's")
 	pos, err := parse(fs, args)
 	if err != nil {
@@ -34,7 +36,7 @@ func cmdSchema(args []string, w io.Writer) error {
 		kind = pos[0]
 	}
 	if _, ok := schemaKinds[kind]; !ok {
-		return oneOf("kind", kind, "programme", "fixtures", "profile")
+		return oneOf("kind", kind, "programme", "fixtures", "profile", "exchange")
 	}
 	voc := aeo.BaselineVocabulary()
 	if *from != "" {
@@ -62,6 +64,7 @@ var schemaKinds = map[string]struct {
 	"programme": {reflect.TypeOf(aeo.File{}), "AEO programme file"},
 	"fixtures":  {reflect.TypeOf(aeotest.Fixtures{}), "AEO programme fixtures"},
 	"profile":   {reflect.TypeOf(aeo.Profile{}), "AEO operator profile"},
+	"exchange":  {reflect.TypeOf(exchange.Batch{}), "AEO data exchange file"},
 }
 
 // schemaID is where the schema of a kind is published, in the repository
@@ -111,6 +114,7 @@ type schemaGen struct {
 }
 
 var (
+	dateType      = reflect.TypeOf(exchange.Date{})
 	timeType      = reflect.TypeOf(time.Time{})
 	textUnmarshal = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
 )
@@ -122,6 +126,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	switch {
 	case t == timeType:
 		return map[string]any{"type": "string", "description": "a date, 2024-05-01, or a time, 2024-05-01T10:00:00Z"}
+	case t == dateType:
+		return map[string]any{"type": "string", "format": "date", "pattern": `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`, "description": "a day, 2025-07-01"}
 	case t.Name() == "Period":
 		return map[string]any{"type": "string",
 			"pattern":     `^((([0-9]+y)?([0-9]+m)?([0-9]+w)?([0-9]+d)?(\+eo[my])?)|[0-9]+wd|eo[my])( roll:(none|next|previous))?$`,
@@ -252,6 +258,12 @@ var requiredKeys = map[string][]string{
 	"criteria.Authorization": {"id"},
 	"criteria.Grade":         {"id", "when"},
 	"aeotest.Case":           {"name", "as_of"},
+	"exchange.Batch":         {"format", "issuer", "issued"},
+	"exchange.Record":        {"issuer", "programme", "seq", "issued", "operator"},
+	"exchange.Operator":      {"national_id"},
+	"exchange.Type":          {"type", "granted"},
+	"exchange.Agreement":     {"basis"},
+	"exchange.Consent":       {"given"},
 }
 
 // fieldSchema gives the schema of fields whose Go type says less than the

@@ -18,13 +18,14 @@ import (
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/aeotest"
+	"github.com/safe-aeo/engine/exchange"
 )
 
 // TestSchema keeps the published schemas (schema/KIND.json, which their
 // $id names) equal to what 'aeo schema' prints. Run with -update after a
 // change to the types or their doc comments.
 func TestSchema(t *testing.T) {
-	for _, kind := range []string{"programme", "fixtures", "profile"} {
+	for _, kind := range []string{"programme", "fixtures", "profile", "exchange"} {
 		out, err := exec.Command(binary, "schema", kind).Output()
 		require.NoError(t, err)
 		p := filepath.Join("..", "..", "schema", kind+".json")
@@ -138,11 +139,23 @@ authorizations: [{id: AEO, title: AEO, grades: [{id: A, when: "true"}]}]
 `
 	const fixtures = `cases: [{name: c, as_of: 2025-01-01}]
 `
+	const exchangeFile = `{"format": "aeo-exchange/1", "issuer": "PL", "issued": "2025-07-02T08:00:00Z", "records": [
+  {"issuer": "PL", "programme": "P", "seq": 2, "issued": "2025-07-02T08:00:00Z", "operator": {"national_id": "OP-1"},
+   "status": "authorized", "types": [{"type": "AEOS", "granted": "2024-03-01"}],
+   "agreement": {"basis": "mra"}, "consent": {"given": "2025-06-01"}}]}
+`
 	load := map[string]func(data []byte) error{
 		"programme": func(data []byte) error { _, err := aeo.Parse("p.yaml", data); return err },
 		"fixtures":  func(data []byte) error { _, err := aeotest.ParseFixtures(nil, "f.yaml", data); return err },
+		"exchange": func(data []byte) error {
+			b, err := exchange.Decode("x.json", data)
+			if err != nil {
+				return err
+			}
+			return b.Check()
+		},
 	}
-	docs := map[string]string{"programme": programme, "fixtures": fixtures}
+	docs := map[string]string{"programme": programme, "fixtures": fixtures, "exchange": exchangeFile}
 	for kind, src := range docs {
 		require.NoError(t, load[kind]([]byte(src)), "the %s is valid", kind)
 	}
@@ -157,11 +170,20 @@ authorizations: [{id: AEO, title: AEO, grades: [{id: A, when: "true"}]}]
 		"criteria.Grade":         {{"authorizations", 0, "grades", 0}},
 		"aeotest.Fixtures":       {{}},
 		"aeotest.Case":           {{"cases", 0}},
+		"exchange.Batch":         {{}},
+		"exchange.Record":        {{"records", 0}},
+		"exchange.Operator":      {{"records", 0, "operator"}},
+		"exchange.Type":          {{"records", 0, "types", 0}},
+		"exchange.Agreement":     {{"records", 0, "agreement"}},
+		"exchange.Consent":       {{"records", 0, "consent"}},
 	}
 	for def, keys := range requiredKeys {
 		kind := "programme"
-		if strings.HasPrefix(def, "aeotest.") {
+		switch {
+		case strings.HasPrefix(def, "aeotest."):
 			kind = "fixtures"
+		case strings.HasPrefix(def, "exchange."):
+			kind = "exchange"
 		}
 		at, ok := paths[def]
 		require.True(t, ok, "the test knows where a %s is", def)

@@ -37,7 +37,7 @@ var yamlLine = regexp.MustCompile(`line (\d+)(?::(\d+))?`)
 
 // packagePrefix is the prefix of an error from one of the engine's
 // packages.
-var packagePrefix = regexp.MustCompile(`^(aeo|aeotest|benefits|calendar|criteria|lifecycle|phases|risk): `)
+var packagePrefix = regexp.MustCompile(`^(aeo|aeotest|benefits|calendar|criteria|exchange|lifecycle|phases|risk|vendors): `)
 
 // Parse parses data, the contents of the file named file.
 func Parse(file string, data []byte) (*Doc, error) {
