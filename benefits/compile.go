@@ -298,8 +298,10 @@ func Compile(cfg Config, opts ...Option) (*Catalogue, error) {
 		case !pt.Until.IsZero() && pt.Until.Before(pt.From):
 			errs.Add(diag.Join(p, "until"), "recognition of %q ends before it starts", pt.Programme)
 		}
+		pt.Types, pt.As = slices.Clone(pt.Types), maps.Clone(pt.As)
 		c.partners[pt.Programme] = pt
 	}
+	checkPartners(cfg.Partners, &errs)
 
 	// Stairway steps.
 	for i, s := range steps {
@@ -433,6 +435,7 @@ func merge(b *Benefit, ov Benefit) {
 		b.Level = ov.Level
 	}
 	b.MRA = b.MRA || ov.MRA
+	b.Vendors = b.Vendors || ov.Vendors
 	b.Applicants = b.Applicants || ov.Applicants
 	b.Unverified = b.Unverified || ov.Unverified
 }
@@ -492,6 +495,9 @@ func (c *Catalogue) reasons(b *compiled) {
 	}
 	if b.MRA {
 		req.WriteString(", or membership of a partner programme recognised under mutual recognition")
+	}
+	if b.Vendors {
+		req.WriteString(", or registration as a non-resident vendor")
 	}
 	b.reasonRequires = req.String()
 	if b.eligible != nil {

@@ -69,7 +69,16 @@ type Partner struct {
 	Programme string    `json:"programme"`
 	From      time.Time `json:"from,omitzero"`
 	Until     time.Time `json:"until,omitzero"`
-	Source    string    `json:"source,omitempty"`
+	// Types are the partner's authorization types the arrangement covers
+	// (an MRA may cover security types only); empty: the status as a
+	// whole. A member is recognised only while it holds one of them in
+	// force (Holder.PartnerTypes).
+	Types []string `json:"types,omitempty"`
+	// As maps a covered partner type to the programme's own type it
+	// counts as for benefits that depend on types (C-TPAT tier2 as AEOS);
+	// a type not mapped counts as the type of the same name.
+	As     map[string]string `json:"as,omitempty"`
+	Source string            `json:"source,omitempty"`
 }
 
 // UnmarshalText reads the short form: the programme's name alone,
@@ -111,8 +120,14 @@ type Benefit struct {
 	// nothing.
 	DependsOn []string `json:"depends_on,omitempty"`
 	// MRA extends the benefit to members of the partner programmes listed
-	// in [Config].Partners, under mutual recognition.
+	// in [Config].Partners, under mutual recognition (or an assistance
+	// agreement or a recognition list), for the types the arrangement
+	// covers.
 	MRA bool `json:"mra,omitempty"`
+	// Vendors extends the benefit to non-resident vendors registered in
+	// the programme's register (Holder.Vendor; WCO note on AEO for
+	// e-commerce, option 3).
+	Vendors bool `json:"vendors,omitempty"`
 	// Applicants extends the benefit to operators whose application is
 	// pending (lodged, incomplete or under examination), such as an
 	// electronic application procedure.

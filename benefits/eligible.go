@@ -47,8 +47,14 @@ type Holder struct {
 	// BusinessModel is the e-commerce business model ("1" to "4-3").
 	BusinessModel string `json:"business_model,omitempty"`
 	// Partner is the partner programme the operator is a member of, for
-	// benefits extended under mutual recognition (e.g. "US C-TPAT").
-	Partner string `json:"partner,omitempty"`
+	// benefits extended under mutual recognition (e.g. "US C-TPAT"), and
+	// PartnerTypes the types it holds in force there (nil: not known).
+	Partner      string   `json:"partner,omitempty"`
+	PartnerTypes []string `json:"partner_types,omitempty"`
+	// Vendor is the holder's registration in the programme's register of
+	// non-resident vendors: registered, suspended, struck_off or none
+	// (empty: not known), for benefits marked vendors.
+	Vendor string `json:"vendor,omitempty"`
 	// Milestones are the milestones of the implementation plan reached,
 	// with the date each was reached (package phases keeps them in the
 	// same shape); a zero date counts as reached at any date.
@@ -72,6 +78,8 @@ type env struct {
 	Roles         []string  `expr:"roles"`
 	BusinessModel string    `expr:"business_model"`
 	Partner       string    `expr:"partner"`
+	PartnerTypes  []string  `expr:"partner_types"`
+	Vendor        string    `expr:"vendor"`
 	Milestones    []string  `expr:"milestones"`
 	AsOf          time.Time `expr:"as_of"`
 	facts         map[string]any
@@ -150,7 +158,7 @@ type holderState struct {
 	env          env
 	class        statusClass
 	statusReason string
-	partnerOK    bool
+	partner      partnerStanding
 
 	levelDone    bool
 	level        int      // highest step reached
@@ -210,10 +218,9 @@ func (c *Catalogue) prepare(h *Holder, at time.Time) *holderState {
 	hs.env = env{
 		Status: h.Status, Types: inForce, Held: held, Suspended: suspended,
 		Grade: h.Grade, RiskLevel: h.RiskLevel, Roles: h.Roles, BusinessModel: h.BusinessModel,
-		Partner: h.Partner, Milestones: milestones, AsOf: at, facts: h.Facts,
+		Partner: h.Partner, PartnerTypes: h.PartnerTypes, Vendor: h.Vendor, Milestones: milestones, AsOf: at, facts: h.Facts,
 	}
-	pt, listed := c.partners[h.Partner]
-	hs.partnerOK = h.Partner != "" && listed && pt.appliesOn(at)
+	hs.partner = c.partnerStanding(h, at)
 	return hs
 }
 
@@ -430,9 +437,8 @@ func (c *Catalogue) qualify(b *compiled, hs *holderState, e *Entitlement) bool {
 			return true
 		}
 	}
-	if b.MRA && hs.partnerOK {
-		e.Via, e.Reason = hs.h.Partner, reasonPartner
-		return true
+	if decided, ok := c.qualifyBeyond(b, hs, e); decided {
+		return ok
 	}
 	e.Status, e.Reason = NotEligible, b.reasonRequires
 	return false

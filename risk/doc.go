@@ -90,7 +90,10 @@
 //	dispatch, value, gross_mass, declarant, operator_id, procedure,
 //	transport_mode, facts.NAME (declared under facts), and
 //	operator.id, operator.status, operator.types, operator.grade,
-//	operator.partner, operator.aeo, operator.treatment
+//	operator.partner, operator.partner_types, operator.aeo,
+//	operator.treatment, and the non-resident vendor the declaration names
+//	(a [Vendor]): vendor.id, vendor.country, vendor.status,
+//	vendor.registered, vendor.partner, vendor.partner_types, vendor.aeo
 //
 // The date functions (days_since, years_since, within) count from the
 // declaration's date. Every rule is evaluated; the lane is the highest
@@ -100,7 +103,10 @@
 // precedence. An empty string or zero date is a missing fact: a rule that
 // reads one is skipped and reported, unless it says if_missing: fire, so
 // that a declaration cannot escape a control by leaving a field empty. The
-// operator's fields are never missing: empty means none.
+// operator's fields are never missing: empty means none. The vendor's are
+// missing unless the declaration names a vendor whose registration is
+// known, so that a rule sparing registered vendors never spares one whose
+// registration is not known.
 //
 // ASYCUDA also tops selections up to each lane's expected rate by sending
 // would-be green declarations to lanes that are short. That depends on the
@@ -113,7 +119,10 @@
 //
 // A [Treatment] applies to operators by status, authorization type and
 // grade; the first that matches wins, and when none does, the [Recognition]
-// of the operator's partner programme under an MRA gives one. A treatment
+// of the operator's partner programme under an MRA gives one, while the
+// arrangement applies and, when it lists the types it covers (security
+// types only, say), the operator holds one of them there
+// (Operator.PartnerTypes). A treatment
 // multiplies the rates of the red, yellow and blue rules that are not
 // fixed (rule_factor), multiplies the random rate (random_factor), and may
 // downgrade lanes (red to yellow, say). China's advanced certified

@@ -42,6 +42,9 @@ type Declaration struct {
 	TransportMode string `json:"transport_mode,omitempty"`
 	// Facts holds declared extra facts by name, read as facts.NAME.
 	Facts map[string]any `json:"facts,omitempty"`
+	// Vendor is the non-resident vendor the declaration or consignment
+	// names, with its standing, read as vendor.NAME (recognition.go).
+	Vendor *Vendor `json:"vendor,omitempty"`
 }
 
 // An Operator is the AEO profile of the operator behind a declaration, as
@@ -57,8 +60,10 @@ type Operator struct {
 	// Grade is the grade or tier, e.g. AA or tier2.
 	Grade string `json:"grade,omitempty"`
 	// Partner names the partner programme whose AEO status the operator
-	// holds, e.g. "US C-TPAT", for recognition under an MRA.
-	Partner string `json:"partner,omitempty"`
+	// holds, e.g. "US C-TPAT", for recognition under an MRA, and
+	// PartnerTypes the types it holds in force there.
+	Partner      string   `json:"partner,omitempty"`
+	PartnerTypes []string `json:"partner_types,omitempty"`
 }
 
 // laneEnv is what lane rules read. Select fills one taken from the
@@ -83,20 +88,23 @@ type laneEnv struct {
 	Procedure     string       `expr:"procedure"`
 	TransportMode string       `expr:"transport_mode"`
 	Operator      operatorView `expr:"operator"`
+	Vendor        vendorView   `expr:"vendor"`
 	facts         map[string]any
 	// vals are the declared extra facts, resolved once per declaration
 	// in the order of the model's FactNames (nil when absent).
-	vals []any
+	vals        []any
+	vendorKnown bool
 }
 
 // operatorView is what lane rules read of the operator, as operator.NAME.
 // Its fields are always present: empty means none.
 type operatorView struct {
-	ID      string   `expr:"id"`
-	Status  string   `expr:"status"`
-	Types   []string `expr:"types"`
-	Grade   string   `expr:"grade"`
-	Partner string   `expr:"partner"`
+	ID           string   `expr:"id"`
+	Status       string   `expr:"status"`
+	Types        []string `expr:"types"`
+	Grade        string   `expr:"grade"`
+	Partner      string   `expr:"partner"`
+	PartnerTypes []string `expr:"partner_types"`
 	// AEO reports that a treatment applies (the operator's own status or
 	// a recognised partner programme's); Treatment names it.
 	AEO       bool   `expr:"aeo"`
@@ -155,6 +163,10 @@ func reads(p *rules.Program, names []string) (fieldSet, []int) {
 			}
 			continue
 		}
+		if vendorField(name) {
+			need |= fVendor
+			continue
+		}
 		need |= fieldBits[name]
 	}
 	return need, facts
@@ -178,6 +190,7 @@ func (e *laneEnv) present() fieldSet {
 	set(fOperatorID, e.OperatorID != "")
 	set(fProcedure, e.Procedure != "")
 	set(fTransportMode, e.TransportMode != "")
+	set(fVendor, e.vendorKnown)
 	return s
 }
 
@@ -439,7 +452,8 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		HSCode: d.HSCode, HSChapter: prefix(d.HSCode, 2), HSHeading: prefix(d.HSCode, 4),
 		Origin: d.Origin, Dispatch: d.Dispatch, Value: d.Value, GrossMass: d.GrossMass,
 		Declarant: d.Declarant, OperatorID: d.Operator, Procedure: d.Procedure, TransportMode: d.TransportMode,
-		Operator: operatorView{ID: o.ID, Status: o.Status, Types: o.Types, Grade: o.Grade, Partner: o.Partner},
+		Operator: operatorView{ID: o.ID, Status: o.Status, Types: o.Types, Grade: o.Grade, Partner: o.Partner, PartnerTypes: o.PartnerTypes},
+		Vendor:   s.vendorView(d.Vendor, d.Date),
 		facts:    d.Facts,
 		vals:     vals,
 	}
@@ -448,8 +462,12 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 			vals[i] = d.Facts[name]
 		}
 	}
+	env.vendorKnown = vendorKnown(d.Vendor)
 	if env.Operator.Types == nil {
 		env.Operator.Types = []string{}
+	}
+	if env.Operator.PartnerTypes == nil {
+		env.Operator.PartnerTypes = []string{}
 	}
 	dec.Declaration, dec.Status, dec.sel = d.ID, o.Status, s
 	ruleFactor, randomFactor := 1.0, 1.0

@@ -175,11 +175,16 @@ type Recognition struct {
 	Treatment string `json:"treatment"`
 	// From and Until, if given, bound the dates (inclusive) of the
 	// declarations the arrangement covers.
-	From       time.Time `json:"from,omitzero"`
-	Until      time.Time `json:"until,omitzero"`
-	Source     string    `json:"source,omitempty"`
-	Unverified bool      `json:"unverified,omitempty"`
-	Note       string    `json:"note,omitempty"`
+	From  time.Time `json:"from,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+	// Types, if given, are the partner's authorization types the
+	// arrangement covers (an MRA may cover security types only): a
+	// member is recognised only while it holds one of them in force
+	// (Operator.PartnerTypes).
+	Types      []string `json:"types,omitempty"`
+	Source     string   `json:"source,omitempty"`
+	Unverified bool     `json:"unverified,omitempty"`
+	Note       string   `json:"note,omitempty"`
 }
 
 // A Selector is a compiled selectivity configuration. It is immutable
@@ -243,6 +248,9 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		t.RuleFactor, t.RandomFactor = clonePtr(t.RuleFactor), clonePtr(t.RandomFactor)
 	}
 	cfg.MRA = clone(cfg.MRA)
+	for i := range cfg.MRA {
+		cfg.MRA[i].Types = clone(cfg.MRA[i].Types)
+	}
 	c := &compiler{}
 	facts := c.facts(o.facts, cfg.Facts, "facts")
 	// The lane environment is the package's own: its facts cannot panic.
@@ -371,6 +379,7 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		if !rc.From.IsZero() && !rc.Until.IsZero() && rc.Until.Before(rc.From) {
 			c.errs.Add(diag.Join(p, "until"), "until is before from")
 		}
+		checkRecognition(p, rc, &c.errs)
 		s.mra = append(s.mra, recognition{Recognition: rc, treatment: ti})
 	}
 	if random && seed == "" {
@@ -433,20 +442,7 @@ func (s *Selector) treatment(o *Operator, date time.Time) int {
 	if o.Partner == "" {
 		return -1
 	}
-	for i := range s.mra {
-		rc := &s.mra[i]
-		if !strings.EqualFold(rc.Programme, o.Partner) {
-			continue
-		}
-		if (!rc.From.IsZero() || !rc.Until.IsZero()) && date.IsZero() {
-			continue // an arrangement in force for a period needs the date
-		}
-		if !rc.From.IsZero() && date.Before(rc.From) || !rc.Until.IsZero() && date.After(rc.Until) {
-			continue
-		}
-		return rc.treatment
-	}
-	return -1
+	return s.recognised(o.Partner, o.PartnerTypes, date)
 }
 
 func (t *treatment) matches(o *Operator) bool {
