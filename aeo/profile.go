@@ -25,8 +25,11 @@ import (
 // (no infringements). The zero value is an empty application.
 type Profile struct {
 	OperatorID string `json:"operator_id" expr:"operator_id"`
-	Name       string `json:"name" expr:"name"`
-	Country    string `json:"country,omitempty" expr:"country"`
+	// TIN is the operator's trader identification number (an EORI), as
+	// exchange records give it.
+	TIN     string `json:"tin,omitempty" expr:"tin"`
+	Name    string `json:"name" expr:"name"`
+	Country string `json:"country,omitempty" expr:"country"`
 	// Roles in the supply chain: importer, exporter, carrier,
 	// customs_broker, warehouse, port_operator, logistics_operator,
 	// manufacturer, freight_forwarder, ecommerce_platform,
@@ -60,6 +63,15 @@ type Profile struct {
 	Partners       []TradingPartner  `json:"partners,omitempty" expr:"partners"`
 	Incidents      []Incident        `json:"incidents,omitempty" expr:"incidents"`
 	SelfAssessment map[string]string `json:"self_assessment,omitempty" expr:"self_assessment"`
+	// Establishments are the operator's establishments (branches, sites):
+	// parts of the same legal entity, which its authorization covers
+	// where the programme says (entities.covers). Subsidiaries are the IDs
+	// of its subsidiaries, entities of their own that it never covers.
+	// EstablishmentOf names the entity the applicant is an establishment
+	// of, when it applies as one.
+	Establishments  []Establishment   `json:"establishments,omitempty" expr:"establishments"`
+	Subsidiaries    []string          `json:"subsidiaries,omitempty" expr:"subsidiaries"`
+	EstablishmentOf *EstablishmentRef `json:"establishment_of,omitempty" expr:"establishment_of"`
 	// Facts holds the extra facts a programme declares, by name.
 	Facts map[string]any `json:"facts,omitempty" expr:"-"`
 

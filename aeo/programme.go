@@ -23,10 +23,12 @@ import (
 	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/exchange"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/rules"
 	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
+	"github.com/safe-aeo/engine/vendors"
 )
 
 // A File is a programme file: the national programme as plain data. Its
@@ -72,6 +74,20 @@ type File struct {
 	// Limits bound the evaluation of each rule of the programme; absent,
 	// the defaults apply.
 	Limits *Limits `json:"limits,omitempty"`
+	// Union makes the programme one member's view of a customs union's
+	// joint AEO programme: its members, the union's programme and the
+	// rules that say which member is competent for an applicant.
+	Union *Union `json:"union,omitempty"`
+	// Recognition lists the partner programmes whose AEO status the
+	// programme recognises (by MRA, assistance agreement, unilaterally or
+	// by law), the types each covers, and the data exchanged with them.
+	Recognition []Recognition `json:"recognition,omitempty"`
+	// Vendors is the register of non-resident vendors: its registration
+	// requirements as rules, and its time rules.
+	Vendors *vendors.Config `json:"vendors,omitempty"`
+	// Entities says which establishments of a legal entity its
+	// authorization covers, and which may not hold one of their own.
+	Entities *Entities `json:"entities,omitempty"`
 }
 
 // Limits bound each evaluation of each rule, so that no rule, whatever
@@ -118,6 +134,9 @@ type Programme struct {
 	selector    *risk.Selector
 	declared    map[string]rules.FactType
 	vocab       *vocabulary
+	union       *union
+	vendors     *vendors.Register
+	partners    []exchange.Partner
 }
 
 //go:embed baseline/*.yaml
@@ -479,7 +498,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	// Sections written once: problems in them are reported in the file
 	// that set them.
 	out.origins["programme"] = at("programme")
-	for _, sec := range []string{"calendar", "lifecycle", "scoring", "benefits", "risk", "selectivity", "limits"} {
+	for _, sec := range []string{"calendar", "lifecycle", "scoring", "benefits", "risk", "selectivity", "limits", "union", "recognition", "vendors", "entities"} {
 		if base != nil {
 			if o, ok := base.origins[sec]; ok {
 				out.origins[sec] = o
@@ -508,6 +527,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	if f.Limits != nil {
 		out.origins["limits"] = at("limits")
 	}
+	mergeBeyond(out, f, at)
 	if base == nil {
 		out.file = f
 		out.file.Extends = ""
@@ -596,6 +616,7 @@ func (l *loader) merge(base *merged, src *source) (*merged, error) {
 	if f.Limits != nil {
 		m.Limits = f.Limits
 	}
+	inheritBeyond(&m, b, f)
 	// Drop first: criteria (with their requirements) and requirements.
 	drop := map[string]bool{}
 	critIDs, reqIDs := map[string]bool{}, map[string]bool{}
@@ -855,6 +876,11 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 			errs.Wrap("calendar", err)
 		}
 	}
+	un := compileUnion(f.Union, f.Programme.Country, set, &errs)
+	checkRecognition(f, un, &errs)
+	checkEntities(f.Entities, &errs)
+	checkChangeKinds(f, &errs)
+	partners := exchangePartners(f, un)
 	var lc *lifecycle.Machine
 	if f.Lifecycle != nil {
 		if err := f.Lifecycle.Validate(); err != nil {
@@ -871,6 +897,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 					errs.Add("calendar.holidays", "the lifecycle counts working days or rolls deadlines: list the public holidays of each year it runs in (holidays or holiday_files)")
 				}
 			}
+			lopts = append(lopts, lifecycle.WithPartners(lifecyclePartners(partners)...))
 			lc, err = lifecycle.New(*f.Lifecycle, fp, dependsOn(f.Config), lopts...)
 			if err != nil {
 				errs.Wrap("lifecycle", err)
@@ -879,7 +906,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	}
 	var cat *benefits.Catalogue
 	if f.Benefits != nil {
-		cat, err = benefits.Compile(benefitsConfig(*f.Benefits, f.Facts), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory), benefits.WithMaxSteps(o.steps))
+		cat, err = benefits.Compile(withPartners(benefitsConfig(*f.Benefits, f.Facts), f.Recognition), benefits.WithMaxNodes(o.maxNodes), benefits.WithMemoryBudget(o.memory), benefits.WithMaxSteps(o.steps))
 		if err != nil {
 			errs.Wrap("benefits", err)
 		} else {
@@ -904,9 +931,19 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		if o.seed != nil {
 			sopts = append(sopts, risk.WithSeed(*o.seed))
 		}
-		sel, err = risk.CompileSelectivity(*f.Selectivity, sopts...)
+		sel, err = risk.CompileSelectivity(withRecognition(*f.Selectivity, f.Recognition), sopts...)
 		if err != nil {
 			errs.Wrap("selectivity", err)
+		}
+	}
+	var vr *vendors.Register
+	if f.Vendors != nil && (f.Calendar == nil || cal != nil) {
+		vopts := []vendors.Option{vendors.WithMaxNodes(o.maxNodes), vendors.WithMemoryBudget(o.memory)}
+		if cal != nil {
+			vopts = append(vopts, vendors.WithCalendar(cal))
+		}
+		if vr, err = vendors.Compile(*f.Vendors, fp, vopts...); err != nil {
+			errs.Wrap("vendors", err)
 		}
 	}
 	if len(errs) > 0 {
@@ -916,7 +953,8 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs.Sort()
 		return nil, errs
 	}
-	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{}, vocab: vocab}
+	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{},
+		union: un, vendors: vr, partners: partners, vocab: vocab}
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}

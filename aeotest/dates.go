@@ -212,10 +212,17 @@ func dateOnly(t time.Time) time.Time {
 // dueKey is how a fixture names an item of Due: its rule, followed by a
 // space and the type when the item concerns one.
 func dueKey(d lifecycle.DueItem) string {
-	if d.Type == "" {
+	q := d.Type
+	if q == "" {
+		q = d.Partner // a consent notice: "consent PL"
+	}
+	if q == "" {
+		q = d.Change // a reassessment without a deadline: "changes new_site"
+	}
+	if q == "" {
 		return d.Rule
 	}
-	return d.Rule + " " + d.Type
+	return d.Rule + " " + q
 }
 
 // compareDue checks the items of Due a fixture lists against the items

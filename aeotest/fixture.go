@@ -67,8 +67,18 @@ type Case struct {
 	path string
 	// Holder describes the operator's AEO standing for the benefits and
 	// lanes of the case, as of AsOf; without it, the standing is the
-	// state the lifecycle steps end in, as of the last step (or none).
+	// state the lifecycle steps end in, as of the last step (or none), or
+	// when there are none, what the imports give the registry of partner
+	// statuses.
 	Holder *CaseHolder `json:"holder,omitempty"`
+	// Imports are exchange files imported, in order, into a registry of
+	// the programme's partner statuses, each accepted or refused as it
+	// says.
+	Imports []ImportCase `json:"imports,omitempty"`
+	// Vendor is a non-resident vendor's application to the programme's
+	// register, with its registration events; declarations of the case
+	// that name the vendor read its registration from them.
+	Vendor *VendorCase `json:"vendor,omitempty"`
 
 	// File and Line are where the case starts in its fixtures file, when
 	// it was read from one.
@@ -178,8 +188,13 @@ type CaseHolder struct {
 	Suspended []string `json:"suspended,omitempty"`
 	Grade     string   `json:"grade,omitempty"`
 	// Partner is the partner programme the operator is a member of,
-	// under a mutual recognition arrangement.
-	Partner   string `json:"partner,omitempty"`
+	// under a mutual recognition arrangement, and PartnerTypes the types
+	// it holds in force there.
+	Partner      string   `json:"partner,omitempty"`
+	PartnerTypes []string `json:"partner_types,omitempty"`
+	// Vendor is the operator's registration as a non-resident vendor:
+	// registered, suspended, struck_off or none.
+	Vendor    string `json:"vendor,omitempty"`
 	RiskLevel string `json:"risk_level,omitempty"`
 	// Milestones reached by the implementation plan, by name, with dates.
 	Milestones map[string]time.Time `json:"milestones,omitempty"`
@@ -197,8 +212,11 @@ type DeclarationCase struct {
 type Step struct {
 	Event lifecycle.Event `json:"event"`
 	// UseAssessment attaches the case's own assessment (its fingerprint,
-	// date and recommendations) to the event, as a grant needs.
-	UseAssessment bool `json:"use_assessment,omitempty"`
+	// date and recommendations) to the event, as a grant needs; AssessOn,
+	// when given, makes that assessment of the case's profile on another
+	// day (a review after a change the holder notified).
+	UseAssessment bool      `json:"use_assessment,omitempty"`
+	AssessOn      time.Time `json:"assess_on,omitzero"`
 	// Status is the status the event must lead to.
 	Status lifecycle.Status `json:"status,omitempty"`
 	// Refused names the rule that must refuse the event ("four-eyes",
@@ -251,6 +269,25 @@ type Expect struct {
 	// Version is the version of a programme set the case must be
 	// decided under (its programme.version).
 	Version string `json:"version,omitempty"`
+	// Competence is the member of the programme's customs union competent
+	// for the case's operator, or refused when the union's rules name no
+	// member, or two.
+	Competence string `json:"competence,omitempty"`
+	// Partner is what the registry of partner statuses, after the
+	// case's imports, says of the case's operator as of the case's date.
+	Partner *ExpectPartner `json:"partner,omitempty"`
+	// Resolves maps declarants (establishments, subsidiaries) to the
+	// operator whose status covers them: the case's entity, or
+	// themselves.
+	Resolves map[string]string `json:"resolves,omitempty"`
+}
+
+// ExpectPartner is the expected standing of an operator in the registry
+// of partner statuses.
+type ExpectPartner struct {
+	Recognised bool     `json:"recognised"`
+	Status     string   `json:"status,omitempty"`
+	Types      []string `json:"types,omitempty"`
 }
 
 // ExpectAuthorization is the expected recommendation on an authorization.
@@ -400,6 +437,13 @@ func parseFixtures(fsys fs.FS, name, prefix string, data []byte) (*Fixtures, err
 		}
 		perrs.Sort()
 		c.profile, c.layers, c.profileErr = prof, layers, perrs
+		for j := range c.Imports {
+			at := diag.Index(diag.Join(p, "imports"), j)
+			errs = append(errs, c.Imports[j].read(fsys, name, prefix, at)...)
+		}
+		if c.Vendor != nil {
+			errs = append(errs, c.Vendor.decode(diag.Join(p, "vendor"))...)
+		}
 	}
 	for _, e := range errs {
 		if e.Line == 0 {

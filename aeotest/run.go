@@ -15,8 +15,10 @@ import (
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/exchange"
 	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
+	"github.com/safe-aeo/engine/vendors"
 )
 
 // A Part is the part of a case a mismatch is in.
@@ -108,6 +110,13 @@ type CaseResult struct {
 	Risk         *risk.Map              `json:"-"`
 	Entitlements []benefits.Entitlement `json:"-"`
 	Decisions    []risk.Decision        `json:"-"`
+	// Sent are the exchange records the case's export events sent;
+	// Registry the registry of partner statuses its imports filled (nil
+	// without imports); Vendor the registration its vendor steps ended
+	// in.
+	Sent     []exchange.Record  `json:"-"`
+	Registry *exchange.Registry `json:"-"`
+	Vendor   *vendors.State     `json:"-"`
 }
 
 // A StepResult is what one lifecycle event of a fixture did: the status
@@ -161,9 +170,13 @@ func RunCase(ctx context.Context, p *aeo.Programme, c Case) CaseResult {
 		r.add(PartAssessment, "version", c.Expect.Version, p.Version(), "the version of the programme set the case is decided under")
 	}
 	r.compareExpect(a)
-	auth := r.runSteps(a)
+	r.checkCompetence(ctx, prof)
+	auth := r.runSteps(ctx, prof, a)
 	res.Authorization = auth
 	r.checkDue(auth)
+	res.Registry = r.runImports()
+	r.checkPartner(res.Registry, prof)
+	res.Vendor = r.runVendor(ctx)
 	r.checkStanding(ctx, prof, a, auth)
 	return res
 }
@@ -229,30 +242,46 @@ func (r *runner) add(part Part, what, want, got, detail string) {
 // case's date, or the state its lifecycle steps end in as of the last
 // step (a grant rests on an assessment made before it, so the case's
 // date comes first).
-func standing(c Case, prof *aeo.Profile, auth lifecycle.Authorization) (benefits.Holder, risk.Operator, time.Time) {
+func standing(c Case, prof *aeo.Profile, auth lifecycle.Authorization, reg *exchange.Registry) (benefits.Holder, risk.Operator, time.Time) {
 	if c.Holder == nil {
 		at := c.AsOf
 		if auth.LastAt.After(at) {
 			at = auth.LastAt
 		}
+		if len(c.Lifecycle) == 0 && reg != nil {
+			// Known only to the partners: the registry's standing.
+			st := partnerStanding(reg, prof, at)
+			return aeo.PartnerHolder(prof, st), aeo.PartnerOperator(prof.OperatorID, st), at
+		}
 		return aeo.Holder(prof, auth, at), aeo.Operator(prof.OperatorID, auth, at), at
 	}
 	h := c.Holder
 	bh := benefits.Holder{Operator: prof.OperatorID, Status: h.Status, Types: h.Types, Suspended: h.Suspended, Grade: h.Grade,
-		RiskLevel: h.RiskLevel, Roles: prof.Roles, BusinessModel: prof.BusinessModel, Partner: h.Partner, Milestones: h.Milestones, Facts: prof.Facts}
+		RiskLevel: h.RiskLevel, Roles: prof.Roles, BusinessModel: prof.BusinessModel, Partner: h.Partner, PartnerTypes: h.PartnerTypes,
+		Vendor: h.Vendor, Milestones: h.Milestones, Facts: prof.Facts}
 	var active []string
 	for _, t := range h.Types {
 		if !slices.Contains(h.Suspended, t) {
 			active = append(active, t)
 		}
 	}
-	return bh, risk.Operator{ID: prof.OperatorID, Status: h.Status, Types: active, Grade: h.Grade, Partner: h.Partner}, c.AsOf
+	return bh, risk.Operator{ID: prof.OperatorID, Status: h.Status, Types: active, Grade: h.Grade, Partner: h.Partner, PartnerTypes: h.PartnerTypes}, c.AsOf
 }
 
 // checkStanding checks the risk level, benefits and lanes a case expects.
 func (r *runner) checkStanding(ctx context.Context, prof *aeo.Profile, a *aeo.Assessment, auth lifecycle.Authorization) {
 	c, p := r.c, r.p
-	holder, op, at := standing(c, prof, auth)
+	holder, op, at := standing(c, prof, auth, r.res.Registry)
+	if c.Vendor != nil && c.Vendor.app != nil && c.Vendor.app.ID == prof.OperatorID && holder.Vendor == "" {
+		holder.Vendor = vendors.StatusNone.String()
+		if r.res.Vendor != nil {
+			holder.Vendor = r.res.Vendor.Status.String()
+		}
+	}
+	entities := r.entityIndex(prof)
+	if len(c.Expect.Resolves) > 0 {
+		r.checkResolves(entities)
+	}
 	if c.Expect.RiskLevel != "" || len(c.Expect.Benefits) > 0 {
 		if p.Risk() != nil {
 			m, err := p.MapRisk(ctx, prof, a)
@@ -300,7 +329,9 @@ func (r *runner) checkStanding(ctx context.Context, prof *aeo.Profile, a *aeo.As
 			if d.Operator == "" {
 				d.Operator = prof.OperatorID
 			}
-			dec := sel.Select(&d, &op)
+			declarationVendor(c, &d, r.res.Vendor)
+			dop := declarationOperator(entities, prof, d, op)
+			dec := sel.Select(&d, &dop)
 			r.res.Decisions = append(r.res.Decisions, dec)
 			what := fmt.Sprintf("declaration %d (%s)", i+1, d.ID)
 			if dec.Lane != dc.Lane {
@@ -314,7 +345,7 @@ func (r *runner) checkStanding(ctx context.Context, prof *aeo.Profile, a *aeo.As
 
 // runSteps applies a case's lifecycle events in order and reports each
 // that does not do what the step expects.
-func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
+func (r *runner) runSteps(ctx context.Context, prof *aeo.Profile, a *aeo.Assessment) lifecycle.Authorization {
 	c := r.c
 	if len(c.Lifecycle) == 0 {
 		return lifecycle.Authorization{}
@@ -329,9 +360,24 @@ func (r *runner) runSteps(a *aeo.Assessment) lifecycle.Authorization {
 		ev := st.Event
 		if st.UseAssessment {
 			ref := a.Ref()
+			if !st.AssessOn.IsZero() {
+				later, err := r.p.Assess(ctx, prof, st.AssessOn)
+				if err != nil {
+					r.add(PartLifecycle, fmt.Sprintf("lifecycle step %d (%s)", i+1, ev.Kind), "", "", err.Error())
+					continue
+				}
+				ref = later.Ref()
+			}
 			ev.Assessment = &ref
 		}
-		next, rec, err := m.Apply(auth, ev)
+		next, rec, err := auth, lifecycle.Record{}, r.lodgeBarred(prof, auth, ev)
+		switch {
+		case err != nil:
+		case ev.Kind == lifecycle.EventExportRecords && len(ev.Records) == 0:
+			next, rec, err = r.exportStep(prof, auth, ev)
+		default:
+			next, rec, err = m.Apply(auth, ev)
+		}
 		var re *lifecycle.RuleError
 		sr := StepResult{From: auth.Status, Event: ev.Kind, To: next.Status}
 		if errors.As(err, &re) {

@@ -4,12 +4,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 )
 
@@ -228,6 +230,33 @@ func Decode(name string, data []byte) (*Batch, error) {
 		return nil, err
 	}
 	return &b, nil
+}
+
+// Validate decodes an exchange file as Decode does and checks it on its
+// own as [Batch.Check] does, returning every problem as a diag.List whose
+// errors carry the file, line and column of the value at fault.
+func Validate(name string, data []byte) (*Batch, error) {
+	var b Batch
+	doc, err := decode.DecodeInto(name, data, &b)
+	if err != nil {
+		return nil, err
+	}
+	err = b.Check()
+	var ie *ImportError
+	if !errors.As(err, &ie) {
+		return &b, err
+	}
+	var list diag.List
+	for _, p := range ie.Problems {
+		e := &diag.Error{Path: p.Path, Message: p.Reason.String() + ": " + p.Detail}
+		if p.Record >= 0 {
+			e.Path = diag.Join(fmt.Sprintf("records[%d]", p.Record), p.Path)
+		}
+		doc.Resolve(e)
+		list = append(list, e)
+	}
+	list.Sort()
+	return &b, list
 }
 
 // Encode writes b as an exchange file: indented JSON ending in a newline.

@@ -18,7 +18,7 @@ import (
 )
 
 // docPackages are the packages whose types the files decode into.
-var docPackages = []string{"aeo", "aeotest", "criteria", "risk", "benefits", "lifecycle", "calendar", "exchange"}
+var docPackages = []string{"aeo", "aeotest", "criteria", "risk", "benefits", "lifecycle", "calendar", "exchange", "vendors"}
 
 // extractDocs reads the doc comments of the struct types, and of their
 // fields, in the packages the files decode into: "aeo.File" and

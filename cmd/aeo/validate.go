@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/aeotest"
 	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/exchange"
 )
 
 // fileReport is what validate says of one file.
@@ -31,6 +33,9 @@ type fileReport struct {
 	Fingerprint  string `json:"fingerprint,omitempty"`
 	Cases        int    `json:"cases,omitempty"`
 	Versions     int    `json:"versions,omitempty"`
+	// For an exchange file: its issuer and number of records.
+	Issuer  string `json:"issuer,omitempty"`
+	Records int    `json:"records,omitempty"`
 }
 
 type validateReport struct {
@@ -41,10 +46,11 @@ type validateReport struct {
 func cmdValidate(args []string, w io.Writer) error {
 	fs := newFlags("validate", "FILE...",
 		"Each file is read as a programme, a fixtures file (it has cases; the programme",
-		"it names is checked too) or an operator profile, as its keys show. Problems go to",
-		"standard error as file:line:col: path: message, all at once; exit 1 if any.")
+		"it names is checked too), an operator profile or an AEO data exchange file (its",
+		"format is aeo-exchange/1), as its keys show. Problems go to standard error as",
+		"file:line:col: path: message, all at once; exit 1 if any.")
 	format := formatFlag(fs, "text", "json")
-	kind := fs.String("kind", "", "read every file as this `KIND`: programme, set, fixtures or profile (default: as its keys show)")
+	kind := fs.String("kind", "", "read every file as this `KIND`: programme, set, fixtures, profile or exchange (default: as its keys show)")
 	root := rootFlag(fs)
 	files, err := parse(fs, args)
 	if err != nil {
@@ -54,7 +60,7 @@ func cmdValidate(args []string, w io.Writer) error {
 		return err
 	}
 	if *kind != "" {
-		if err := oneOf("kind", *kind, "programme", "set", "fixtures", "profile"); err != nil {
+		if err := oneOf("kind", *kind, "programme", "set", "fixtures", "profile", "exchange"); err != nil {
 			return err
 		}
 	}
@@ -79,6 +85,8 @@ func cmdValidate(args []string, w io.Writer) error {
 				fmt.Fprintf(w, "%s: ok (fixtures, %d cases)\n", fr.File, fr.Cases)
 			case fr.Kind == "profile":
 				fmt.Fprintf(w, "%s: ok (profile)\n", fr.File)
+			case fr.Kind == "exchange":
+				fmt.Fprintf(w, "%s: ok (exchange file from %s, %d records)\n", fr.File, fr.Issuer, fr.Records)
 			case fr.Kind == "set":
 				fmt.Fprintf(w, "%s: ok (set of %d versions, latest %s %s, %d requirements, %s)\n", fr.File, fr.Versions, fr.Name, fr.Version, fr.Requirements, fr.Fingerprint)
 			default:
@@ -130,6 +138,16 @@ func validateFile(f, kind, root string) fileReport {
 		if _, err := aeo.LoadProfile(f); err != nil {
 			return fail(err)
 		}
+	case "exchange":
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return fail(unwrapPath(err))
+		}
+		b, err := exchange.Validate(f, data)
+		if err != nil {
+			return fail(err)
+		}
+		fr.Issuer, fr.Records = b.Issuer, len(b.Records)
 	case "set":
 		set, err := aeo.LoadSet(f, aeo.WithRoot(rootOf(f, root)))
 		if err != nil {
@@ -167,6 +185,9 @@ func sniff(name string) (string, error) {
 	}
 	if _, ok := top["versions"]; ok {
 		return "set", nil
+	}
+	if f, ok := top["format"].(string); ok && strings.HasPrefix(f, "aeo-exchange/") {
+		return "exchange", nil
 	}
 	for _, k := range []string{"programme", "extends", "requirements", "criteria", "authorizations", "override", "drop"} {
 		if _, ok := top[k]; ok {
