@@ -107,19 +107,12 @@ func (c ChangeRules) clone() ChangeRules {
 	return out
 }
 
-// fields lists the section's rules for Config.fields.
-func (c ChangeRules) fields(period func(string, calendar.Period), value func(string, string)) {
+// fields lists the section's time rules for Config.fields: what each kind
+// puts up for reassessment is not a time rule, and is not listed.
+func (c ChangeRules) fields(period func(string, calendar.Period), _ func(string, string)) {
 	period("changes.reassess_within", c.ReassessWithin)
 	for _, k := range slices.Sorted(maps.Keys(c.Kinds)) {
-		prefix := "changes.kinds." + k
-		kind := c.Kinds[k]
-		for i, r := range kind.Requirements {
-			value(diag.Index(prefix+".requirements", i), r)
-		}
-		for i, r := range kind.Criteria {
-			value(diag.Index(prefix+".criteria", i), r)
-		}
-		period(prefix+".reassess_within", kind.ReassessWithin)
+		period("changes.kinds."+k+".reassess_within", c.Kinds[k].ReassessWithin)
 	}
 }
 
