@@ -104,9 +104,10 @@
 // reads one is skipped and reported, unless it says if_missing: fire, so
 // that a declaration cannot escape a control by leaving a field empty. The
 // operator's fields are never missing: empty means none. The vendor's are
-// missing unless the declaration names a vendor whose registration is
+// missing when the declaration names a vendor whose registration is not
 // known, so that a rule sparing registered vendors never spares one whose
-// registration is not known.
+// registration is not known; a declaration naming no vendor reads them
+// empty.
 //
 // ASYCUDA also tops selections up to each lane's expected rate by sending
 // would-be green declarations to lanes that are short. That depends on the

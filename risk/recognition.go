@@ -28,10 +28,11 @@ const (
 // platform) a declaration or consignment names, with its standing as the
 // host finds it: its registration in the programme's register of
 // non-resident vendors, and the AEO status it holds in a partner
-// programme, obtained under a CMAA or an MRA. The zero value, or an empty
-// Status, is a vendor whose registration is not known: a rule that reads
+// programme, obtained under a CMAA or an MRA. A vendor named with an
+// empty Status is one whose registration is not known: a rule that reads
 // it is skipped (or fires, with if_missing: fire), never given the
-// benefit of the doubt.
+// benefit of the doubt. A declaration that names no vendor reads empty
+// fields: status "", registered and aeo false.
 type Vendor struct {
 	ID      string `json:"id"`
 	Country string `json:"country,omitempty"`
@@ -59,8 +60,8 @@ type vendorView struct {
 	AEO bool `expr:"aeo"`
 }
 
-// fVendor is the field set of the vendor: present when the declaration
-// names a vendor whose registration is known.
+// fVendor is the field set of the vendor: missing when the declaration
+// names a vendor whose registration is not known.
 const fVendor fieldSet = 1 << 20
 
 // vendorField reports whether name, as a rule reads it, is the vendor's.
@@ -79,9 +80,10 @@ func (s *Selector) vendorView(v *Vendor, date time.Time) vendorView {
 	return out
 }
 
-// vendorKnown reports whether the declaration names a vendor whose
+// vendorKnown reports whether the vendor's fields are known: the
+// declaration names no vendor (they are empty then), or one whose
 // registration is known.
-func vendorKnown(v *Vendor) bool { return v != nil && v.ID != "" && v.Status != "" }
+func vendorKnown(v *Vendor) bool { return v == nil || v.ID == "" || v.Status != "" }
 
 // recognised returns the index of the treatment a recognition under mra
 // gives a member of partner holding types on date, or -1. A recognition

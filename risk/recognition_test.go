@@ -80,7 +80,7 @@ func TestVendorRules(t *testing.T) {
 			risk.Yellow, "unregistered-vendor", "a type the MRA does not cover is not recognised"},
 		{"registration unknown", with(&risk.Vendor{ID: "V-5"}), risk.Yellow, "unknown-vendor",
 			"a vendor whose registration is not known never goes green: the rules reading it are missing, and one fires"},
-		{"no vendor named", &base, risk.Yellow, "unknown-vendor", "a consignment naming no vendor is treated as unknown"},
+		{"no vendor named", &base, risk.Yellow, "unregistered-vendor", "a consignment naming no vendor reads empty fields: not registered"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
