@@ -104,8 +104,9 @@ type Import struct {
 
 // NewRegistry returns an empty registry of statuses from partners. It
 // refuses a partner without an ID, programme or basis, two partners of
-// one ID, and two partners of one programme unless both are members of
-// a union (which share the union's programme).
+// one ID, and two partners of one programme under different bases or
+// arrangements (the members of a union share the union's programme, and
+// are recognised together).
 func NewRegistry(partners ...Partner) (*Registry, error) {
 	r := &Registry{partners: map[string]Partner{}, held: map[heldKey]*held{}, index: map[string][]heldKey{}}
 	programmes := map[string]Partner{}
@@ -123,8 +124,8 @@ func NewRegistry(partners ...Partner) (*Registry, error) {
 		if _, dup := r.partners[p.ID]; dup {
 			return nil, fmt.Errorf("exchange: partner %s given twice", p.ID)
 		}
-		if o, dup := programmes[p.Programme]; dup && (o.Basis != BasisUnion || p.Basis != BasisUnion) {
-			return nil, fmt.Errorf("exchange: partners %s and %s both name programme %q; only the members of a union share one", o.ID, p.ID, p.Programme)
+		if o, dup := programmes[p.Programme]; dup && (o.Basis != p.Basis || o.Agreement != p.Agreement) {
+			return nil, fmt.Errorf("exchange: partners %s and %s both name programme %q under different arrangements; only the members of a union share one", o.ID, p.ID, p.Programme)
 		}
 		programmes[p.Programme] = p
 		p.Types, p.Exports = slices.Clone(p.Types), slices.Clone(p.Exports)
@@ -258,7 +259,10 @@ func (r *Registry) checkAgainst(p Partner, i int, rec Record, inFile map[heldKey
 		e.add(i, key, "seq", ReasonDuplicate, "record %s was imported before", key)
 	case old.Issuer == rec.Issuer && old.Seq > rec.Seq:
 		e.add(i, key, "seq", ReasonStale, "the registry holds a later record of the operator (seq %d)", old.Seq)
-	case old.Issuer != rec.Issuer && p.Basis == BasisUnion && !old.Notice() && !ended(old.Status):
+	case old.Issuer != rec.Issuer && !old.Notice() && !ended(old.Status):
+		// Within a union, or among a union's members recognised as one
+		// programme, the member that granted a status is competent for
+		// it until it ends.
 		e.add(i, key, "issuer", ReasonNotCompetent, "%s granted the operator's status and is the competent member: only it may suspend or revoke it", old.Issuer)
 	}
 }

@@ -252,7 +252,7 @@ func TestNewRegistryRefuses(t *testing.T) {
 	}{
 		{"no basis", []exchange.Partner{{ID: "PL", Programme: "P"}}, "partner PL has no basis"},
 		{"twice", []exchange.Partner{{ID: "PL", Programme: "P", Basis: exchange.BasisMRA}, {ID: "PL", Programme: "Q", Basis: exchange.BasisMRA}}, "partner PL given twice"},
-		{"one programme", []exchange.Partner{{ID: "PL", Programme: "P", Basis: exchange.BasisMRA}, {ID: "PM", Programme: "P", Basis: exchange.BasisMRA}}, "only the members of a union share one"},
+		{"one programme", []exchange.Partner{{ID: "PL", Programme: "P", Basis: exchange.BasisMRA}, {ID: "PM", Programme: "P", Basis: exchange.BasisCMAA}}, "only the members of a union share one"},
 		{"ends before it starts", []exchange.Partner{{ID: "PL", Programme: "P", Basis: exchange.BasisMRA, From: at("2025-01-02"), Until: at("2024-01-01")}}, "ends before it starts"},
 	}
 	for _, tt := range tests {
