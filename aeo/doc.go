@@ -68,4 +68,25 @@
 // record names its version's fingerprint, and [Set.Replay] replays a trail
 // made under several versions. [Set.Impact] and [TimeRuleChanges] compare
 // two versions.
+//
+// # Beyond one administration
+//
+// A programme may be one member's view of a customs union's joint
+// programme (its union section, [Union]): a status granted by any member
+// holds in all, [Programme.Competent] says which member is competent for
+// an applicant by the union's rules in order, and each member keeps the
+// shared register from the records the others send. Its recognition list
+// ([Recognition]) names the partner programmes whose AEO status it
+// recognises, by mutual recognition arrangement (MRA), customs mutual
+// administrative assistance agreement (CMAA), unilaterally or by law, for
+// the types each covers, and feeds the selectivity profile, the benefits
+// and the exchange of records (package exchange): [Programme.NewRegistry]
+// holds the statuses partners send, [Programme.Exporter] sends the
+// programme's own, each with the holder's consent, and [PartnerOperator]
+// and [PartnerHolder] describe what the registry says of an operator to
+// selectivity and the benefits. Its vendors section is the register of
+// non-resident vendors (package vendors), and its entities section
+// ([Entities]) says which establishments a legal entity's authorization
+// covers ([Programme.Index] resolves a declarant to the entity whose
+// status covers it).
 package aeo

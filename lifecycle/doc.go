@@ -51,6 +51,23 @@
 // allowed appeal restores. [Machine.Mermaid] and [Machine.DOT] draw them
 // with the programme's time rules.
 //
+// # Consent, exchange and electronic updates
+//
+// A holder's AEO data goes to a partner administration only with its
+// consent to that partner ([EventGiveConsent], [EventWithdrawConsent];
+// [Authorization.ConsentTo]); each sending is an [EventExportRecords] of
+// the trail, naming who sent which records to whom, and the guard refuses
+// one without consent (the members of a customs union, which share the
+// status by law, need none: [WithPartners]). A withdrawal puts a notice
+// to each partner that received data on the work queue; the status is
+// unchanged. A holder notifies changes electronically
+// ([EventNotifyChange]): the changes section ([ChangeRules]) says what
+// each kind puts up for reassessment and by when, and the reassessment
+// waits in [Machine.Due] until an officer closes it
+// ([EventReviewChange]) on an assessment made after the change. Package
+// exchange builds the records from the state and the trail
+// ([Machine.Walk]).
+//
 // # Audit trail
 //
 // Each Record carries the event as applied, the status before and after,
