@@ -14,7 +14,8 @@ import (
 // sites) of the kinds the programme lists, never its subsidiaries, which
 // are entities of their own; an establishment of a kind the programme
 // bars may not hold an authorization of its own. Lanes and benefits then
-// resolve a declarant to the entity whose status covers it.
+// resolve a declarant to the entity whose status covers it. It is plain
+// data, decoded from the programme file.
 type Entities struct {
 	// Covers lists the kinds of establishment (branch, site, warehouse,
 	// as the programme names them) an entity's authorization covers.

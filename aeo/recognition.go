@@ -26,7 +26,8 @@ import (
 // it names), the benefits (those marked mra extend to the members), the
 // registry of partner statuses (records are imported from the partner it
 // names) and, for mra and cmaa, the export of the programme's own records
-// to the partner, with each holder's consent.
+// to the partner, with each holder's consent. It is plain data, decoded
+// from the programme file.
 type Recognition struct {
 	// Programme is the partner programme, as its records and operators'
 	// partner field name it (e.g. "Partnerland AEO").

@@ -21,7 +21,8 @@ import (
 // revokes its status, and a suspension or revocation takes effect
 // union-wide from its date. The WCO AEO Implementation Guidance: a
 // customs union with a joint AEO concept "will have to consider timely
-// exchange of information".
+// exchange of information". It is plain data, decoded from the programme
+// file.
 type Union struct {
 	// Name is the union's name, e.g. "Example Customs Union".
 	Name string `json:"name"`

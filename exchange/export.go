@@ -48,7 +48,8 @@ func NewExporter(issuer, programme string, machine *lifecycle.Machine, versions 
 }
 
 // A Holder is what the exporter reads of one holder: its identifiers, its
-// lifecycle state and the audit trail that led to it.
+// lifecycle state and the audit trail that led to it. It is plain data,
+// the caller's; the zero value is a holder that never applied.
 type Holder struct {
 	Operator Operator
 	State    lifecycle.Authorization

@@ -15,7 +15,8 @@ import (
 // recognises, or with which it exchanges AEO data: a mutual recognition
 // partner, a partner under an assistance agreement, another member of a
 // customs union, a programme recognised unilaterally or by law. Package
-// aeo builds them from a programme's recognition and union sections.
+// aeo builds them from a programme's recognition and union sections. It is
+// plain data; the zero value is not a valid partner.
 type Partner struct {
 	// ID is the issuer its records name (a country code, a union
 	// member's code).
@@ -91,7 +92,7 @@ type held struct {
 }
 
 // An Import is one entry of a registry's log: who imported which records
-// from which partner, and when.
+// from which partner, and when. It is plain data.
 type Import struct {
 	Issuer string    `json:"issuer"`
 	At     time.Time `json:"at"`

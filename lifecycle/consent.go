@@ -21,7 +21,7 @@ import (
 // consent: see [WithPartners].
 
 // A ConsentState is the holder's consent to the exchange of its data with
-// one partner.
+// one partner. It is plain data, part of an [Authorization].
 type ConsentState struct {
 	Partner string `json:"partner"`
 	// Given is when the consent was given; Withdrawn, when it was

@@ -48,7 +48,7 @@ type ChangeKind struct {
 	Source         string          `json:"source,omitempty"`
 }
 
-// A Change is one change a holder notifies.
+// A Change is one change a holder notifies. It is plain data.
 type Change struct {
 	// Kind is the kind of change, as the programme lists it.
 	Kind string `json:"kind"`
@@ -59,7 +59,8 @@ type Change struct {
 	Sites []string `json:"sites,omitempty"`
 }
 
-// A PendingChange is a notified change whose reassessment is open.
+// A PendingChange is a notified change whose reassessment is open. It is
+// plain data, part of an [Authorization].
 type PendingChange struct {
 	Kind   string `json:"kind"`
 	Detail string `json:"detail,omitempty"`

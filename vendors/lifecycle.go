@@ -140,7 +140,8 @@ type State struct {
 	LastAt time.Time `json:"last_at,omitzero"`
 }
 
-// An Event is an officer's act on a registration.
+// An Event is an officer's act on a registration. It is plain data; the
+// zero value is not a valid event.
 type Event struct {
 	Kind    EventKind `json:"kind"`
 	At      time.Time `json:"at"`
