@@ -87,15 +87,16 @@ func (l *Machine) sampleSize(n int) int {
 }
 
 // complete reports whether the validation sample satisfies every
-// condition: enough sites found satisfactory (by a visit when the
-// programme requires one) and none found wanting.
-func (l *Machine) complete(v ValidationState) bool {
+// condition: enough sites found satisfactory by a method that counts for
+// the operator (a visit, unless validation.relax allows another) and
+// none found wanting.
+func (l *Machine) complete(v ValidationState, classes []string) bool {
 	count := 0
 	for _, r := range v.Sites {
 		if !r.Satisfied {
 			return false
 		}
-		if l.cfg.Validation.RequireOnSite && !r.Method.visit() {
+		if !l.cfg.Validation.counts(r.Method, classes, "") {
 			continue
 		}
 		count++
@@ -138,17 +139,21 @@ func (s *step) lodge() error {
 	old := s.next
 	bars := slices.DeleteFunc(old.Bars, func(b ReapplicationBar) bool { return !calendar.Date(ev.At).Before(b.Until) })
 	// A new application starts afresh; what outlives an application is
-	// kept: the coordinator, the bars still running, an appealable
-	// decision and the appeal track, and the chain.
+	// kept: the coordinator, the operator's open issues and its treatment
+	// cycle, the bars still running, an appealable decision and the
+	// appeal track, and the chain.
 	s.next = Authorization{
 		Status:        StatusLodged,
 		Applied:       sortedCopy(ev.Types),
 		Grade:         ev.Grade,
 		Sites:         sortedCopy(ev.Sites),
+		Classes:       sortedCopy(ev.Classes),
 		LodgedAt:      ev.At,
 		AcceptanceDue: s.deadline(s.l.cfg.AcceptanceDeadline, ev.At),
 		Validation:    ValidationState{Required: s.l.sampleSize(len(ev.Sites))},
 		Coordinator:   old.Coordinator,
+		Issues:        old.Issues,
+		Control:       old.Control,
 		Bars:          bars,
 		Decision:      old.Decision,
 		Appeal:        old.Appeal,
@@ -191,6 +196,9 @@ func (s *step) resubmit() error {
 	if len(ev.Sites) > 0 {
 		n.Sites = sortedCopy(ev.Sites)
 		n.Validation = ValidationState{CustomsRequested: n.Validation.CustomsRequested, Required: s.l.sampleSize(len(ev.Sites))}
+	}
+	if len(ev.Classes) > 0 {
+		n.Classes = sortedCopy(ev.Classes)
 	}
 	n.Status = StatusLodged
 	n.CompletionDue = time.Time{}
@@ -288,6 +296,9 @@ func (s *step) validate() error {
 	} else if r.Validator != "" {
 		return s.fail("event.validation", ErrInvalidEvent, "a validator is named only for a third-party report")
 	}
+	if err := s.checkJoint(); err != nil {
+		return err
+	}
 	sites := ev.Sites
 	if len(a.Sites) == 0 {
 		if len(sites) > 0 {
@@ -305,16 +316,27 @@ func (s *step) validate() error {
 		}
 	}
 	v := &s.next.Validation
+	satisfied := r.Satisfied && (r.Joint == nil || r.Joint.Satisfied)
 	for _, site := range sites {
-		res := SiteResult{Site: site, Method: r.Method, Satisfied: r.Satisfied, At: ev.At}
+		res := SiteResult{Site: site, Method: r.Method, Satisfied: satisfied, At: ev.At}
+		if r.Joint != nil {
+			res.Partner, res.PartnerSatisfied = r.Joint.Partner, r.Joint.Satisfied
+		}
 		if i := slices.IndexFunc(v.Sites, func(x SiteResult) bool { return x.Site == site }); i >= 0 {
+			// A satisfactory review on paper after a satisfactory visit
+			// does not undo the visit; a site found wanting is wanting.
+			prev := v.Sites[i]
+			if satisfied && prev.Satisfied && s.l.cfg.Validation.counts(prev.Method, a.Classes, "") && !s.l.cfg.Validation.counts(r.Method, a.Classes, "") {
+				continue
+			}
 			v.Sites[i] = res
 		} else {
 			v.Sites = append(v.Sites, res)
 		}
 	}
 	slices.SortFunc(v.Sites, func(x, y SiteResult) int { return strings.Compare(x.Site, y.Site) })
-	v.Complete = s.l.complete(*v)
+	s.recordChecks(v, r, satisfied)
+	v.Complete = s.l.complete(*v, a.Classes)
 	switch {
 	case !v.Complete:
 		v.CompletedAt = time.Time{}
@@ -353,14 +375,15 @@ func (s *step) checkValidated() error {
 	if !v.Complete {
 		ok := 0
 		for _, r := range v.Sites {
-			if r.Satisfied {
+			if r.Satisfied && s.l.cfg.Validation.counts(r.Method, s.from.Classes, "") {
 				ok++
 			}
 		}
 		return s.fail("validation-complete", ErrNotValidated,
-			"%d of the %d sites the sample needs were found satisfactory, with no site found wanting", ok, max(v.Required, 1))
+			"%d of the %d sites the sample needs were found satisfactory by %s, with no site found wanting",
+			ok, max(v.Required, 1), s.l.methodsFor(s.from.Classes))
 	}
-	return nil
+	return s.checkRequirementsVerified()
 }
 
 func (s *step) grant() error {
@@ -403,6 +426,7 @@ func (s *step) grant() error {
 	n.SpotCheckDue = s.deadline(s.l.cfg.Monitoring.SpotCheck, ev.At)
 	n.Decision = nil
 	n.Bars = slices.DeleteFunc(n.Bars, func(b ReapplicationBar) bool { return slices.Contains(ev.Types, b.Type) })
+	s.startCycle()
 	return nil
 }
 

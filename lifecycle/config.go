@@ -56,6 +56,12 @@ type Config struct {
 	// Changes lists the changes a holder notifies electronically and
 	// what each puts up for reassessment (notify.go).
 	Changes ChangeRules `json:"changes,omitzero"`
+	// Issues sets the time Customs has to acknowledge and to answer an
+	// issue an operator raises (see [IssueRules]).
+	Issues IssueRules `json:"issues,omitzero"`
+	// ControlCycle sets the time rules of the ten-step treatment cycle of
+	// trusted traders (see [ControlCycleRules]).
+	ControlCycle ControlCycleRules `json:"control_cycle,omitzero"`
 	// Certificates sets the time rules of authorization types that are
 	// separate certificates (India: the AEO-LO logistics-operator
 	// certificate beside the AEO-T1/T2/T3 tiers of traders), keyed by
@@ -71,8 +77,16 @@ type Config struct {
 
 // ValidationRules say when the validation of an application, or of a
 // reassessment, is complete. The zero value requires every declared site
-// to be validated satisfactorily, by any method, and accepts no
-// third-party report.
+// to be validated satisfactorily by a visit (an on-site visit, or a
+// third-party report Customs accepts), and every requirement the
+// assessment marks for verification on site to be verified by one; it
+// accepts no third-party report and no joint validation.
+//
+// "Customs should always verify physically (this means at company
+// premises, not only paper-based evaluation) whether the self assessment
+// the trader provided is accurate" (WCO AEO Implementation Guidance,
+// lessons learned): a document review or a remote session counts only
+// where a relaxation in Relax, with its source, allows it.
 type ValidationRules struct {
 	// SampleMinimum and SamplePercent choose the sample of an operator's
 	// sites that must be validated: at least SampleMinimum sites and at
@@ -82,10 +96,18 @@ type ValidationRules struct {
 	// guidance: "3 of 25 premises").
 	SampleMinimum int `json:"sample_minimum,omitempty"`
 	SamplePercent int `json:"sample_percent,omitempty"`
-	// RequireOnSite: only on-site visits and third-party reports count
-	// towards the sample; a document review alone does not ("Customs
-	// should always verify physically").
-	RequireOnSite bool `json:"require_on_site,omitempty"`
+	// RequireOnSite is true by default: only on-site visits and
+	// third-party reports count towards the sample. Writing it true
+	// changes nothing; writing it false is refused: say which operators or
+	// requirements another method may serve under Relax, with the source.
+	RequireOnSite *bool `json:"require_on_site,omitempty"`
+	// Relax lists where a method other than a visit counts: for some
+	// classes of operator (a role, "sme", a business model) and for some
+	// requirements, each with its legal source.
+	Relax []OnSiteRelaxation `json:"relax,omitempty"`
+	// Joint accepts validations by a joint team with a partner
+	// administration (see [JointRules]).
+	Joint JointRules `json:"joint,omitzero"`
 	// ThirdParty: Customs accepts reports of designated third-party
 	// validators, unless the applicant asked Customs to validate.
 	ThirdParty bool `json:"third_party,omitempty"`
@@ -249,6 +271,22 @@ type CoordinatorRules struct {
 	// Mentoring: the overlap during which the outgoing coordinator
 	// mentors the new one.
 	Mentoring calendar.Period `json:"mentoring,omitzero"`
+	// Capacity is the portfolio one coordinator may carry, in the units
+	// of the weights below (say 100 for an officer's full time); zero sets
+	// no limit. When set, assigning a coordinator, or rotating to one,
+	// needs the operator's workload and the coordinator's portfolio, and
+	// is refused when the portfolio would exceed the capacity (Annex 4: a
+	// coordinator serves several operators "depending on the size,
+	// volumes and complexity of the companies involved").
+	Capacity float64 `json:"capacity,omitempty"`
+	// Size, Volume and Complexity weigh an operator in a portfolio; its
+	// weight is the sum of the three. Size and Volume are bands over the
+	// operator's employees and its declarations a year; Complexity maps
+	// the class an officer names at the assignment (say simple, complex)
+	// to its weight.
+	Size       []WeightBand       `json:"size,omitempty"`
+	Volume     []WeightBand       `json:"volume,omitempty"`
+	Complexity map[string]float64 `json:"complexity,omitempty"`
 }
 
 // A RuleSource is the legal source of a rule's value.
@@ -334,8 +372,8 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	if v := c.Validation; v.SamplePercent != 0 {
 		value("validation.sample_percent", fmt.Sprint(v.SamplePercent))
 	}
-	if c.Validation.RequireOnSite {
-		value("validation.require_on_site", "true")
+	if r := c.Validation.RequireOnSite; r != nil {
+		value("validation.require_on_site", fmt.Sprint(*r))
 	}
 	if c.Validation.ThirdParty {
 		value("validation.third_party", "true")
@@ -343,6 +381,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	for i, v := range c.Validation.Validators {
 		value(diag.Index("validation.validators", i), v)
 	}
+	c.Validation.fields(value)
 	period("suspension.period", c.Suspension.Period)
 	period("suspension.remedy_deadline", c.Suspension.RemedyDeadline)
 	period("suspension.to_revocation", c.Suspension.ToRevocation)
@@ -376,6 +415,7 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	period("monitoring.spot_check", c.Monitoring.SpotCheck)
 	period("coordinator.rotation", c.Coordinator.Rotation)
 	period("coordinator.mentoring", c.Coordinator.Mentoring)
+	c.Coordinator.fields(value)
 	validity := func(prefix string, v ValidityRules) {
 		period(prefix+"term", v.Term)
 		period(prefix+"renewal_window", v.RenewalWindow)
@@ -390,6 +430,8 @@ func (c Config) fields(period func(key string, p calendar.Period), value func(ke
 	period("appeal.informal_review.window", c.Appeal.InformalReview.Window)
 	period("appeal.informal_review.decision_deadline", c.Appeal.InformalReview.DecisionDeadline)
 	c.Changes.fields(period, value)
+	c.Issues.fields(period)
+	c.ControlCycle.fields(period, value)
 	for _, t := range slices.Sorted(maps.Keys(c.Certificates)) {
 		cr, prefix := c.Certificates[t], "certificates."+t+"."
 		bar(prefix+"reapply_bar.", cr.ReapplyBar)
@@ -551,6 +593,9 @@ func (c Config) Validate() error {
 	if longer(c.Coordinator.Mentoring, c.Coordinator.Rotation) {
 		l.Add("coordinator.mentoring", "mentoring %s is longer than the rotation period %s", c.Coordinator.Mentoring, c.Coordinator.Rotation)
 	}
+	c.Validation.validate(&l)
+	c.Coordinator.validate(&l)
+	c.ControlCycle.validate(&l)
 
 	set := map[string]bool{}
 	c.walk(func(key, _ string) {
@@ -616,6 +661,10 @@ func (c Config) clone() Config {
 	out.Appeal.InformalReview.Decisions = slices.Clone(c.Appeal.InformalReview.Decisions)
 	out.Sources = cloneMap(c.Sources)
 	out.Changes = c.Changes.clone()
+	out.Validation = c.Validation.clone()
+	out.Coordinator = c.Coordinator.clone()
+	out.ControlCycle.Within = cloneMap(c.ControlCycle.Within)
+	out.ControlCycle.Skip = slices.Clone(c.ControlCycle.Skip)
 	if c.Certificates != nil {
 		out.Certificates = make(map[string]CertificateRules, len(c.Certificates))
 		for k, v := range c.Certificates {

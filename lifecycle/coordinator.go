@@ -17,7 +17,10 @@ import "strings"
 //   - coordinator-not-party: the coordinator, or the mentor during the
 //     overlap, does not rule on the operator's appeals (see step.rule);
 //   - coordinator.rotation and coordinator.mentoring: the rotation and the
-//     end of mentoring appear in [Machine.Due].
+//     end of mentoring appear in [Machine.Due];
+//   - coordinator.capacity: an assignment that would take the
+//     coordinator's portfolio beyond the capacity is refused (see
+//     portfolio.go).
 
 func (s *step) coordinatorNamed() error {
 	ev := s.ev
@@ -38,10 +41,15 @@ func (s *step) assignCoordinator() error {
 	if err := s.coordinatorNamed(); err != nil {
 		return err
 	}
+	w, err := s.checkCapacity()
+	if err != nil {
+		return err
+	}
 	s.next.Coordinator = &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
 		RotationDue: s.deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		Weight:      w,
 	}
 	return nil
 }
@@ -57,10 +65,15 @@ func (s *step) rotateCoordinator() error {
 	if s.ev.Coordinator == c.Officer {
 		return s.fail("event.coordinator", ErrInvalidEvent, "%s is already the coordinator", c.Officer)
 	}
+	w, err := s.checkCapacity()
+	if err != nil {
+		return err
+	}
 	next := &ClientCoordinator{
 		Officer:     s.ev.Coordinator,
 		Since:       s.ev.At,
 		RotationDue: s.deadline(s.l.cfg.Coordinator.Rotation, s.ev.At),
+		Weight:      w,
 	}
 	if m := s.l.cfg.Coordinator.Mentoring; !m.IsZero() {
 		next.Mentor = c.Officer

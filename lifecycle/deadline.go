@@ -30,7 +30,8 @@ type DueItem struct {
 	Due     time.Time `json:"due"`
 	Overdue bool      `json:"overdue,omitempty"`
 	// From is the first day of a window that ends on Due (the renewal
-	// window); zero for a plain deadline.
+	// window, the re-analysis after a changed method of control); zero for
+	// a plain deadline.
 	From time.Time `json:"from,omitzero"`
 	// Partner is the partner a consent notice is owed to; Change, the
 	// kind of change a reassessment is for, with the Requirements and
@@ -39,6 +40,10 @@ type DueItem struct {
 	Change       string   `json:"change,omitempty"`
 	Requirements []string `json:"requirements,omitempty"`
 	Criteria     []string `json:"criteria,omitempty"`
+	// Issue is the operator's issue an acknowledgement or answer is due
+	// on; Step the step of the treatment cycle due.
+	Issue string      `json:"issue,omitempty"`
+	Step  ControlStep `json:"step,omitempty"`
 }
 
 // Due lists what is due on a as of asOf: deadlines Customs must meet,
@@ -132,6 +137,15 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 			add(DueMentoringEnd, "coordinator.mentoring", "", c.MentorUntil)
 		}
 	}
+	issuesDue(a, func(k DueKind, rule string, due time.Time, issue string) {
+		if !due.IsZero() {
+			out = append(out, DueItem{Kind: k, Rule: rule, Due: due, Overdue: after(asOf, due), Issue: issue})
+		}
+	})
+	cycleDue(a, func(d DueItem) {
+		d.Overdue = after(asOf, d.Due)
+		out = append(out, d)
+	})
 	if ap := a.Appeal; ap != nil {
 		switch ap.Phase {
 		case AppealReasonsRequested:
@@ -152,7 +166,10 @@ func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
 		if x.Type != y.Type {
 			return x.Type < y.Type
 		}
-		return x.Partner+x.Change < y.Partner+y.Change
+		if a, b := x.Partner+x.Change, y.Partner+y.Change; a != b {
+			return a < b
+		}
+		return x.Issue < y.Issue
 	})
 	return out
 }

@@ -42,6 +42,20 @@
 // review and separate certificates ([CertificateRules]) have their own
 // time limits.
 //
+// # The guidance's method
+//
+// Validation is physical by default: only visits count, unless the
+// programme relaxes it with a source ([ValidationRules], validation.go);
+// a validation may be done by a joint team with a partner administration.
+// A client coordinator's portfolio is weighed against the programme's
+// capacity, from a snapshot the host passes with the assignment
+// (portfolio.go). Operators raise issues that Customs acknowledges,
+// answers and closes within the programme's times (issues.go), and the
+// ten-step treatment cycle of trusted traders is recorded step by step
+// (cycle.go). [Machine.Queue] shows, across the operators the host
+// passes in, what is due, each coordinator's load and where each
+// operator stands in its cycle.
+//
 // # Statuses and appeals
 //
 // [Transitions] returns the status table (none, lodged, incomplete,

@@ -245,6 +245,27 @@ const (
 	// after the minutes (operator).
 	EventHearingSubmission
 
+	// Operators' issues (WCO note on AEO for e-commerce: "a formalized
+	// method of communication, which ensures that issues are properly
+	// received, addressed and resolved").
+
+	// EventRaiseIssue records an issue the operator raises, named by
+	// Event.Issue and stated in Event.Reasons (operator).
+	EventRaiseIssue
+	// EventAcknowledgeIssue acknowledges receipt of the issue (officer).
+	EventAcknowledgeIssue
+	// EventAnswerIssue answers the issue, in Event.Reasons (officer).
+	EventAnswerIssue
+	// EventCloseIssue closes an answered issue, saying in Event.Reasons
+	// how it was resolved (officer).
+	EventCloseIssue
+
+	// The treatment cycle of trusted traders.
+
+	// EventControlStep records a step of the ten-step treatment cycle,
+	// Event.Step (officer).
+	EventControlStep
+
 	// Appeal (RKC General Annex Chapter 10).
 
 	// EventRequestReasons asks for the reasons of a decision (operator).
@@ -298,6 +319,8 @@ var eventNames = [...]string{
 	"lodge_renewal", "renew", "refuse_renewal", "lapse",
 	"deny_benefits", "restore_benefits",
 	"request_hearing", "schedule_hearing", "hold_hearing", "hearing_submission",
+	"raise_issue", "acknowledge_issue", "answer_issue", "close_issue",
+	"control_step",
 	"request_reasons", "give_reasons", "lodge_appeal", "allow_appeal", "dismiss_appeal", "withdraw_appeal",
 	"give_consent", "withdraw_consent", "export_records", "notify_change", "review_change",
 }
@@ -637,6 +660,16 @@ const (
 	// withdrew its consent, so that it deletes the data it received and
 	// stops recognising the status. Due from the withdrawal.
 	DueConsentNotice
+	// DueIssueAcknowledgement: acknowledge the issue the operator raised
+	// (DueItem.Issue). Set by issues.acknowledge_within.
+	DueIssueAcknowledgement
+	// DueIssueAnswer: answer the issue the operator raised. Set by
+	// issues.answer_within.
+	DueIssueAnswer
+	// DueControlStep: record the next step of the treatment cycle
+	// (DueItem.Step). Set by control_cycle.within, control_cycle.repeat
+	// and control_cycle.changed_control.
+	DueControlStep
 )
 
 var dueNames = [...]string{
@@ -646,6 +679,7 @@ var dueNames = [...]string{
 	"self_assessment", "spot_check",
 	"renewal", "expiry", "lapse", "renewal_decision", "hearing_schedule", "hearing_submissions",
 	"reassessment", "consent_notice",
+	"issue_acknowledgement", "issue_answer", "control_step",
 }
 
 // MonitoringKind says what a monitor event records.

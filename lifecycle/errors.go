@@ -67,6 +67,9 @@ var (
 	// ErrNoConsent: AEO data sent to a partner without the holder's
 	// consent to that partner in force.
 	ErrNoConsent = errors.New("lifecycle: no consent to exchange the data")
+	// ErrOverloaded: the client coordinator's portfolio would exceed the
+	// capacity the programme sets (coordinator.capacity).
+	ErrOverloaded = errors.New("lifecycle: coordinator's portfolio full")
 	// ErrTampered: an audit record was changed, removed, inserted or
 	// reordered.
 	ErrTampered = errors.New("lifecycle: audit trail tampered")

@@ -120,6 +120,23 @@ func fuzzEvent(a lifecycle.Authorization, b []byte, at *time.Time) lifecycle.Eve
 			ev.Changes = []lifecycle.Change{{Kind: []string{"new_site", "new_directors"}[b[4]>>7], Sites: [][]string{nil, {"S-9"}}[b[3]&1]}}
 		}
 	}
+	ev.Issue = []string{"Q-1", "Q-2", "", "Q-1"}[(b[0]>>4)&3]
+	ev.Step = lifecycle.ControlStep((b[4] >> 4) % 12) // includes none and one past the last
+	if c := a.Control; k == lifecycle.EventControlStep && c != nil && b[4]&0x04 == 0 {
+		ev.Step = c.Next // the step due, most of the time
+	}
+	if k == lifecycle.EventAssignCoordinator || k == lifecycle.EventRotateCoordinator {
+		if b[3]&0x10 == 0 {
+			n := int(b[4]) * 40
+			ev.Workload = &lifecycle.Workload{Employees: &n, Complexity: []string{"simple", "complex", "", "unknown"}[b[4]&3]}
+		}
+		if b[3]&0x20 == 0 {
+			ev.Portfolio = &lifecycle.Portfolio{Load: float64(b[2] & 0x3f), Operators: int(b[2] & 7)}
+		}
+	}
+	if ev.Validation != nil && b[0]&0x80 != 0 {
+		ev.Validation.Joint = &lifecycle.JointValidation{Partner: "Country Y Customs", Team: []string{"officer-y"}, Satisfied: b[4]&0x20 == 0, Findings: []string{"findings"}}
+	}
 	if k == lifecycle.EventLodgeRenewal && !a.ValidUntil.IsZero() && b[4]&0x40 != 0 && a.ValidUntil.After(*at) {
 		*at = a.ValidUntil // the last day of validity, inside the renewal window
 		ev.At = *at
@@ -159,6 +176,13 @@ func FuzzLifecycle(f *testing.F) {
 	cfg.AcceptanceDeadline = calendar.WorkingDays(3)
 	cfg.Hearings = lifecycle.HearingRules{ScheduleWithin: calendar.WorkingDays(10), SubmissionsAfter: calendar.Period{Days: 7, Roll: calendar.RollNext}}
 	cfg.Suspension.RemedyDeadline = calendar.Period{Months: 1, End: calendar.AnchorMonth}
+	cfg.Coordinator.Capacity = 100
+	cfg.Coordinator.Size = []lifecycle.WeightBand{{Min: 0, Weight: 5}, {Min: 250, Weight: 20}, {Min: 5000, Weight: 40}}
+	cfg.Coordinator.Complexity = map[string]float64{"simple": 0, "complex": 30}
+	cfg.Validation.Joint.Partners = []string{"Country Y Customs"}
+	cfg.Validation.Relax = []lifecycle.OnSiteRelaxation{{Methods: []lifecycle.ValidationMethod{lifecycle.ValidationRemote}, Classes: []string{"vendor"}, Source: "fuzz"}}
+	cfg.ControlCycle.ChangedControl = calendar.Period{Months: 3}
+	cfg.ControlCycle.Within["analysis"] = calendar.WorkingDays(10)
 	cal := calendar.MustCompile(calendar.Config{Holidays: map[string][]calendar.Holiday{
 		"2025": {{Date: dateAt(2025, time.May, 1)}, {Date: dateAt(2025, time.December, 25)}},
 		"2026": {{Date: dateAt(2026, time.January, 1)}},

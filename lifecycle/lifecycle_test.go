@@ -956,9 +956,9 @@ func TestLifecycleParallel(t *testing.T) {
 	}
 }
 
-// An online validation completes the validation where the programme does
-// not require a visit (WCO note on AEO for e-commerce: online
-// authorization and validation).
+// An online validation completes the validation where the programme lets
+// it count instead of a visit, with its source (WCO note on AEO for
+// e-commerce: online authorization and validation).
 func TestLifecycleRemoteValidation(t *testing.T) {
 	l := machineFor(t, "ecommerce")
 	day := ymd(2025, time.April, 1)

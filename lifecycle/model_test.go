@@ -57,6 +57,8 @@ func modelConfig() lifecycle.Config {
 		Coordinator:  lifecycle.CoordinatorRules{Rotation: calendar.Period{Years: 5}, Mentoring: calendar.Period{Months: 3}},
 		Validity:     lifecycle.ValidityRules{Term: d(20), RenewalWindow: d(10), RenewalDecision: d(5)},
 		Hearings:     lifecycle.HearingRules{ScheduleWithin: d(15), SubmissionsAfter: d(7)},
+		Issues:       lifecycle.IssueRules{AcknowledgeWithin: d(5), AnswerWithin: d(30)},
+		ControlCycle: lifecycle.ControlCycleRules{Within: map[string]calendar.Period{"trader_file": d(30)}, Repeat: calendar.Period{Years: 1}},
 	}
 }
 
@@ -348,6 +350,22 @@ func candidateEvents(a lifecycle.Authorization, k lifecycle.EventKind, base time
 		ev := officer()
 		ev.Assessment = assess(nil)
 		return []lifecycle.Event{ev}
+	case lifecycle.EventRaiseIssue:
+		ev := operator()
+		ev.Issue, ev.Reasons = "Q-1", reasons
+		return []lifecycle.Event{ev}
+	case lifecycle.EventAcknowledgeIssue, lifecycle.EventAnswerIssue, lifecycle.EventCloseIssue:
+		ev := officer()
+		ev.Issue, ev.Reasons = "Q-1", reasons
+		return []lifecycle.Event{ev}
+	case lifecycle.EventControlStep:
+		ev := officer()
+		ev.Evidence = []string{"file note"}
+		ev.Step = lifecycle.StepTraderFile
+		if c := a.Control; c != nil && c.Next != lifecycle.StepNone && len(c.Steps) > 0 {
+			ev.Step = c.Next
+		}
+		return []lifecycle.Event{ev}
 	case lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal:
 		role := lifecycle.ActorOfficer
 		if a.Appeal != nil {
@@ -372,6 +390,12 @@ func signatureOf(a lifecycle.Authorization) string {
 		fmt.Fprintf(&b, "|H%v%v", !h.ScheduledAt.IsZero(), !h.HeldAt.IsZero())
 	}
 
+	for _, is := range a.Issues {
+		fmt.Fprintf(&b, "|i%s%v", is.ID, !is.AnsweredAt.IsZero())
+	}
+	if c := a.Control; c != nil && len(c.Steps) > 0 {
+		b.WriteString("|s")
+	}
 	decision := func(d lifecycle.AppealableDecision) {
 		fmt.Fprintf(&b, "%s:", d.Kind)
 		for _, t := range d.Types {
@@ -387,6 +411,15 @@ func signatureOf(a lifecycle.Authorization) string {
 		decision(a.Appeal.Decision)
 	}
 	return b.String()
+}
+
+// besideEvents are the events of an operator's issues and of its
+// treatment cycle, which move no status: they are walked in every status
+// apart from the exploration, which they would only widen.
+var besideEvents = map[lifecycle.EventKind]bool{
+	lifecycle.EventRaiseIssue: true, lifecycle.EventAcknowledgeIssue: true,
+	lifecycle.EventAnswerIssue: true, lifecycle.EventCloseIssue: true,
+	lifecycle.EventControlStep: true,
 }
 
 // structuralEvents are the events that the exploration follows deep; the
@@ -445,6 +478,9 @@ func TestLifecycleModel(t *testing.T) {
 		before, err := json.Marshal(n.a)
 		require.NoError(t, err)
 		for k := lifecycle.EventLodge; k <= lastKind; k++ {
+			if besideEvents[k] {
+				continue // walked apart below: they move no status
+			}
 			for _, ev := range candidateEvents(n.a, k, base) {
 				next, rec, ok, edge := m.check(t, l, n.a, ev)
 				if !ok {
@@ -490,6 +526,27 @@ func TestLifecycleModel(t *testing.T) {
 		after, err := json.Marshal(n.a)
 		require.NoError(t, err)
 		require.JSONEq(t, string(before), string(after), "Apply modified its input")
+	}
+	// An operator's issues run beside the status in every status but none:
+	// raise, acknowledge, answer and close one in each.
+	for s := lifecycle.StatusNone; s <= lifecycle.StatusLapsed; s++ {
+		a := lifecycle.Authorization{Status: s, LastAt: base}
+		for _, k := range []lifecycle.EventKind{lifecycle.EventRaiseIssue, lifecycle.EventAcknowledgeIssue, lifecycle.EventAnswerIssue, lifecycle.EventCloseIssue} {
+			evs := candidateEvents(a, k, base)
+			require.Len(t, evs, 1)
+			next, _, ok, edge := m.check(t, l, a, evs[0])
+			if !ok {
+				break
+			}
+			taken[edge] = true
+			a = next
+		}
+		require.Empty(t, a.Issues, "an issue raised, acknowledged, answered and closed in %s leaves none open", s)
+		// The treatment cycle's first step, where the table allows it.
+		b := lifecycle.Authorization{Status: s, LastAt: base}
+		if _, _, ok, edge := m.check(t, l, b, candidateEvents(b, lifecycle.EventControlStep, base)[0]); ok {
+			taken[edge] = true
+		}
 	}
 	t.Logf("explored %d states, %d distinct, %d edges taken", explored, len(seen), len(taken))
 

@@ -26,6 +26,10 @@ type Authorization struct {
 	Applied []string `json:"applied,omitempty"`
 	Grade   string   `json:"grade,omitempty"`
 	Sites   []string `json:"sites,omitempty"`
+	// Classes are the classes of operator the host named when the
+	// application was lodged (its roles, "sme", its business model); the
+	// relaxations of on-site verification that name a class read them.
+	Classes []string `json:"classes,omitempty"`
 
 	LodgedAt      time.Time `json:"lodged_at,omitzero"`
 	AcceptanceDue time.Time `json:"acceptance_due,omitzero"`
@@ -79,6 +83,14 @@ type Authorization struct {
 	// Hearing is the hearing the operator requested, until it ends.
 	Hearing *HearingRequest `json:"hearing,omitempty"`
 
+	// Issues is the issues the operator raised that are not yet closed,
+	// sorted by ID.
+	Issues []Issue `json:"issues,omitempty"`
+
+	// Control is the ten-step treatment cycle of the operator as a trusted
+	// trader, once started.
+	Control *ControlCycle `json:"control,omitempty"`
+
 	// Bars is the re-application bars in force or past, sorted by type.
 	Bars []ReapplicationBar `json:"bars,omitempty"`
 
@@ -130,14 +142,22 @@ type ValidationState struct {
 	Sites       []SiteResult `json:"sites,omitempty"`
 	Complete    bool         `json:"complete,omitempty"`
 	CompletedAt time.Time    `json:"completed_at,omitzero"`
+	// Checks are the requirements verified by satisfactory reports, and
+	// how, sorted; see [RequirementCheck].
+	Checks []RequirementCheck `json:"checks,omitempty"`
 }
 
-// SiteResult is the latest validation finding at one site.
+// SiteResult is the latest validation finding at one site. Satisfied is
+// the finding that counts: for a joint validation, both sides'. Partner
+// and PartnerSatisfied record the partner administration's side of a
+// joint validation.
 type SiteResult struct {
-	Site      string           `json:"site,omitempty"`
-	Method    ValidationMethod `json:"method"`
-	Satisfied bool             `json:"satisfied,omitempty"`
-	At        time.Time        `json:"at"`
+	Site             string           `json:"site,omitempty"`
+	Method           ValidationMethod `json:"method"`
+	Satisfied        bool             `json:"satisfied,omitempty"`
+	At               time.Time        `json:"at"`
+	Partner          string           `json:"partner,omitempty"`
+	PartnerSatisfied bool             `json:"partner_satisfied,omitempty"`
 }
 
 // CorrectiveAction is a corrective action requested of the operator.
@@ -156,6 +176,10 @@ type ClientCoordinator struct {
 	RotationDue time.Time `json:"rotation_due,omitzero"`
 	Mentor      string    `json:"mentor,omitempty"`
 	MentorUntil time.Time `json:"mentor_until,omitzero"`
+	// Weight is the operator's weight in the coordinator's portfolio
+	// under coordinator.capacity, as computed at the assignment; zero
+	// when the programme sets no capacity.
+	Weight float64 `json:"weight,omitempty"`
 }
 
 // party reports whether officer is the coordinator, or the mentor during
@@ -312,7 +336,14 @@ func (a Authorization) clone() Authorization {
 	c := a
 	c.Applied = slices.Clone(a.Applied)
 	c.Sites = slices.Clone(a.Sites)
+	c.Classes = slices.Clone(a.Classes)
 	c.Validation.Sites = slices.Clone(a.Validation.Sites)
+	c.Validation.Checks = slices.Clone(a.Validation.Checks)
+	c.Issues = slices.Clone(a.Issues)
+	if a.Control != nil {
+		v := a.Control.clone()
+		c.Control = &v
+	}
 	c.Types = slices.Clone(a.Types)
 	c.Bars = slices.Clone(a.Bars)
 	c.DeniedBenefits = slices.Clone(a.DeniedBenefits)
@@ -351,7 +382,13 @@ func (a Authorization) clone() Authorization {
 func (a *Authorization) normalize() {
 	a.Applied = nilIfEmpty(a.Applied)
 	a.Sites = nilIfEmpty(a.Sites)
+	a.Classes = nilIfEmpty(a.Classes)
 	a.Validation.Sites = nilIfEmpty(a.Validation.Sites)
+	a.Validation.Checks = nilIfEmpty(a.Validation.Checks)
+	a.Issues = nilIfEmpty(a.Issues)
+	if a.Control != nil {
+		a.Control.normalize()
+	}
 	a.Types = nilIfEmpty(a.Types)
 	a.Bars = nilIfEmpty(a.Bars)
 	a.DeniedBenefits = nilIfEmpty(a.DeniedBenefits)
@@ -429,6 +466,10 @@ type Event struct {
 	// Sites: the premises declared (lodge, resubmit) or validated
 	// (validate).
 	Sites []string `json:"sites,omitempty"`
+	// Classes: the classes of operator the applicant belongs to (lodge,
+	// resubmit): its roles, "sme", its business model, as the host names
+	// them; the relaxations of on-site verification read them.
+	Classes []string `json:"classes,omitempty"`
 	// Criterion: the criterion whose failure causes a suspension; the
 	// types that depend on it are suspended.
 	Criterion string `json:"criterion,omitempty"`
@@ -469,6 +510,19 @@ type Event struct {
 	// Changes: what a notification reports (notify_change), or the kinds
 	// of change a review closes (review_change; empty: all).
 	Changes []Change `json:"changes,omitempty"`
+	// Workload: the operator's size, volume and complexity, which weigh
+	// it in the coordinator's portfolio (assign_coordinator,
+	// rotate_coordinator, under coordinator.capacity).
+	Workload *Workload `json:"workload,omitempty"`
+	// Portfolio: the coordinator's portfolio as the host knows it when
+	// the event is applied (assign_coordinator, rotate_coordinator); see
+	// [Machine.Portfolio].
+	Portfolio *Portfolio `json:"portfolio,omitempty"`
+	// Issue: the host's reference of an issue the operator raised
+	// (raise_issue and the events that answer it).
+	Issue string `json:"issue,omitempty"`
+	// Step: the step of the treatment cycle recorded (control_step).
+	Step ControlStep `json:"step,omitempty"`
 }
 
 func (e Event) clone() Event {
@@ -480,14 +534,39 @@ func (e Event) clone() Event {
 	e.Partners = slices.Clone(e.Partners)
 	e.Records = slices.Clone(e.Records)
 	e.Changes = cloneChanges(e.Changes)
+	e.Classes = slices.Clone(e.Classes)
 	if e.Assessment != nil {
 		v := *e.Assessment
 		v.Recommended = slices.Clone(v.Recommended)
+		v.VerifyOnSite = slices.Clone(v.VerifyOnSite)
 		e.Assessment = &v
 	}
 	if e.Validation != nil {
 		v := *e.Validation
+		v.Requirements = slices.Clone(v.Requirements)
+		if v.Joint != nil {
+			j := *v.Joint
+			j.Team = slices.Clone(j.Team)
+			j.Findings = slices.Clone(j.Findings)
+			v.Joint = &j
+		}
 		e.Validation = &v
+	}
+	if e.Workload != nil {
+		v := *e.Workload
+		if v.Employees != nil {
+			n := *v.Employees
+			v.Employees = &n
+		}
+		if v.Declarations != nil {
+			n := *v.Declarations
+			v.Declarations = &n
+		}
+		e.Workload = &v
+	}
+	if e.Portfolio != nil {
+		v := *e.Portfolio
+		e.Portfolio = &v
 	}
 	return e
 }
@@ -501,6 +580,12 @@ type ValidationReport struct {
 	Validator string `json:"validator,omitempty"`
 	// Satisfied: every condition examined is met at these sites.
 	Satisfied bool `json:"satisfied,omitempty"`
+	// Requirements are the IDs of the requirements the report verified;
+	// empty means every requirement examined at these sites.
+	Requirements []string `json:"requirements,omitempty"`
+	// Joint is the partner administration's side of a validation by a
+	// joint team, accepted where validation.joint names the partner.
+	Joint *JointValidation `json:"joint,omitempty"`
 }
 
 // AssessmentRef identifies the assessment a decision rests on: the
@@ -510,6 +595,10 @@ type AssessmentRef struct {
 	Fingerprint string      `json:"fingerprint"`
 	AsOf        time.Time   `json:"as_of"`
 	Recommended []TypeGrade `json:"recommended,omitempty"`
+	// VerifyOnSite is the requirements the assessment found met on paper
+	// that must be verified on site: a grant or confirmation waits until
+	// validation reports have verified each (see [ValidationRules]).
+	VerifyOnSite []string `json:"verify_on_site,omitempty"`
 }
 
 // A TypeGrade is an authorization type an assessment recommends, with

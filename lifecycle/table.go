@@ -44,6 +44,9 @@ var (
 	// may be under appeal (the guard hearing-subject checks that one is).
 	heard = statuses(StatusExamination, StatusAuthorized, StatusPartlySuspended, StatusSuspended, StatusRevocationProposed,
 		StatusNotAccepted, StatusRefused, StatusRevoked, StatusAnnulled)
+	// issueStatuses are the statuses in which an operator's issues are
+	// raised and answered: any, once something was lodged.
+	issueStatuses = append(append(slices.Clone(pending), held...), closed...)
 )
 
 var statusTable = []edge{
@@ -118,6 +121,18 @@ var statusTable = []edge{
 	{heard, EventScheduleHearing, nil, "Customs schedules the hearing, within the time the programme sets"},
 	{heard, EventHoldHearing, nil, "the hearing is held and its minutes recorded"},
 	{heard, EventHearingSubmission, nil, "the operator submits further arguments after the minutes, in time"},
+
+	// Operators' issues (WCO note on AEO for e-commerce, section IX), in
+	// any status once something was lodged.
+	{issueStatuses, EventRaiseIssue, nil, "the operator raises an issue; Customs acknowledges and answers it within the programme's times"},
+	{issueStatuses, EventAcknowledgeIssue, nil, "Customs acknowledges receipt of the issue"},
+	{issueStatuses, EventAnswerIssue, nil, "Customs answers the issue in writing"},
+	{issueStatuses, EventCloseIssue, nil, "the answered issue is closed, saying how it was resolved"},
+
+	// The treatment cycle of trusted traders (AEO Implementation
+	// Guidance, Annex 3), from the examination on.
+	{append(statuses(StatusExamination), held...), EventControlStep, nil,
+		"a step of the ten-step treatment cycle is recorded, in order, with its date and officer"},
 
 	// Client coordinator (Annex 4).
 	{append(slices.Clone(pending), held...), EventAssignCoordinator, nil, "a client coordinator is assigned"},
@@ -322,6 +337,11 @@ var eventRoles = [numEvents]ActorRole{
 	EventScheduleHearing:          ActorOfficer,
 	EventHoldHearing:              ActorOfficer,
 	EventHearingSubmission:        ActorOperator,
+	EventRaiseIssue:               ActorOperator,
+	EventAcknowledgeIssue:         ActorOfficer,
+	EventAnswerIssue:              ActorOfficer,
+	EventCloseIssue:               ActorOfficer,
+	EventControlStep:              ActorOfficer,
 	EventRequestReasons:           ActorOperator,
 	EventGiveReasons:              ActorOfficer,
 	EventLodgeAppeal:              ActorOperator,
@@ -444,6 +464,26 @@ func (k EventKind) Role() ActorRole {
 //     programme does not list [ErrInvalidEvent]; change-assessment: a
 //     review on an assessment older than the change [ErrStaleAssessment];
 //     nothing-to-review [ErrInvalidTransition].
+//   - validation-complete also covers physical verification: a grant or
+//     confirmation waits until visits (or the methods validation.relax
+//     allows, with its source) have validated the sample and verified
+//     every requirement the assessment marks for on-site verification
+//     [ErrNotValidated].
+//   - validation.joint, validation.joint.partners: a joint validation
+//     where the programme allows none, or with another partner
+//     [ErrNotPermitted]; both sides' findings must be recorded
+//     [ErrInvalidEvent, ErrNoReasons].
+//   - coordinator.capacity: an assignment without the operator's workload
+//     or the coordinator's portfolio [ErrInvalidEvent], or one that would
+//     exceed the capacity [ErrOverloaded].
+//   - event.issue, issue-open, issue-acknowledged, issue-answered: an
+//     issue not named, raised twice, acknowledged twice, or closed before
+//     it is answered [ErrInvalidEvent, ErrInvalidTransition].
+//   - event.step, control-cycle-order, control_cycle.skip,
+//     control_cycle.changed_control: a step of the treatment cycle
+//     unnamed, out of order or skipped by the programme
+//     [ErrInvalidEvent, ErrInvalidTransition], or a re-analysis before the
+//     changed method of control has run its period [ErrEarly].
 type Machine struct {
 	cfg         Config
 	cal         *calendar.Calendar
@@ -793,6 +833,14 @@ func (s *step) checkLists() error {
 	if err := check("event.records", s.ev.Records); err != nil {
 		return err
 	}
+	if err := check("event.classes", s.ev.Classes); err != nil {
+		return err
+	}
+	if r := s.ev.Validation; r != nil {
+		if err := check("event.validation.requirements", r.Requirements); err != nil {
+			return err
+		}
+	}
 	return check("event.sites", s.ev.Sites)
 }
 
@@ -873,6 +921,16 @@ func (s *step) handle() error {
 		return s.holdHearing()
 	case EventHearingSubmission:
 		return s.hearingSubmission()
+	case EventRaiseIssue:
+		return s.raiseIssue()
+	case EventAcknowledgeIssue:
+		return s.acknowledgeIssue()
+	case EventAnswerIssue:
+		return s.answerIssue()
+	case EventCloseIssue:
+		return s.closeIssue()
+	case EventControlStep:
+		return s.controlStep()
 	case EventRequestReasons:
 		return s.requestReasons()
 	case EventGiveReasons:

@@ -226,6 +226,12 @@ func (l *locale) eventDetails(ev lifecycle.Event) []string {
 	if ev.Kind == lifecycle.EventMonitor && ev.Monitoring != lifecycle.MonitoringOther {
 		out = append(out, l.Label("monitoring", ev.Monitoring.String()))
 	}
+	if ev.Kind == lifecycle.EventControlStep && ev.Step != lifecycle.StepNone {
+		out = append(out, l.T("history.step", ev.Step.Number(), l.Label("step", ev.Step.String())))
+	}
+	if ev.Issue != "" {
+		out = append(out, l.T("history.issue", ev.Issue))
+	}
 	if ev.Coordinator != "" {
 		out = append(out, l.T("history.coordinator", ev.Coordinator))
 	}
@@ -253,7 +259,8 @@ var lanes = []lane{
 	{"suspension", []lifecycle.EventKind{lifecycle.EventSuspend, lifecycle.EventLift, lifecycle.EventProposeRevocation, lifecycle.EventObservations,
 		lifecycle.EventRequestCorrectiveAction, lifecycle.EventExtendCorrectiveAction, lifecycle.EventCompleteCorrectiveAction,
 		lifecycle.EventDenyBenefits, lifecycle.EventRestoreBenefits}},
-	{"monitoring", []lifecycle.EventKind{lifecycle.EventMonitor, lifecycle.EventAssignCoordinator, lifecycle.EventRotateCoordinator}},
+	{"monitoring", []lifecycle.EventKind{lifecycle.EventMonitor, lifecycle.EventAssignCoordinator, lifecycle.EventRotateCoordinator,
+		lifecycle.EventRaiseIssue, lifecycle.EventAcknowledgeIssue, lifecycle.EventAnswerIssue, lifecycle.EventCloseIssue, lifecycle.EventControlStep}},
 	{"appeal", []lifecycle.EventKind{lifecycle.EventRequestReasons, lifecycle.EventGiveReasons, lifecycle.EventLodgeAppeal,
 		lifecycle.EventAllowAppeal, lifecycle.EventDismissAppeal, lifecycle.EventWithdrawAppeal,
 		lifecycle.EventRequestHearing, lifecycle.EventScheduleHearing, lifecycle.EventHoldHearing, lifecycle.EventHearingSubmission}},
