@@ -56,6 +56,7 @@ type Profile struct {
 	Records        *Records          `json:"records,omitempty" expr:"records"`
 	Financials     []FinancialYear   `json:"financials,omitempty" expr:"financials"`
 	Certifications []Certification   `json:"certifications,omitempty" expr:"certifications"`
+	Audits         []Audit           `json:"audits,omitempty" expr:"audits"`
 	Sites          []Site            `json:"sites,omitempty" expr:"sites"`
 	Security       *Security         `json:"security,omitempty" expr:"security"`
 	Personnel      *Personnel        `json:"personnel,omitempty" expr:"personnel"`
@@ -159,15 +160,42 @@ type FinancialYear struct {
 	InvestmentGrade bool   `json:"investment_grade,omitempty" expr:"investment_grade"`
 }
 
-// A Certification is a certificate the operator holds: ISO 28000, the ISPS
-// Code, UPU S58/S59, another programme's AEO status, EN 16992.
+// A Certification is a certificate, an authorization or a status the
+// operator holds: ISO 28000, the ISPS Code, UPU S58/S59, EN 16992, an
+// existing customs authorization (a customs warehouse, a simplified
+// procedure), another programme's AEO status.
 type Certification struct {
 	Kind       string    `json:"kind" expr:"kind"`
 	Issuer     string    `json:"issuer,omitempty" expr:"issuer"`
 	ID         string    `json:"id,omitempty" expr:"id"`
 	ValidFrom  time.Time `json:"valid_from,omitempty" expr:"valid_from"`
 	ValidUntil time.Time `json:"valid_until,omitempty" expr:"valid_until"`
-	Scope      []string  `json:"scope,omitempty" expr:"scope"`
+	// Scope is what the certificate covers (activities, areas).
+	Scope []string `json:"scope,omitempty" expr:"scope"`
+	// Sites are the IDs of the operator's sites the certificate covers.
+	// A certificate that names none covers no site: it cannot satisfy a
+	// requirement that concerns sites.
+	Sites []string `json:"sites,omitempty" expr:"sites"`
+}
+
+// An Audit is the report of an audit the operator underwent: a customs
+// post-clearance audit, the audit behind an existing authorization, a
+// partner administration's validation. "Customs should ... take existing
+// audit reports/authorizations given to the trader into account when
+// assessing compliance" (WCO AEO Implementation Guidance, lessons
+// learned).
+type Audit struct {
+	Kind   string    `json:"kind" expr:"kind"`
+	Issuer string    `json:"issuer,omitempty" expr:"issuer"`
+	ID     string    `json:"id,omitempty" expr:"id"`
+	Date   time.Time `json:"date" expr:"date"`
+	// Scope is what the audit examined (records, solvency, security).
+	Scope []string `json:"scope,omitempty" expr:"scope"`
+	// Sites are the IDs of the sites the audit covered.
+	Sites []string `json:"sites,omitempty" expr:"sites"`
+	// Satisfactory reports that the audit found no deficiency left
+	// uncorrected; only a satisfactory audit counts as an equivalence.
+	Satisfactory bool `json:"satisfactory,omitempty" expr:"satisfactory"`
 }
 
 // ValidOn reports whether c is valid on day t: from ValidFrom (when set)

@@ -866,6 +866,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		}
 		errs = append(errs, list...)
 	}
+	checkMethod(f, &errs)
 	fp, err := fingerprint(f)
 	if err != nil {
 		errs.Add("programme", "%v", err)
@@ -1341,10 +1342,11 @@ func (p *Programme) closestFact(name string) string {
 }
 
 // Ref returns what the lifecycle needs of the assessment to allow a grant:
-// the programme fingerprint, the date, and each authorization type the
-// assessment recommends with its grade.
+// the programme fingerprint, the date, each authorization type the
+// assessment recommends with its grade, and the requirements still to be
+// verified on site, which the validation must cover before the grant.
 func (a *Assessment) Ref() lifecycle.AssessmentRef {
-	ref := lifecycle.AssessmentRef{Fingerprint: a.Fingerprint, AsOf: a.AsOf}
+	ref := lifecycle.AssessmentRef{Fingerprint: a.Fingerprint, AsOf: a.AsOf, VerifyOnSite: slices.Clone(a.VerifyOnSite)}
 	for _, au := range a.Authorizations {
 		if au.Recommendation == criteria.Recommend {
 			ref.Recommended = append(ref.Recommended, lifecycle.TypeGrade{Type: au.ID, Grade: au.Grade})

@@ -10,7 +10,7 @@ import (
 // a programme and the cases its rule authors pinned, so a regression is a
 // data change.
 func TestScenarios(t *testing.T) {
-	for _, dir := range []string{"baseline", "../examples/eu", "../examples/korea", "../examples/china"} {
+	for _, dir := range []string{"baseline", "testdata/method", "../examples/eu", "../examples/korea", "../examples/china"} {
 		t.Run(dir, func(t *testing.T) {
 			aeotest.Run(t, "", dir+"/fixtures.yaml")
 		})

@@ -210,19 +210,19 @@ func dateOnly(t time.Time) time.Time {
 }
 
 // dueKey is how a fixture names an item of Due: its rule, followed by a
-// space and the type when the item concerns one.
+// space and the type when the item concerns one, or the issue.
 func dueKey(d lifecycle.DueItem) string {
-	q := d.Type
-	if q == "" {
-		q = d.Partner // a consent notice: "consent PL"
+	switch {
+	case d.Type != "":
+		return d.Rule + " " + d.Type
+	case d.Partner != "": // a consent notice: "consent PL"
+		return d.Rule + " " + d.Partner
+	case d.Change != "": // a reassessment without a deadline: "changes new_site"
+		return d.Rule + " " + d.Change
+	case d.Issue != "":
+		return d.Rule + " " + d.Issue
 	}
-	if q == "" {
-		q = d.Change // a reassessment without a deadline: "changes new_site"
-	}
-	if q == "" {
-		return d.Rule
-	}
-	return d.Rule + " " + q
+	return d.Rule
 }
 
 // compareDue checks the items of Due a fixture lists against the items

@@ -277,6 +277,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if r.Side != "" && !valid(r.Side, SideAEO, SideCustoms, SideJoint) {
 			errs.Add(diag.Join(p, "side"), "unknown side %q (want aeo, customs or joint)", r.Side)
 		}
+		checkSites(&errs, p, r.Sites)
 		if r.Points != 0 && rq.level != Bonus {
 			errs.Add(diag.Join(p, "points"), "points are earned by bonus requirements only; set level: bonus or use scoring")
 		}
@@ -327,6 +328,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if len(e.Satisfies) == 0 {
 			errs.Add(p, "satisfies is required: the requirement IDs the certification satisfies")
 		}
+		checkEquivalence(&errs, p, e)
 		for j, id := range e.Satisfies {
 			ri, ok := s.reqIndex[id]
 			if !ok {

@@ -1,5 +1,11 @@
 package criteria
 
+import (
+	"time"
+
+	"github.com/safe-aeo/engine/calendar"
+)
+
 // Config is the criteria part of a programme: what an applicant must show,
 // how each requirement is decided, scored and grouped into criteria, and
 // which authorization types the criteria lead to. It is plain data, decoded
@@ -112,6 +118,11 @@ type Requirement struct {
 	// requirement implements, so that two programmes can be compared
 	// requirement by requirement for mutual recognition.
 	MapsTo []string `json:"maps_to,omitempty"`
+	// Sites says which of the operator's sites the requirement concerns,
+	// by kind (warehouse, port_facility), or [all] for every site. An
+	// equivalence then satisfies it only when the evidence covers every
+	// such site: a certificate's scope is the sites it names.
+	Sites []string `json:"sites,omitempty"`
 }
 
 // An Alternative is a proportionate rule for SMEs.
@@ -175,18 +186,48 @@ func (m Messages) For(o Outcome) Message {
 	return *p
 }
 
-// An Equivalence is a certification that satisfies requirements without
-// further evidence: ISO 28000, the ISPS Code, UPU S58/S59, a partner
-// programme's AEO under a mutual recognition arrangement.
+// An Equivalence is evidence the operator already holds that satisfies
+// requirements without further evidence: a certification (ISO 28000, the
+// ISPS Code, UPU S58/S59), an existing authorization (a customs warehouse,
+// a simplified procedure), another AEO status, domestic or recognised
+// under a mutual recognition arrangement, or the report of a prior audit
+// ("Customs should ... take existing audit reports/authorizations given
+// to the trader into account", WCO AEO Implementation Guidance, lessons
+// learned). See equivalence.go for how it is matched.
 type Equivalence struct {
 	ID string `json:"id"`
-	// Certification is the kind of certification, matched against the
-	// kind of the operator's certifications, e.g. "ISO 28000".
+	// Evidence is what the operator holds: certification (the default: a
+	// certificate, an authorization or a status in the profile's
+	// certifications, valid on the assessment date) or audit (a report in
+	// the profile's audits, dated within MaxAge).
+	Evidence EvidenceKind `json:"evidence,omitempty"`
+	// Certification is the kind of certification, authorization, status
+	// or audit, matched against the kind the operator's holds, e.g.
+	// "ISO 28000", "customs warehouse", "AEO", "post-clearance audit".
 	Certification string `json:"certification"`
 	// Issuers, when given, are the only issuers accepted.
 	Issuers []string `json:"issuers,omitempty"`
-	// Satisfies lists the requirement IDs the certification satisfies
-	// while valid.
+	// AEO marks the certification as another AEO status: domestic (issued
+	// by this administration under another programme or type) or
+	// recognised (a partner administration's, under a mutual recognition
+	// arrangement; Issuers must name the partners).
+	AEO AEOStatus `json:"aeo,omitempty"`
+	// Scope, when given, must be within the certificate's or audit's own
+	// scope: an audit of records satisfies record-keeping requirements, not
+	// premises security.
+	Scope []string `json:"scope,omitempty"`
+	// MaxAge, when given, is how recent the evidence must be: an audit
+	// dated, or a certificate granted (valid_from), within this period
+	// before the assessment date. Required for audits.
+	MaxAge calendar.Period `json:"max_age,omitzero"`
+	// From and Until, when given, are the assessment dates on which the
+	// programme accepts the equivalence at all (both inclusive): an
+	// arrangement in force, a national rule with a sunset.
+	From  time.Time `json:"from,omitzero"`
+	Until time.Time `json:"until,omitzero"`
+	// Satisfies lists the requirement IDs the evidence satisfies while
+	// valid. For a requirement that concerns sites (Requirement.Sites),
+	// the evidence must cover every site concerned.
 	Satisfies  []string `json:"satisfies"`
 	Source     string   `json:"source,omitempty"`
 	Unverified bool     `json:"unverified,omitempty"`

@@ -563,7 +563,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		}
 	}
 	for _, e := range rq.equivalents {
-		if id, ok := subject.Certification(e.Certification, e.Issuers); ok {
+		if id, ok := equivalent(e, rq, subject); ok {
 			f.Outcome = Equivalent
 			if explain {
 				f.Equivalence = e.ID + ": " + id
