@@ -563,3 +563,14 @@ func (c *Catalogue) Activation(id string) (Activation, bool) {
 	}
 	return c.benefits[i].activation, true
 }
+
+// Types returns the authorization types of which a holder of benefit id
+// must hold one in force, type groups expanded, sorted; nil when any AEO
+// status will do or c has no such benefit.
+func (c *Catalogue) Types(id string) []string {
+	i, ok := c.index[id]
+	if !ok {
+		return nil
+	}
+	return c.expand(c.benefits[i].DependsOn)
+}

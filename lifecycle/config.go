@@ -62,6 +62,9 @@ type Config struct {
 	// ControlCycle sets the time rules of the ten-step treatment cycle of
 	// trusted traders (see [ControlCycleRules]).
 	ControlCycle ControlCycleRules `json:"control_cycle,omitzero"`
+	// Grounds states the grounds for suspension and revocation, for the
+	// programme's public document (see [GroundRules]).
+	Grounds GroundRules `json:"grounds,omitzero"`
 	// Certificates sets the time rules of authorization types that are
 	// separate certificates (India: the AEO-LO logistics-operator
 	// certificate beside the AEO-T1/T2/T3 tiers of traders), keyed by
@@ -596,6 +599,7 @@ func (c Config) Validate() error {
 	c.Validation.validate(&l)
 	c.Coordinator.validate(&l)
 	c.ControlCycle.validate(&l)
+	c.Grounds.validate(&l)
 
 	set := map[string]bool{}
 	c.walk(func(key, _ string) {
@@ -665,6 +669,7 @@ func (c Config) clone() Config {
 	out.Coordinator = c.Coordinator.clone()
 	out.ControlCycle.Within = cloneMap(c.ControlCycle.Within)
 	out.ControlCycle.Skip = slices.Clone(c.ControlCycle.Skip)
+	out.Grounds = c.Grounds.clone()
 	if c.Certificates != nil {
 		out.Certificates = make(map[string]CertificateRules, len(c.Certificates))
 		for k, v := range c.Certificates {

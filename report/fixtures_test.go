@@ -68,6 +68,7 @@ func fixtures(t testing.TB) []fixture {
 		{name: "benefits", report: benefitsReport(t, p), pages: 1},
 		{name: "history", report: history(t, p, compliantProf, compliant), pages: 1},
 		{name: "phases", report: progress(t, p), pages: 1},
+		{name: "publication", report: report.Publication{Programme: p}, operator: true},
 	}
 }
 

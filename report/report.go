@@ -60,6 +60,7 @@ func funcs(l *locale) template.FuncMap {
 		"pct":    l.Percent,
 		"period": l.Period,
 		"label":  l.Label,
+		"join":   l.list,
 	}
 }
 

@@ -16,6 +16,7 @@
 //	aeo schema [--programme FILE] [programme|fixtures|profile]
 //	aeo report dossier|letter|benefits|history|phases [flags] ARGUMENTS
 //	aeo serve [--addr HOST:PORT] [--token-file FILE] [--decision-log FILE] DIR
+//	aeo publish [--format markdown|html] [--lang LANG] PROGRAMME
 //	aeo version
 //
 // Every command prints its flags with -h.
@@ -70,6 +71,7 @@ func init() {
 		{"schema", "[programme|fixtures|profile]", "print the JSON Schema of a file kind", cmdSchema},
 		{"report", "KIND ...", "write an HTML report: dossier, letter, benefits, history, phases", cmdReport},
 		{"serve", "DIR", "run the HTTP/JSON decision service over the programme files in DIR", cmdServe},
+		{"publish", "PROGRAMME", "write the public document of a programme, as Markdown or HTML", cmdPublish},
 		{"version", "", "print the version of this aeo command", cmdVersion},
 	}
 }
