@@ -1,9 +1,11 @@
 package lifecycle_test
 
 import (
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/lifecycle"
 )
 
@@ -152,5 +154,35 @@ func TestLifecycleLongHistory(t *testing.T) {
 	}
 	if got.Head != f.a.Head || got.Seq != n {
 		t.Fatalf("replay of %d records ends at %d, %s; live at %d, %s", n, got.Seq, got.Head, f.a.Seq, f.a.Head)
+	}
+}
+
+// BenchmarkQueue builds the work queue of 1,000 operators, as a host does
+// for a regional office each morning.
+func BenchmarkQueue(b *testing.B) {
+	cfg := capacityConfig()
+	cfg.Issues = lifecycle.IssueRules{AcknowledgeWithin: calendar.Period{Days: 5}, AnswerWithin: calendar.Period{Days: 30}}
+	cfg.Revalidation = lifecycle.RevalidationRules{Cycle: calendar.Period{Years: 4}}
+	l := newMachine(b, cfg)
+	day := ymd(2025, 1, 6)
+	f := authorizedFlow(b, l, day, "", "AEO")
+	assign := officerEvent(lifecycle.EventAssignCoordinator, day.AddDate(0, 0, 16))
+	assign.Coordinator, assign.Workload, assign.Portfolio = "coord-0", &lifecycle.Workload{Employees: intp(40), Declarations: intp(300), Complexity: "simple"}, &lifecycle.Portfolio{}
+	f.do(assign)
+	raise := operatorEvent(lifecycle.EventRaiseIssue, day.AddDate(0, 0, 17))
+	raise.Issue, raise.Reasons = "Q-1", []string{"question"}
+	f.do(raise)
+	cases := make([]lifecycle.Case, 1000)
+	for i := range cases {
+		a := f.a
+		a.Coordinator = &lifecycle.ClientCoordinator{Officer: []string{"coord-0", "coord-1", "coord-2"}[i%3], Weight: 3}
+		cases[i] = lifecycle.Case{Operator: "OP" + strconv.Itoa(i), State: a}
+	}
+	asOf := day.AddDate(0, 2, 0)
+	b.ReportAllocs()
+	for b.Loop() {
+		if q := l.Queue(cases, asOf); len(q.Items) == 0 {
+			b.Fatal("nothing due")
+		}
 	}
 }

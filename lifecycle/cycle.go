@@ -322,7 +322,7 @@ func (s *step) startCycle() {
 }
 
 // cycleDue adds the step of the treatment cycle due on a.
-func cycleDue(a Authorization, add func(DueItem)) {
+func cycleDue(a *Authorization, add func(DueItem)) {
 	c := a.Control
 	if c == nil || c.Next == StepNone || c.NextDue.IsZero() || !(a.Status.held() || a.Status == StatusExamination) {
 		return

@@ -55,7 +55,11 @@ type DueItem struct {
 // appealable and a suspension past suspension.to_revocation calls for a
 // proposed revocation, but only the events that say so change the state.
 func (l *Machine) Due(a Authorization, asOf time.Time) []DueItem {
-	var out []DueItem
+	return l.due(&a, asOf, nil)
+}
+
+// due appends to out what is due on *a as of asOf, sorted (see Due).
+func (l *Machine) due(a *Authorization, asOf time.Time, out []DueItem) []DueItem {
 	add := func(k DueKind, rule, typ string, due time.Time) {
 		if due.IsZero() {
 			return

@@ -132,7 +132,7 @@ func (s *step) closeIssue() error {
 }
 
 // issuesDue adds what is due on a's open issues.
-func issuesDue(a Authorization, add func(k DueKind, rule string, due time.Time, issue string)) {
+func issuesDue(a *Authorization, add func(k DueKind, rule string, due time.Time, issue string)) {
 	for _, is := range a.Issues {
 		if is.AcknowledgedAt.IsZero() {
 			add(DueIssueAcknowledgement, "issues.acknowledge_within", is.AcknowledgeDue, is.ID)

@@ -216,7 +216,7 @@ type Case struct {
 
 // active reports whether a coordinator's assignment to c counts in a
 // portfolio: while an application is pending or a status is held.
-func (c Case) active() bool {
+func (c *Case) active() bool {
 	return c.State.Coordinator != nil && (c.State.Status.held() || c.State.Status.pending())
 }
 
@@ -227,8 +227,8 @@ func (c Case) active() bool {
 // operator of the event.
 func (l *Machine) Portfolio(cases []Case, officer string) Portfolio {
 	var p Portfolio
-	for _, c := range cases {
-		if c.active() && c.State.Coordinator.Officer == officer {
+	for i := range cases {
+		if c := &cases[i]; c.active() && c.State.Coordinator.Officer == officer {
 			p.Load += c.State.Coordinator.Weight
 			p.Operators++
 		}

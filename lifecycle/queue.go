@@ -70,7 +70,7 @@ type CycleStanding struct {
 // Cases are read, never changed; an operator listed twice is counted
 // twice.
 func (l *Machine) Queue(cases []Case, asOf time.Time) Queue {
-	q := Queue{AsOf: asOf}
+	q := Queue{AsOf: asOf, Items: make([]QueueItem, 0, 4*len(cases))}
 	loads := map[string]*CoordinatorLoad{}
 	load := func(officer string) *CoordinatorLoad {
 		if c, ok := loads[officer]; ok {
@@ -80,8 +80,12 @@ func (l *Machine) Queue(cases []Case, asOf time.Time) Queue {
 		loads[officer] = c
 		return c
 	}
-	for _, c := range cases {
-		a := c.State
+	var due []DueItem // reused from one operator to the next
+	for i := range cases {
+		// By pointer: an Authorization is large, and a queue may cover
+		// every operator of an office.
+		c := &cases[i]
+		a := &c.State
 		officer := ""
 		if c.active() {
 			co := a.Coordinator
@@ -96,7 +100,8 @@ func (l *Machine) Queue(cases []Case, asOf time.Time) Queue {
 		} else if a.Status.held() || a.Status.pending() {
 			q.Unassigned = append(q.Unassigned, c.Operator)
 		}
-		for _, d := range l.Due(a, asOf) {
+		due = l.due(a, asOf, due[:0])
+		for _, d := range due {
 			q.Items = append(q.Items, QueueItem{Operator: c.Operator, Officer: officer, DueItem: d})
 			if d.Overdue && officer != "" {
 				load(officer).Overdue++
@@ -111,6 +116,9 @@ func (l *Machine) Queue(cases []Case, asOf time.Time) Queue {
 			}
 			q.Cycles = append(q.Cycles, st)
 		}
+	}
+	if len(q.Items) == 0 {
+		q.Items = nil
 	}
 	slices.SortStableFunc(q.Items, func(x, y QueueItem) int {
 		if c := x.Due.Compare(y.Due); c != 0 {
