@@ -153,6 +153,9 @@ func operatorName(prof *Profile) string {
 func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time.Time) (*Comparison, error) {
 	keysB := map[string][]string{}
 	for _, r := range b.file.Requirements {
+		if r.BindsCustoms() {
+			continue // Customs' own obligations are not operators' requirements
+		}
 		for _, k := range matchKeys(r) {
 			keysB[k] = append(keysB[k], r.ID)
 		}
@@ -192,6 +195,9 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 		resA, resB = append(resA, x), append(resB, y)
 	}
 	for _, r := range a.file.Requirements {
+		if r.BindsCustoms() {
+			continue
+		}
 		m := Match{Requirement: r.ID, Title: r.Title}
 		seen := map[string]bool{}
 		for _, k := range matchKeys(r) {

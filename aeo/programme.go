@@ -119,6 +119,12 @@ type Meta struct {
 	Description string    `json:"description,omitempty"`
 	// Sources are the legal instruments the programme implements.
 	Sources []string `json:"sources,omitempty"`
+	// Commitments state in words how Customs meets those of its own
+	// obligations (requirements with side: customs) that nothing else in
+	// the file shows, by the obligation's ID; an obligation's met_by may
+	// name programme.commitments.ID, and the published programme prints
+	// them.
+	Commitments map[string]string `json:"commitments,omitempty"`
 }
 
 // A Programme is a loaded national programme: compiled, immutable and
@@ -867,6 +873,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		errs = append(errs, list...)
 	}
 	checkMethod(f, &errs)
+	checkObligations(f, &errs)
 	fp, err := fingerprint(f)
 	if err != nil {
 		errs.Add("programme", "%v", err)

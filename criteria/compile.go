@@ -228,11 +228,20 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		s.critIndex[c.ID] = len(s.crits)
 		s.crits = append(s.crits, cr)
 	}
+	customs := map[string]bool{}
 	for i, r := range cfg.Requirements {
 		p := diag.Index("requirements", i)
 		checkID(&errs, p, r.ID)
-		if _, dup := s.reqIndex[r.ID]; dup && r.ID != "" {
+		if _, dup := s.reqIndex[r.ID]; (dup || customs[r.ID]) && r.ID != "" {
 			errs.Add(diag.Join(p, "id"), "requirement %q defined twice", r.ID)
+		}
+		if r.Side == SideCustoms {
+			checkCustoms(&errs, p, r, s.critIndex)
+			customs[r.ID] = true
+			continue
+		}
+		if len(r.MetBy) > 0 {
+			errs.Add(diag.Join(p, "met_by"), "met_by says how the programme meets an obligation of Customs: it belongs to requirements with side: customs")
 		}
 		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level,
 			notForRoles:  "applies to " + strings.Join(r.Roles, ", ") + " only",
@@ -263,7 +272,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 			errs.Add(diag.Join(p, "criterion"), "unknown criterion %q%s", r.Criterion, known(s.critIndex))
 		default:
 			rq.crit = ci
-			s.crits[ci].reqs = append(s.crits[ci].reqs, i)
+			s.crits[ci].reqs = append(s.crits[ci].reqs, len(s.reqs))
 		}
 		if strings.TrimSpace(r.Source) == "" {
 			errs.Add(p, "source is required: name the SAFE item or the article of national law the requirement encodes")
@@ -310,7 +319,9 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 				s.maxFacts = max(s.maxFacts, p.NumFacts())
 			}
 		}
-		s.reqIndex[r.ID] = i
+		// Indexes count the requirements evaluated: Customs' obligations
+		// are not among them.
+		s.reqIndex[r.ID] = len(s.reqs)
 		s.reqs = append(s.reqs, rq)
 	}
 	eqIDs := map[string]bool{}
@@ -331,6 +342,10 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		checkEquivalence(&errs, p, e)
 		for j, id := range e.Satisfies {
 			ri, ok := s.reqIndex[id]
+			if customs[id] {
+				errs.Add(diag.Index(diag.Join(p, "satisfies"), j), "%s binds Customs: no operator's certification satisfies it", id)
+				continue
+			}
 			if !ok {
 				errs.Add(diag.Index(diag.Join(p, "satisfies"), j), "unknown requirement %q", id)
 				continue

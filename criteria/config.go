@@ -80,7 +80,11 @@ type Requirement struct {
 	Criterion string `json:"criterion"`
 	Title     string `json:"title"`
 	Text      string `json:"text,omitempty"`
-	// Side says who the requirement binds: the AEO, Customs, or both.
+	// Side says who the requirement binds: the AEO, Customs, or both. A
+	// requirement that binds Customs alone (side: customs) is one of
+	// Customs' own obligations under the criterion (SAFE Annex IV's
+	// Customs-side items): it is not evaluated against an operator, has
+	// no rule, and says under MetBy what of the programme meets it.
 	Side Side `json:"side,omitempty"`
 	// Level is required (the default), desired or bonus.
 	Level Level `json:"level,omitempty"`
@@ -118,6 +122,12 @@ type Requirement struct {
 	// requirement implements, so that two programmes can be compared
 	// requirement by requirement for mutual recognition.
 	MapsTo []string `json:"maps_to,omitempty"`
+	// MetBy, for a requirement that binds Customs, lists the keys of the
+	// programme file that meet it when every one is set: a section
+	// (lifecycle.issues), a criterion or requirement by ID (criteria.A,
+	// requirements.A.1), or a commitment the programme states in words
+	// (programme.commitments.E.C1).
+	MetBy []string `json:"met_by,omitempty"`
 	// Sites says which of the operator's sites the requirement concerns,
 	// by kind (warehouse, port_facility), or [all] for every site. An
 	// equivalence then satisfies it only when the evidence covers every

@@ -271,6 +271,13 @@ func programmeLoaded(s *State, prog Programme, at time.Time) (err error) {
 	}
 	slices.Sort(secs)
 	s.Programme = &ProgrammeRecord{Loaded: at, Sections: slices.Compact(secs)}
+	if o, ok := prog.(Obligations); ok {
+		for _, ob := range o.OpenObligations() {
+			if strings.TrimSpace(ob) != "" {
+				s.Programme.Open = append(s.Programme.Open, ob)
+			}
+		}
+	}
 	return nil
 }
 

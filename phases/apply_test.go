@@ -201,6 +201,12 @@ func TestApply(t *testing.T) {
 				assert.Equal(t, &phases.ProgrammeRecord{Loaded: at, Sections: []string{"appeal", "benefits"}}, s.Programme)
 			},
 			reason: "sections are recorded sorted, without blanks or repeats"},
+		{name: "programme with Customs' obligations open", state: start, ev: phases.Event{Kind: phases.ProgrammeLoaded,
+			Programme: obligedProgramme{sections: phases.StructureSections(), open: []string{"D.C2 Procedures for raising issues: set lifecycle.issues", ""}}}, at: at,
+			check: func(t *testing.T, s phases.State) {
+				assert.Equal(t, []string{"D.C2 Procedures for raising issues: set lifecycle.issues"}, s.Programme.Open)
+			},
+			reason: "a programme that lists Customs' obligations reports those it does not meet; blanks are dropped"},
 		{name: "nil programme", state: start, ev: phases.Event{Kind: phases.ProgrammeLoaded}, at: at,
 			wantErr: phases.ErrInvalidEvent, reason: "loading nothing is a mistake, not an empty programme"},
 		{name: "programme whose Sections panics", state: start,

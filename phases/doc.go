@@ -45,7 +45,8 @@
 //     application, certification, validation, benefits, suspension and appeal
 //     ([StructureSections]); a ProgrammeLoaded event records what a
 //     [Programme] (such as *aeo.Programme) defines, and the gate names what is
-//     missing, or says that no programme is loaded;
+//     missing, or says that no programme is loaded; a programme that lists
+//     Customs' own obligations ([Obligations]) must also meet each;
 //   - pilot (phase 3): between one and ten pilot operators, SMEs, large
 //     companies and multinationals among them, all volunteers;
 //   - benefits (phases 3 and 8): every benefit of the stages up to the gate's

@@ -45,6 +45,9 @@ func (p *Plan) checkGate(ph int, g Gate, s *State) string {
 		if len(missing) > 0 {
 			return "programme does not define: " + strings.Join(missing, ", ")
 		}
+		if open := s.Programme.Open; len(open) > 0 {
+			return "Customs' obligations the programme does not yet meet: " + strings.Join(open, "; ")
+		}
 	case GatePilot:
 		return p.checkPilot(s)
 	case GateAdmission:

@@ -137,6 +137,14 @@ func TestGates(t *testing.T) {
 			reason: "every missing part is named, in the order of StructureSections",
 		},
 		{
+			name: "Customs' obligations open", phase: 1,
+			edit: func(s *phases.State) {
+				s.Programme.Open = []string{"D.C2 Procedures for raising issues: set lifecycle.issues", "M.C1 Monitor and re-validate: set lifecycle.revalidation"}
+			},
+			gate: phases.GateProgrammeStructure, want: "Customs' obligations the programme does not yet meet: D.C2",
+			reason: "Customs' own side of the programme (SAFE Annex IV) is part of its structure",
+		},
+		{
 			name: "programme with extra sections", phase: 1,
 			edit: func(s *phases.State) {
 				s.Programme.Sections = append(phases.StructureSections(), "mutual-recognition")

@@ -21,6 +21,12 @@ type fakeProgramme []string
 
 func (f fakeProgramme) Sections() []string { return f }
 
+// obligedProgramme also reports Customs' obligations it does not meet.
+type obligedProgramme struct{ sections, open []string }
+
+func (o obligedProgramme) Sections() []string        { return o.sections }
+func (o obligedProgramme) OpenObligations() []string { return o.open }
+
 // panickyProgramme behaves like a nil *aeo.Programme whose Sections
 // dereferences its receiver.
 type panickyProgramme struct{ sections *[]string }

@@ -14,6 +14,17 @@ type Programme interface {
 	Sections() []string
 }
 
+// Obligations is what a Programme that lists Customs' own obligations
+// (SAFE Annex IV's Customs-side items: designate contact points,
+// establish procedures through which operators raise questions, monitor
+// and re-validate...) also reports: those it does not yet meet, one a
+// line. *aeo.Programme satisfies it. The programme structure of phase 1
+// is not final while one is open: Customs' side of the programme is part
+// of its structure.
+type Obligations interface {
+	OpenObligations() []string
+}
+
 // StructureSections returns the parts that the programme structure drafted
 // in phase 1 must define: "a finalized draft of the programme structure to
 // include clear requirements to join the programme, application process,
@@ -79,6 +90,9 @@ type Measurement struct {
 type ProgrammeRecord struct {
 	Loaded   time.Time `json:"loaded"`
 	Sections []string  `json:"sections,omitempty"`
+	// Open lists the obligations of Customs the programme does not yet
+	// meet, when it reports them (see [Obligations]).
+	Open []string `json:"open,omitempty"`
 }
 
 // An Event is something that happened in the implementation, applied to a
@@ -115,6 +129,7 @@ func (s State) clone() State {
 	if s.Programme != nil {
 		pr := *s.Programme
 		pr.Sections = slices.Clone(pr.Sections)
+		pr.Open = slices.Clone(pr.Open)
 		s.Programme = &pr
 	}
 	return s

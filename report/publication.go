@@ -198,7 +198,10 @@ func (pb Publication) view(l *locale) publicationView {
 			}
 			pr := pubRequirement{ID: r.ID, Title: r.Title, Text: r.Text, Source: publicSource(r.Source), Unverified: r.Unverified}
 			v.Unverified = v.Unverified || r.Unverified
-			if r.Side == criteria.SideCustoms {
+			if r.BindsCustoms() {
+				if c := meta.Commitments[r.ID]; c != "" {
+					pr.Notes = append(pr.Notes, c)
+				}
 				pc.Customs = append(pc.Customs, pr)
 				continue
 			}
@@ -682,6 +685,9 @@ func markdown(l *locale, v publicationView) string {
 					text += ": " + r.Text
 				}
 				line("- %s *(%s)*", esc(text), esc(sourceLine(l, r)))
+				for _, n := range r.Notes {
+					line("  %s", esc(n))
+				}
 			}
 			line("")
 		}
