@@ -75,8 +75,8 @@ lifecycle:
 	assert.Equal(t, []string{"lifecycle.issues"}, got["D.C2"], "the lifecycle sets no issues section")
 	assert.Len(t, got, 4, "the operator's requirements are not obligations of Customs")
 	assert.Equal(t, []string{
-		"D.C2 Procedures for raising issues: set lifecycle.issues",
-		"E.C2 Something unsaid: say under met_by what of the programme meets it",
+		"D.C2 Procedures for raising issues: set lifecycle.issues, or state how Customs meets it under programme.commitments.D.C2",
+		"E.C2 Something unsaid: state how Customs meets it under programme.commitments.E.C2",
 	}, p.OpenObligations())
 
 	_, err = aeo.Parse("p.yaml", []byte(`programme:

@@ -13,7 +13,9 @@ import (
 // An Obligation is one of Customs' own obligations under the programme:
 // a requirement with side: customs (SAFE Annex IV's Customs-side items),
 // and whether the programme meets it. It is met when MetBy lists at least
-// one key and the programme file sets every key it lists.
+// one key and the programme file sets every key it lists, or when the
+// programme states in words how Customs meets it
+// (programme.commitments).
 type Obligation struct {
 	ID         string   `json:"id"`
 	Criterion  string   `json:"criterion"`
@@ -49,10 +51,22 @@ func (p *Programme) Obligations() []Obligation {
 				o.Missing = append(o.Missing, k)
 			}
 		}
-		o.Met = len(r.MetBy) > 0 && len(o.Missing) == 0
+		o.Met = len(r.MetBy) > 0 && len(o.Missing) == 0 || strings.TrimSpace(o.Commitment) != ""
 		out = append(out, o)
 	}
 	return out
+}
+
+// NumRequirements returns how many requirements an operator must meet
+// under the programme: its requirements less Customs' obligations.
+func (p *Programme) NumRequirements() int {
+	n := 0
+	for _, r := range p.file.Requirements {
+		if !r.BindsCustoms() {
+			n++
+		}
+	}
+	return n
 }
 
 // OpenObligations describes the obligations of Customs the programme does
@@ -65,9 +79,9 @@ func (p *Programme) OpenObligations() []string {
 		if o.Met {
 			continue
 		}
-		need := "say under met_by what of the programme meets it"
+		need := "state how Customs meets it under programme.commitments." + o.ID
 		if len(o.Missing) > 0 {
-			need = "set " + strings.Join(o.Missing, ", ")
+			need = "set " + strings.Join(o.Missing, ", ") + ", or " + need
 		}
 		out = append(out, fmt.Sprintf("%s %s: %s", o.ID, o.Title, need))
 	}

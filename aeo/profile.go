@@ -229,12 +229,18 @@ type Site struct {
 
 // Security describes security measures (SAFE Annex IV G, H, I, L, M).
 type Security struct {
-	SecurityManual       *bool `json:"security_manual,omitempty" expr:"security_manual"`
-	SealsISO17712        *bool `json:"seals_iso17712,omitempty" expr:"seals_iso17712"`
-	SealProcedures       *bool `json:"seal_procedures,omitempty" expr:"seal_procedures"`
-	SealOfficer          *bool `json:"seal_officer,omitempty" expr:"seal_officer"`
-	UnitInspection       *bool `json:"unit_inspection,omitempty" expr:"unit_inspection"`
-	IncidentReporting    *bool `json:"incident_reporting,omitempty" expr:"incident_reporting"`
+	SecurityManual    *bool `json:"security_manual,omitempty" expr:"security_manual"`
+	SealsISO17712     *bool `json:"seals_iso17712,omitempty" expr:"seals_iso17712"`
+	SealProcedures    *bool `json:"seal_procedures,omitempty" expr:"seal_procedures"`
+	SealOfficer       *bool `json:"seal_officer,omitempty" expr:"seal_officer"`
+	UnitInspection    *bool `json:"unit_inspection,omitempty" expr:"unit_inspection"`
+	IncidentReporting *bool `json:"incident_reporting,omitempty" expr:"incident_reporting"`
+	// Conveyances reports that the operator uses conveyances under its
+	// control in its supply chain (its own, chartered, or driven by its
+	// staff), whatever its role: SAFE Annex IV H binds it for "all
+	// conveyances used in its supply chain", "to the extent within its
+	// power and responsibility".
+	Conveyances          *bool `json:"conveyances,omitempty" expr:"conveyances"`
 	ConveyanceSecured    *bool `json:"conveyance_secured,omitempty" expr:"conveyance_secured"`
 	ConveyanceInspection *bool `json:"conveyance_inspection,omitempty" expr:"conveyance_inspection"`
 	ConveyanceTraining   *bool `json:"conveyance_training,omitempty" expr:"conveyance_training"`
@@ -290,6 +296,10 @@ type TradingPartner struct {
 	// AEO reports that the partner holds AEO status (at home or under an
 	// MRA).
 	AEO bool `json:"aeo,omitempty" expr:"aeo"`
+	// Encouraged reports that the operator encouraged the partner, in
+	// writing, to assess and improve its security (SAFE Annex IV K), where
+	// a contractual clause was not possible.
+	Encouraged bool `json:"encouraged,omitempty" expr:"encouraged"`
 	// Reviewed reports that the partner's information was reviewed before
 	// contracting.
 	Reviewed bool `json:"reviewed,omitempty" expr:"reviewed"`

@@ -50,6 +50,10 @@ type Vocabulary struct {
 	// Certifications are the kinds of certification an operator may hold
 	// (Certification.Kind, an equivalence's certification, has_cert).
 	Certifications []Terms `json:"certifications,omitempty"`
+	// AuditKinds are the kinds of audit an operator underwent whose
+	// report an equivalence may take into account (Audit.Kind, the
+	// certification of an equivalence with evidence: audit).
+	AuditKinds []Terms `json:"audit_kinds,omitempty"`
 	// SiteKinds are the kinds of premises.
 	SiteKinds []Terms `json:"site_kinds,omitempty"`
 	// IncidentKinds are the kinds of security incident.
@@ -96,6 +100,7 @@ var vocabSets = []vocabSet{
 	{"infringement_kinds", "kind of infringement", func(v *Vocabulary) *[]Terms { return &v.InfringementKinds }},
 	{"persons", "person", func(v *Vocabulary) *[]Terms { return &v.Persons }},
 	{"certifications", "certification", func(v *Vocabulary) *[]Terms { return &v.Certifications }},
+	{"audit_kinds", "kind of audit", func(v *Vocabulary) *[]Terms { return &v.AuditKinds }},
 	{"site_kinds", "kind of site", func(v *Vocabulary) *[]Terms { return &v.SiteKinds }},
 	{"incident_kinds", "kind of incident", func(v *Vocabulary) *[]Terms { return &v.IncidentKinds }},
 	{"partner_roles", "partner role", func(v *Vocabulary) *[]Terms { return &v.PartnerRoles }},
@@ -127,6 +132,7 @@ var closedFields = []closedField{
 	{"compliance.infringements.kind", "aeo.Infringement.kind", []string{"infringement_kinds"}, true},
 	{"compliance.infringements.person", "aeo.Infringement.person", []string{"persons"}, true},
 	{"certifications.kind", "aeo.Certification.kind", []string{"certifications"}, false},
+	{"audits.kind", "aeo.Audit.kind", []string{"audit_kinds"}, false},
 	{"sites.kind", "aeo.Site.kind", []string{"site_kinds"}, true},
 	{"sites.country", "aeo.Site.country", []string{"countries"}, true},
 	{"partners.role", "aeo.TradingPartner.role", []string{"roles", "partner_roles"}, true},
@@ -136,7 +142,7 @@ var closedFields = []closedField{
 	{"", "criteria.Requirement.roles", []string{"roles"}, false},
 	{"", "criteria.Requirement.business_models", []string{"business_models"}, false},
 	{"", "criteria.Requirement.evidence", []string{"evidence"}, false},
-	{"", "criteria.Equivalence.certification", []string{"certifications"}, false},
+	{"", "criteria.Equivalence.certification", []string{"certifications", "audit_kinds"}, false},
 	{"", "benefits.Benefit.roles", []string{"roles"}, false},
 	{"", "benefits.Benefit.business_models", []string{"business_models"}, false},
 }
@@ -289,6 +295,12 @@ func (v *vocabulary) checkProfile(prof *Profile) diag.List {
 			errs.Add(diag.Join(diag.Index("certifications", i), "kind"), "%s", certs.unknown(c.Kind))
 		}
 	}
+	audits := v.set("audit_kinds")
+	for i, a := range prof.Audits {
+		if !audits.accepts(a.Kind, true) {
+			errs.Add(diag.Join(diag.Index("audits", i), "kind"), "%s", audits.unknown(a.Kind))
+		}
+	}
 	sites := v.set("site_kinds")
 	for i, st := range prof.Sites {
 		if sites.accepts(st.Kind, false) && countries.accepts(st.Country, false) {
@@ -357,7 +369,11 @@ func (v *vocabulary) checkProgramme(f *File, errs *diag.List) {
 		v.checkRule(errs, diag.Join(diag.Index("criteria", i), "measure"), c.Measure, &env{})
 	}
 	for i, e := range f.Equivalences {
-		checkValue(errs, v.set("certifications"), diag.Join(diag.Index("equivalences", i), "certification"), e.Certification, false)
+		set := v.set("certifications")
+		if e.Evidence == criteria.EvidenceAudit {
+			set = v.set("audit_kinds")
+		}
+		checkValue(errs, set, diag.Join(diag.Index("equivalences", i), "certification"), e.Certification, false)
 	}
 	if f.Risk != nil {
 		for i, d := range f.Risk.Dimensions {

@@ -691,8 +691,13 @@ func TestOperatorView(t *testing.T) {
 func TestBaselineOperatorText(t *testing.T) {
 	p, err := aeo.Baseline()
 	require.NoError(t, err)
-	reqs := p.File().Requirements
-	require.Len(t, reqs, 60)
+	var reqs []criteria.Requirement
+	for _, r := range p.File().Requirements {
+		if r.Side != criteria.SideCustoms { // Customs' own obligations are never put to the operator
+			reqs = append(reqs, r)
+		}
+	}
+	require.Len(t, reqs, 59)
 	seen := map[string]string{}
 	for _, r := range reqs {
 		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {

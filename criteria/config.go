@@ -125,8 +125,8 @@ type Requirement struct {
 	// MetBy, for a requirement that binds Customs, lists the keys of the
 	// programme file that meet it when every one is set: a section
 	// (lifecycle.issues), a criterion or requirement by ID (criteria.A,
-	// requirements.A.1), or a commitment the programme states in words
-	// (programme.commitments.E.C1).
+	// requirements.A.1). A programme may instead state in words how
+	// Customs meets it (programme.commitments in package aeo).
 	MetBy []string `json:"met_by,omitempty"`
 	// Sites says which of the operator's sites the requirement concerns,
 	// by kind (warehouse, port_facility), or [all] for every site. An

@@ -208,7 +208,7 @@ func (s *step) exportRecords() error {
 }
 
 // dueExchange adds the consent notices and the reassessments owed on a.
-func (l *Machine) dueExchange(out []DueItem, a Authorization, asOf time.Time) []DueItem {
+func (l *Machine) dueExchange(out []DueItem, a *Authorization, asOf time.Time) []DueItem {
 	for _, c := range a.Consent {
 		if c.NoticeDue {
 			out = append(out, DueItem{Kind: DueConsentNotice, Rule: "consent", Due: calendar.Date(c.Withdrawn),

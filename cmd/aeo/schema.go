@@ -180,6 +180,12 @@ func (g *schemaGen) object(t reflect.Type) map[string]any {
 	if req := requiredKeys[name]; len(req) > 0 {
 		def["required"] = req
 	}
+	if name == "criteria.Requirement" {
+		// An operator's requirement needs its rule; an obligation of
+		// Customs (side: customs) has none.
+		def["if"] = map[string]any{"properties": map[string]any{"side": map[string]any{"const": "customs"}}, "required": []string{"side"}}
+		def["else"] = map[string]any{"required": []string{"when"}}
+	}
 	g.defs[name] = def
 	return ref
 }
@@ -253,7 +259,7 @@ var requiredKeys = map[string][]string{
 	"aeo.Meta":               {"name", "version"},
 	"criteria.FactDecl":      {"name", "type"},
 	"criteria.Criterion":     {"id"},
-	"criteria.Requirement":   {"id", "criterion", "title", "when", "source"},
+	"criteria.Requirement":   {"id", "criterion", "title", "source"}, // and when, unless side: customs
 	"criteria.Equivalence":   {"id", "certification", "satisfies"},
 	"criteria.Authorization": {"id"},
 	"criteria.Grade":         {"id", "when"},

@@ -156,13 +156,13 @@ func validateFile(f, kind, root string) fileReport {
 		vs := set.Versions()
 		last := vs[len(vs)-1].Programme
 		fr.Name, fr.Version, fr.Versions = last.Name(), last.Version(), len(vs)
-		fr.Requirements, fr.Fingerprint = len(last.File().Requirements), last.Fingerprint()
+		fr.Requirements, fr.Fingerprint = last.NumRequirements(), last.Fingerprint()
 	default:
 		p, err := loadProgramme(f, root)
 		if err != nil {
 			return fail(err)
 		}
-		fr.Name, fr.Version, fr.Requirements, fr.Fingerprint = p.Name(), p.Version(), len(p.File().Requirements), p.Fingerprint()
+		fr.Name, fr.Version, fr.Requirements, fr.Fingerprint = p.Name(), p.Version(), p.NumRequirements(), p.Fingerprint()
 	}
 	fr.OK = true
 	return fr

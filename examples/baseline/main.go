@@ -106,7 +106,7 @@ func run(w io.Writer, args []string) error {
 	text := *format == "text"
 	if text {
 		fmt.Fprintf(w, "%s, version %s: %d requirements over %d criteria, extending the SAFE baseline\n",
-			p.Name(), p.Version(), len(p.File().Requirements), len(p.File().Criteria))
+			p.Name(), p.Version(), p.NumRequirements(), len(p.File().Criteria))
 	}
 
 	// 1 and 2: assess every applicant, map its risk, plan its treatment.

@@ -94,7 +94,7 @@ func run(w io.Writer) error {
 	m := p.Meta()
 	fmt.Fprintf(w, "%s, version %s\n", m.Name, m.Version)
 	fmt.Fprintf(w, "Extends the SAFE baseline: %d requirements in %d criteria. E-commerce requirements, by business model:\n",
-		len(p.File().Requirements), len(p.File().Criteria))
+		p.NumRequirements(), len(p.File().Criteria))
 	for _, r := range p.File().Requirements {
 		if strings.HasPrefix(r.ID, "EC.") {
 			fmt.Fprintf(w, "  %-5s %s  %-19s %s\n", r.ID, r.Criterion, strings.Join(r.BusinessModels, " "), r.Title)

@@ -41,7 +41,7 @@ func Run(w io.Writer, fsys fs.FS) error {
 	}
 	m := p.Meta()
 	fmt.Fprintf(w, "%s (%s), version %s\n", m.Name, m.Country, m.Version)
-	fmt.Fprintf(w, "%d requirements in %d criteria; authorizations:", len(p.File().Requirements), len(p.File().Criteria))
+	fmt.Fprintf(w, "%d requirements in %d criteria; authorizations:", p.NumRequirements(), len(p.File().Criteria))
 	for _, a := range p.File().Authorizations {
 		fmt.Fprintf(w, " %s", a.ID)
 	}
