@@ -18,6 +18,11 @@ import (
 // facts as of a date. Package aeo's profile environment is the Subject
 // hosts normally use; Facts is a plain one for programmes without a
 // profile. Implementations must be safe to read from several goroutines.
+//
+// A Subject that may hold values no rule can rest on (a NaN or an
+// infinity, which make "not (x < 80)" true) should also have a method
+// Validate() error; Evaluate calls it first and refuses the subject when
+// it reports a problem, as it does for *Facts.
 type Subject interface {
 	// AsOf is the assessment date every date rule counts from.
 	AsOf() time.Time

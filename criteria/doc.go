@@ -37,6 +37,16 @@
 // present settle the rule (a || b with a true), the requirement is decided
 // in three-valued logic.
 //
+// Every other rule fails closed the same way. An applies_if that fails is
+// Indeterminate (decided in three-valued logic when facts are missing, as
+// when is); a measure or score that fails, or that gives NaN or an
+// infinity (a division by zero), leaves its criterion Indeterminate with
+// no score; a pass or grant that fails leaves the criterion undecided and
+// the recommendation pending; and grades are tried from the highest down,
+// so that a grade rule that cannot be decided leaves the recommendation
+// pending rather than giving a lower grade. A [Subject] holding a NaN or
+// infinite fact is refused by [Set.Evaluate] (see [Facts.Validate]).
+//
 // A [Finding] names the facts the rule read with their values, the
 // comparisons that failed with their thresholds, what is still to be
 // verified on site, the legal source, and messages for officers and for

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"strings"
@@ -356,9 +357,10 @@ func (r Result) OperatorView() Result {
 // order, then decides the criteria and authorizations. A requirement whose
 // facts are missing, or whose rule fails at run time, is Indeterminate,
 // never met or not met. Evaluate returns an error only when ctx is done,
-// subject is not of the type the Set was compiled for, or its date falls
+// subject is not of the type the Set was compiled for, its date falls
 // outside the years 0 to 9999 (which a result could not be written in
-// JSON with).
+// JSON with), or subject has a method Validate() error (as *Facts does)
+// that refuses it: a fact that is NaN or infinite.
 func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 	var res Result
 	if err := s.EvaluateInto(ctx, subject, &res); err != nil {
@@ -396,6 +398,11 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 	}
 	if y := subject.AsOf().Year(); y < 0 || y > 9999 {
 		return fmt.Errorf("criteria: the assessment date is in the year %d, outside the years 0 to 9999", y)
+	}
+	if v, ok := subject.(validator); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
 	}
 	sc := res.scratch
 	if sc == nil {
@@ -474,6 +481,10 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 	return ctx.Err()
 }
 
+// A validator is a Subject that can say it holds a value no rule can rest
+// on, such as a NaN.
+type validator interface{ Validate() error }
+
 // Detach returns r without the memory EvaluateInto keeps for reuse, so
 // that a later EvaluateInto into the same Result cannot change it.
 func (r Result) Detach() Result {
@@ -539,20 +550,28 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		return
 	}
 	if rq.appliesIf != nil {
+		var ok bool
 		if !rq.appliesIf.Present(subject) {
-			f.Outcome = Indeterminate
-			if explain {
-				f.Missing, f.Reason = rq.appliesIf.Missing(subject, nil), "applicability cannot be decided"
+			// As for when: the facts present may settle it.
+			v, known := r.Decide(rq.appliesIf, subject)
+			if !known {
+				f.Outcome = Indeterminate
+				if explain {
+					f.Missing, f.Reason = rq.appliesIf.Missing(subject, nil), "applicability cannot be decided"
+				}
+				return
 			}
-			return
-		}
-		ok, err := r.Bool(rq.appliesIf, subject)
-		if err != nil {
-			f.Outcome = Indeterminate
-			if explain {
-				f.Reason = "applicability rule failed: " + err.Error()
+			ok = v
+		} else {
+			v, err := r.Bool(rq.appliesIf, subject)
+			if err != nil {
+				f.Outcome = Indeterminate
+				if explain {
+					f.Reason = "applicability rule failed: " + err.Error()
+				}
+				return
 			}
-			return
+			ok = v
 		}
 		if !ok {
 			f.Outcome = NotApplicable
@@ -682,23 +701,31 @@ func (s *Set) decideCriteria(ctx context.Context, res *Result, crit []levels, su
 				continue
 			}
 			v, err := sr.Number(c.measure, subject)
+			if err == nil && !finite(v) {
+				err = notFinite(v)
+			}
 			if err != nil {
 				cr.Outcome, cr.Reason = Indeterminate, "measure: "+err.Error()
 				continue
 			}
 			cr.Score, cr.HasScore, env.Score = v, true, v
 		}
-		if c.score != nil {
-			if v, err := runNumber(r, c.score, env); err != nil {
-				cr.Outcome, cr.Reason = Indeterminate, "score: "+err.Error()
-				continue
-			} else {
-				cr.Score, cr.HasScore, env.Score = v, true, v
-			}
-		}
 		if l.All.Applicable == 0 && l.Bonus.Applicable == 0 {
+			// A score over no applicable requirement (0/0) means nothing:
+			// the criterion is not applicable and has none.
 			cr.Outcome = NotApplicable
 			continue
+		}
+		if c.score != nil {
+			v, err := runNumber(r, c.score, env)
+			if err == nil && !finite(v) {
+				err = notFinite(v)
+			}
+			if err != nil {
+				cr.Outcome, cr.Reason = Indeterminate, "score: "+err.Error()
+				continue
+			}
+			cr.Score, cr.HasScore, env.Score = v, true, v
 		}
 		var pass bool
 		if c.pass != nil {
@@ -805,27 +832,32 @@ func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []leve
 		}
 		gradeUndecided := false
 		if grant && len(a.grades) > 0 {
+			// The highest grade whose condition holds is given, so grades
+			// are tried from the highest down: a grade that cannot be
+			// decided leaves the recommendation pending, since it might
+			// hold, unless a higher grade already holds.
 			grade := ""
-			for j, g := range a.grades {
-				ok, err := runBool(r, g, env)
+			for j := len(a.grades) - 1; j >= 0; j-- {
+				ok, err := runBool(r, a.grades[j], env)
 				if err != nil {
 					if explain {
-						ar.Reason = fmt.Sprintf("grade %s: %v", a.Grades[j].ID, err)
+						ar.Reason = fmt.Sprintf("grade %s cannot be decided: %v", a.Grades[j].ID, err)
 					}
 					gradeUndecided = true
 					break
 				}
 				if ok {
 					grade = a.Grades[j].ID
+					break
 				}
 			}
-			ar.Grade = grade
 			if grade == "" {
 				grant = false
-				if ar.Reason == "" && explain {
+				if !gradeUndecided && explain {
 					ar.Reason = "no grade's condition holds" + explainFailed(comparisons(r.Failed(a.grades[0], env)))
 				}
 			}
+			ar.Grade = grade
 		}
 		switch {
 		case grant:
@@ -841,6 +873,12 @@ func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []leve
 		}
 	}
 }
+
+// finite reports whether v is a number a decision can rest on: neither
+// NaN nor an infinity (a division by zero, an overflow).
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+func notFinite(v float64) error { return fmt.Errorf("gave %v, not a finite number", v) }
 
 // explainFailed formats failed comparisons as a reason's tail.
 func explainFailed(cs []Comparison) string {

@@ -1,6 +1,12 @@
 package criteria
 
-import "time"
+import (
+	"fmt"
+	"maps"
+	"math"
+	"slices"
+	"time"
+)
 
 // Facts is a plain Subject for programmes that need no operator profile:
 // every fact is a declared extra fact, read as facts.NAME. Package aeo's
@@ -58,4 +64,50 @@ func (f *Facts) Certification(kind string, issuers []string) (string, bool) {
 func (f *Facts) Fact(name string) (any, bool) {
 	v, ok := f.Values[name]
 	return v, ok
+}
+
+// Validate reports a fact no rule can rest on: a number that is NaN or
+// infinite (set from Go, or from a division by zero upstream). Evaluate
+// calls it and refuses such a subject, so that "not (facts.score < 80)"
+// is never met on a NaN.
+func (f *Facts) Validate() error {
+	for _, v := range f.Values {
+		if finiteValue(v) {
+			continue
+		}
+		// Name the first bad fact in sorted order, so that the error is
+		// the same on every run.
+		for _, name := range slices.Sorted(maps.Keys(f.Values)) {
+			if !finiteValue(f.Values[name]) {
+				return fmt.Errorf("criteria: fact %q is %v, not a finite number", name, f.Values[name])
+			}
+		}
+	}
+	return nil
+}
+
+// finiteValue reports whether v, a fact's value, holds no NaN or
+// infinity.
+func finiteValue(v any) bool {
+	switch x := v.(type) {
+	case float64:
+		return !math.IsNaN(x) && !math.IsInf(x, 0)
+	case float32:
+		return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0)
+	case *float64:
+		return x == nil || finiteValue(*x)
+	case []float64:
+		for _, e := range x {
+			if !finiteValue(e) {
+				return false
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if !finiteValue(e) {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -1,0 +1,306 @@
+package criteria_test
+
+import (
+	"encoding/json"
+	"math"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/criteria"
+)
+
+// failing is a programme whose every kind of rule can be made to fail at
+// run time: facts.code is a string that int() cannot read when it is not a
+// number ("93O1", with a letter O), and facts.n may be zero.
+func failing(mod func(*criteria.Config)) criteria.Config {
+	cfg := criteria.Config{
+		Facts: []criteria.FactDecl{{Name: "code", Type: "string"}, {Name: "x", Type: "float"}, {Name: "n", Type: "int"},
+			{Name: "flag", Type: "bool"}, {Name: "ok", Type: "bool"}},
+		Criteria: []criteria.Criterion{{ID: "A", Title: "A"}},
+		Requirements: []criteria.Requirement{
+			{ID: "A.1", Criterion: "A", Title: "ok", When: "facts.ok", Source: "test"},
+		},
+		Authorizations: []criteria.Authorization{{ID: "AEO", Title: "AEO"}},
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	return cfg
+}
+
+func TestFailClosed(t *testing.T) {
+	good := map[string]any{"code": "93O1", "x": 10.0, "n": 0, "flag": true, "ok": true}
+	tests := []struct {
+		name   string
+		mod    func(*criteria.Config)
+		facts  map[string]any
+		check  func(t *testing.T, r criteria.Result)
+		reason string
+	}{{
+		name: "applies_if fails",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].AppliesIf = "int(facts.code) > 0"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			f, _ := r.Finding("A.1")
+			assert.Equal(t, criteria.Indeterminate, f.Outcome)
+			assert.Contains(t, f.Reason, "applicability rule failed")
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Pending, a.Recommendation)
+		},
+		reason: "a requirement whose applicability cannot be computed neither applies nor drops out: it is undecided, and the authorization pending",
+	}, {
+		name: "applies_if missing, settled by the facts present",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].AppliesIf = "facts.flag || facts.x > 0"
+		},
+		facts: map[string]any{"flag": true, "ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			f, _ := r.Finding("A.1")
+			assert.Equal(t, criteria.Met, f.Outcome)
+		},
+		reason: "flag || x applies whatever x is when flag is true: three-valued logic, as for when",
+	}, {
+		name: "applies_if missing, settled not to apply",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].AppliesIf = "facts.flag && facts.x > 0"
+		},
+		facts: map[string]any{"flag": false, "ok": false},
+		check: func(t *testing.T, r criteria.Result) {
+			f, _ := r.Finding("A.1")
+			assert.Equal(t, criteria.NotApplicable, f.Outcome)
+		},
+		reason: "flag && x cannot hold when flag is false, whatever x is",
+	}, {
+		name: "applies_if missing, not settled",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].AppliesIf = "facts.flag && facts.x > 0"
+		},
+		facts: map[string]any{"flag": true, "ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			f, _ := r.Finding("A.1")
+			assert.Equal(t, criteria.Indeterminate, f.Outcome)
+			assert.Equal(t, []string{"facts.x"}, f.Missing)
+			assert.Equal(t, "applicability cannot be decided", f.Reason)
+		},
+		reason: "flag && x with flag true depends on the missing x",
+	}, {
+		name: "measure fails",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Measure = "int(facts.code)"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Contains(t, r.Criteria[0].Reason, "measure: ")
+			assert.False(t, r.Criteria[0].HasScore)
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Pending, a.Recommendation)
+		},
+		reason: "a measure that fails gives no score and no pass: the criterion is undecided",
+	}, {
+		name: "measure not finite",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Measure = "facts.x / facts.n"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Contains(t, r.Criteria[0].Reason, "measure: ")
+			assert.False(t, math.IsInf(r.Criteria[0].Score, 0), "no infinite score is reported")
+		},
+		reason: "10 / 0 is no measure of anything: undecided, never a pass on +Inf",
+	}, {
+		name: "measure missing",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Measure = "facts.x"
+		},
+		facts: map[string]any{"ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Equal(t, "measure: missing facts.x", r.Criteria[0].Reason)
+		},
+		reason: "a measure whose facts are missing leaves the criterion undecided",
+	}, {
+		name: "score fails",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Score = "facts.x * 2"
+			c.Criteria[0].Pass = "score >= 0"
+		},
+		facts: map[string]any{"ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Equal(t, "score: missing facts.x", r.Criteria[0].Reason)
+		},
+		reason: "a score that cannot be computed decides nothing, though its pass would hold on a zero",
+	}, {
+		name: "score not finite",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Score = "100 * weight_met / (weight - weight)"
+			c.Criteria[0].Pass = "score >= 80"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Contains(t, r.Criteria[0].Reason, "score: ")
+			assert.False(t, r.Criteria[0].HasScore)
+		},
+		reason: "a division by zero gives +Inf, which passes score >= 80: it must leave the criterion undecided",
+	}, {
+		name: "score over nothing applicable",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].Roles = []string{"carrier"}
+			c.Criteria[0].Score = "100 * weight_met / weight"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.NotApplicable, r.Criteria[0].Outcome)
+			assert.False(t, r.Criteria[0].HasScore, "0/0 is no score")
+		},
+		reason: "a criterion none of whose requirements applies is not applicable, with no NaN score",
+	}, {
+		name: "pass fails",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Pass = "facts.x > 0"
+		},
+		facts: map[string]any{"ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			assert.Equal(t, criteria.Indeterminate, r.Criteria[0].Outcome)
+			assert.Equal(t, "pass: missing facts.x", r.Criteria[0].Reason)
+		},
+		reason: "a pass condition that cannot be decided never passes",
+	}, {
+		name: "grant fails",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grant = "int(facts.code) > 0"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Pending, a.Recommendation)
+			assert.Contains(t, a.Reason, "grant: ")
+		},
+		reason: "a grant condition that fails leaves the recommendation pending",
+	}, {
+		name: "higher grade fails",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grades = []criteria.Grade{{ID: "A", When: "true"}, {ID: "AA", When: "int(facts.code) > 3"}}
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Pending, a.Recommendation)
+			assert.Empty(t, a.Grade, "no grade is given while a higher one cannot be decided")
+			assert.Contains(t, a.Reason, "grade AA cannot be decided")
+		},
+		reason: "a failing grade rule must not give the lowest grade: the operator might be AA",
+	}, {
+		name: "higher grade missing",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grades = []criteria.Grade{{ID: "A", When: "true"}, {ID: "AA", When: "facts.x > 3"}}
+		},
+		facts: map[string]any{"ok": true},
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Pending, a.Recommendation)
+			assert.Equal(t, "grade AA cannot be decided: missing facts.x", a.Reason)
+		},
+		reason: "a grade whose facts are missing might hold",
+	}, {
+		name: "lower grade fails under a higher one that holds",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grades = []criteria.Grade{{ID: "A", When: "int(facts.code) > 3"}, {ID: "AA", When: "facts.flag"}}
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Recommend, a.Recommendation)
+			assert.Equal(t, "AA", a.Grade)
+			assert.Empty(t, a.Reason)
+		},
+		reason: "the highest grade that holds is given: a lower one's failure changes nothing",
+	}, {
+		name: "no grade holds",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grades = []criteria.Grade{{ID: "A", When: "facts.x > 50"}, {ID: "AA", When: "facts.x > 90"}}
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Refuse, a.Recommendation)
+			assert.Empty(t, a.Grade)
+			assert.Equal(t, "no grade's condition holds: facts.x > 50, found 10", a.Reason)
+		},
+		reason: "every grade decided false refuses, naming the lowest grade's failed comparison",
+	}, {
+		name: "grade fails on a refused authorization",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grades = []criteria.Grade{{ID: "A", When: "int(facts.code) > 3"}}
+		},
+		facts: map[string]any{"code": "93O1", "ok": false},
+		check: func(t *testing.T, r criteria.Result) {
+			a, _ := r.Authorization("AEO")
+			assert.Equal(t, criteria.Refuse, a.Recommendation)
+		},
+		reason: "grades are tried only once the authorization would be granted: a failed criterion refuses first",
+	}, {
+		name: "when fails",
+		mod: func(c *criteria.Config) {
+			c.Requirements[0].When = "int(facts.code) > 3"
+		},
+		facts: good,
+		check: func(t *testing.T, r criteria.Result) {
+			f, _ := r.Finding("A.1")
+			assert.Equal(t, criteria.Indeterminate, f.Outcome)
+			assert.Contains(t, f.Reason, "rule failed: ")
+			assert.Empty(t, f.Failed)
+		},
+		reason: "a rule that fails at run time is undecided, never met or not met",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			set, err := criteria.Compile(failing(tt.mod))
+			require.NoError(t, err)
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err, tt.reason)
+			tt.check(t, res)
+			// Whatever failed, the result can be written as JSON: no NaN
+			// or infinity reaches it.
+			_, err = json.Marshal(res)
+			require.NoError(t, err, tt.reason)
+		})
+	}
+}
+
+func TestFactsRefusesNonFinite(t *testing.T) {
+	set := criteria.MustCompile(failing(func(c *criteria.Config) {
+		c.Requirements[0].When = "not (facts.x < 80)"
+	}))
+	for _, tt := range []struct {
+		name   string
+		value  any
+		reason string
+	}{
+		{name: "NaN", value: math.NaN(), reason: "not (NaN < 80) is true: a NaN would meet the requirement"},
+		{name: "+Inf", value: math.Inf(1), reason: "an infinite score is no score"},
+		{name: "-Inf float32", value: float32(math.Inf(-1)), reason: "every float kind is checked"},
+		{name: "pointer to NaN", value: ptr(math.NaN()), reason: "a pointer is followed"},
+		{name: "NaN in a list", value: []any{1.0, math.NaN()}, reason: "list elements are checked"},
+		{name: "NaN in a float list", value: []float64{math.NaN()}, reason: "typed lists too"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := set.Evaluate(t.Context(), subject(map[string]any{"x": tt.value, "ok": true}))
+			require.Error(t, err, tt.reason)
+			assert.Contains(t, err.Error(), `fact "x"`)
+			assert.Contains(t, err.Error(), "not a finite number")
+		})
+	}
+	_, err := set.Evaluate(t.Context(), subject(map[string]any{"x": 1e308, "ok": true, "code": "a", "n": ptr(2.0)}))
+	require.NoError(t, err, "large but finite numbers are facts like any other")
+}
+
+func ptr[T any](v T) *T { return &v }
