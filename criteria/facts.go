@@ -72,13 +72,13 @@ func (f *Facts) Fact(name string) (any, bool) {
 // is never met on a NaN.
 func (f *Facts) Validate() error {
 	for _, v := range f.Values {
-		if finiteValue(v) {
+		if Finite(v) {
 			continue
 		}
 		// Name the first bad fact in sorted order, so that the error is
 		// the same on every run.
 		for _, name := range slices.Sorted(maps.Keys(f.Values)) {
-			if !finiteValue(f.Values[name]) {
+			if !Finite(f.Values[name]) {
 				return fmt.Errorf("criteria: fact %q is %v, not a finite number", name, f.Values[name])
 			}
 		}
@@ -86,25 +86,28 @@ func (f *Facts) Validate() error {
 	return nil
 }
 
-// finiteValue reports whether v, a fact's value, holds no NaN or
-// infinity.
-func finiteValue(v any) bool {
+// Finite reports whether v, the value of a fact, holds no number that is
+// NaN or infinite: a float, a pointer to one, or a list of them. Such a
+// number makes comparisons lie (not (NaN < 80) is true) and cannot be
+// written as JSON, so no rule may rest on it. Values of other types are
+// finite.
+func Finite(v any) bool {
 	switch x := v.(type) {
 	case float64:
 		return !math.IsNaN(x) && !math.IsInf(x, 0)
 	case float32:
 		return !math.IsNaN(float64(x)) && !math.IsInf(float64(x), 0)
 	case *float64:
-		return x == nil || finiteValue(*x)
+		return x == nil || Finite(*x)
 	case []float64:
 		for _, e := range x {
-			if !finiteValue(e) {
+			if !Finite(e) {
 				return false
 			}
 		}
 	case []any:
 		for _, e := range x {
-			if !finiteValue(e) {
+			if !Finite(e) {
 				return false
 			}
 		}

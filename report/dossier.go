@@ -255,8 +255,11 @@ func (d Dossier) riskView(l *locale) *riskView {
 		dv := dimensionView{ID: c.Dimension, Title: c.Title, Status: l.Label("dimension", c.Status.String()), Weight: l.Num(c.Weight)}
 		known := c.Status == risk.Scored
 		if known {
-			dv.Score, dv.Points = l.Num(c.Score), l.Num(c.Points)
+			dv.Score = l.Num(c.Score)
 		}
+		// A dimension not scored counts at the worst score: its points are
+		// part of the overall score, and shown so that the rows add up.
+		dv.Points = l.Num(c.Points)
 		switch {
 		case len(c.Missing) > 0:
 			dv.Note = l.T("finding.missing") + ": " + strings.Join(c.Missing, ", ")

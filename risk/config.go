@@ -18,6 +18,12 @@ type Config struct {
 	Dimensions []Dimension `json:"dimensions,omitempty"`
 	// Levels turn the overall weighted score (0..100) into a level.
 	Levels []LevelBand `json:"levels,omitempty"`
+	// Unscored says what a dimension that cannot be scored (its facts
+	// missing, its expression failing or out of 0..100) does to the
+	// level: worst (the default) counts it at 100 and gives the level of
+	// that score; refer gives no level and refers the map to an officer.
+	// Either way the score counts it at 100, so that it never understates.
+	Unscored UnscoredPolicy `json:"unscored,omitempty"`
 	// Matrix rates a risk by its likelihood and consequence.
 	Matrix Matrix `json:"matrix,omitzero"`
 	// Risks is the catalogue of risks: those that findings map to, and

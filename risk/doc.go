@@ -31,16 +31,26 @@
 //
 // Each [Dimension] has a weight and a score expression over the operator's
 // facts giving 0 (no risk) to 100. The overall score is the weighted mean
-// of the dimensions that could be scored. A dimension whose facts are
-// missing is [Unknown] and one whose expression fails, or gives a value
-// outside 0..100, is [Failed]; both are left out, the remaining weights
-// are renormalised to sum to one, and the map is marked provisional with
-// its coverage (the share of the weight that was scored). When no
-// dimension is scored there is no level. The level is the band of
-// [Config.Levels] the score reaches.
+// of the dimensions, and the level is the band of [Config.Levels] the
+// score reaches.
+//
+// Mapping fails closed: it never gives a lower risk because something
+// could not be scored. A dimension whose facts are missing is [Unknown]
+// and one whose expression fails, or gives NaN or a value outside 0..100,
+// is [Failed]; both count at 100, the worst score, so that an operator
+// that withholds its compliance record is never mapped lower than one
+// that shows it. The map is then marked provisional, with its coverage
+// (the share of the weight that was scored) and a reason naming the
+// dimensions. [Config.Unscored] chooses the level: [Worst] (the default)
+// gives the level of that worst-case score; [Refer] gives none and marks
+// the map referred, for an officer to set. (Renormalising the weights over
+// the dimensions that could be scored would let a high-risk operator whose
+// riskiest dimension fails come out low.)
 //
 // Risks come from two places: inherent risks declared with a condition
-// over the profile (excise goods, say), and findings of an assessment
+// over the profile (excise goods, say; a condition that cannot be decided,
+// its facts missing or its rule failing, raises the risk all the same,
+// listed under [Map].Undecided), and findings of an assessment
 // (requirements not met or partly met: the [criteria.Finding] values of
 // an assessment) matched by ID patterns in
 // [Config.Findings]. Each risk is rated on the [Matrix]: the product of the
@@ -200,6 +210,7 @@
 //	  dimensions:
 //	    - {id: compliance, weight: 3, score: "min(100, 25 * infringements)"}
 //	  levels: [{level: low, min: 0}, {level: medium, min: 35}, {level: high, min: 65}]
+//	  unscored: worst       # or refer: no level while a dimension is unscored
 //	  matrix:
 //	    likelihood: [rare, unlikely, possible, likely, almost_certain]   # [R]
 //	    consequence: [insignificant, minor, moderate, major, severe]     # [R]

@@ -279,3 +279,48 @@ func (p *MissingPolicy) UnmarshalText(b []byte) error {
 	}
 	return fmt.Errorf("unknown policy %q (want skip or fire)", b)
 }
+
+// An UnscoredPolicy says what a risk dimension that cannot be scored does
+// to the level of a risk map. Either way it counts at 100, the worst, in
+// the score: a dimension nobody could score is not low risk.
+type UnscoredPolicy uint8
+
+// Policies for unscored dimensions. The zero value, Worst, gives a level
+// that can only overstate the risk.
+const (
+	// Worst: the level is that of the score with every unscored
+	// dimension at 100; the map is provisional.
+	Worst UnscoredPolicy = iota
+	// Refer: the map has no level while a dimension is unscored; an
+	// officer sets it.
+	Refer
+)
+
+var unscoredPolicyNames = [...]string{"worst", "refer"}
+
+// String returns p as text.
+func (p UnscoredPolicy) String() string {
+	if int(p) < len(unscoredPolicyNames) {
+		return unscoredPolicyNames[p]
+	}
+	return fmt.Sprintf("UnscoredPolicy(%d)", p)
+}
+
+// MarshalText encodes p as worst or refer.
+func (p UnscoredPolicy) MarshalText() ([]byte, error) {
+	if int(p) < len(unscoredPolicyNames) {
+		return []byte(unscoredPolicyNames[p]), nil
+	}
+	return nil, fmt.Errorf("risk: invalid unscored policy %d", p)
+}
+
+// UnmarshalText decodes worst or refer.
+func (p *UnscoredPolicy) UnmarshalText(b []byte) error {
+	for i, n := range unscoredPolicyNames {
+		if string(b) == n {
+			*p = UnscoredPolicy(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("unknown policy %q (want worst or refer)", b)
+}

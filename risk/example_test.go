@@ -65,8 +65,8 @@ func ExampleModel_Map() {
 		fmt.Println(r.ID, r.Likelihood, r.Consequence, r.Rating, r.Causes)
 	}
 	// Output:
-	// score 80, level high, provisional true, coverage 0.33
-	// compliance unknown 0 [facts.infringements]
+	// score 93, level high, provisional true, coverage 0.33
+	// compliance unknown 100 [facts.infringements]
 	// goods scored 80 []
 	// excise possible major high [profile]
 	// records likely moderate high [B.2 not_met]

@@ -110,6 +110,9 @@ func Compile(cfg Config, opts ...Option) (*Model, error) {
 		m.dims = append(m.dims, dim)
 	}
 	c.checkLevels(cfg)
+	if cfg.Unscored > Refer {
+		c.errs.Add("unscored", "unscored must be worst or refer")
+	}
 	needMatrix := len(cfg.Risks) > 0 || len(cfg.Findings) > 0
 	m.matrix = c.checkMatrix(cfg.Matrix, needMatrix)
 
@@ -388,17 +391,26 @@ func (m *Model) Config() Config { return m.cfg }
 // matrix. The Map owns its slices. It is internal to Customs and has no
 // operator view: see the package documentation.
 type Map struct {
-	// Score is the weighted mean of the scored dimensions, 0..100.
+	// Score is the weighted mean of the dimensions, 0..100, each
+	// dimension that could not be scored counted at 100, the worst: it is
+	// never lower than the score the operator would have with every
+	// dimension known.
 	Score float64 `json:"score"`
-	// Level is the band of Score; empty when no dimension could be
-	// scored.
+	// Level is the band of Score. It is empty when Referred.
 	Level string `json:"level,omitempty"`
-	// Provisional reports that some dimension could not be scored: the
-	// weights of the others were renormalised to sum to one, so Score and
-	// Level rest on part of the picture. Coverage is the share of the
+	// Provisional reports that some dimension could not be scored and was
+	// counted at the worst score, so Score and Level may overstate the
+	// risk until its facts are supplied. Coverage is the share of the
 	// configured weight that was scored.
 	Provisional bool    `json:"provisional,omitempty"`
 	Coverage    float64 `json:"coverage"`
+	// Referred reports that the level is left to an officer: some
+	// dimension could not be scored and the configuration says
+	// unscored: refer. Reason says which dimensions.
+	Referred bool `json:"referred,omitempty"`
+	// Reason names the dimensions not scored and how they were counted;
+	// empty when every dimension was scored.
+	Reason string `json:"reason,omitempty"`
 	// Contributions are the dimensions in configuration order.
 	Contributions []Contribution `json:"contributions"`
 	// Risks are sorted by weight and product, highest first, then by ID.
@@ -415,10 +427,11 @@ type Contribution struct {
 	Dimension string          `json:"dimension"`
 	Title     string          `json:"title,omitempty"`
 	Status    DimensionStatus `json:"status"`
-	// Score is the dimension's own score, 0..100, when Status is Scored.
+	// Score is the dimension's own score, 0..100, when Status is Scored,
+	// and 100, the worst, as which it is counted, when it is not.
 	Score float64 `json:"score"`
-	// Weight is the configured weight; Share the weight after
-	// renormalisation over the scored dimensions (0 when not scored).
+	// Weight is the configured weight; Share the weight over the sum of
+	// the weights of all dimensions.
 	Weight float64 `json:"weight"`
 	Share  float64 `json:"share"`
 	// Points is Share × Score: this dimension's part of the overall
@@ -463,7 +476,8 @@ func (a rank) less(b rank) bool {
 }
 
 // An Undecided risk is an inherent risk whose condition could not be
-// evaluated.
+// evaluated. Map raises it all the same, as present, with the cause
+// "profile (undecided)": a risk nobody could rule out is not ruled out.
 type Undecided struct {
 	Risk    string   `json:"risk"`
 	Missing []string `json:"missing,omitempty"`
@@ -472,11 +486,13 @@ type Undecided struct {
 
 // Map maps the risk of the operator described by env, which must be of
 // the type given to WithEnv (by default *Facts), and of the findings of
-// its assessment. A dimension whose facts are missing is Unknown and
-// left out of the score, the other weights renormalised and the map
-// marked provisional; a dimension whose expression fails is Failed and
-// left out likewise. Map returns an error only when ctx is done or env is
-// of the wrong type.
+// its assessment. It fails closed: a dimension whose facts are missing
+// (Unknown), or whose expression fails or gives a value outside 0..100
+// (Failed), counts at 100, the worst score, and the map is marked
+// provisional, or, under unscored: refer, left without a level for an
+// officer; an inherent risk whose condition cannot be decided is raised.
+// Map returns an error only when ctx is done, env is of the wrong type, or
+// env has a method Validate() error (as *Facts does) that refuses it.
 func (m *Model) Map(ctx context.Context, env any, findings []criteria.Finding) (Map, error) {
 	var out Map
 	if err := m.MapInto(ctx, env, findings, &out); err != nil {
@@ -495,6 +511,11 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 	if env == nil || reflect.TypeOf(env) != m.envType {
 		return fmt.Errorf("risk: Map needs a %s, got %T", m.envType, env)
 	}
+	if v, ok := env.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return err
+		}
+	}
 	r := m.env.Runner()
 	defer r.Release()
 	// The context is honoured inside each expression, and between them.
@@ -509,6 +530,7 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 	}
 	*out = Map{Contributions: contributions[:len(m.dims)], Risks: out.Risks[:0], Undecided: out.Undecided[:0], scratch: sc}
 	var total, scored float64
+	var unscored []string
 	for i, d := range m.dims {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -518,30 +540,31 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 		total += d.Weight
 		if !d.score.Present(env) {
 			ct.Status, ct.Missing = Unknown, d.score.Missing(env, nil)
-			continue
+		} else {
+			v, err := r.Number(d.score, env)
+			switch {
+			case err != nil:
+				ct.Status, ct.Reason = Failed, "score failed: "+err.Error()
+			case !(v >= 0 && v <= 100):
+				// NaN fails both comparisons.
+				ct.Status, ct.Reason = Failed, fmt.Sprintf("score %v is outside 0..100", v)
+			default:
+				ct.Status, ct.Score = Scored, v
+				scored += d.Weight
+			}
 		}
-		v, err := r.Number(d.score, env)
-		switch {
-		case err != nil:
-			ct.Status, ct.Reason = Failed, "score failed: "+err.Error()
-		case math.IsNaN(v) || v < 0 || v > 100:
-			ct.Status, ct.Reason = Failed, fmt.Sprintf("score %v is outside 0..100", v)
-		default:
-			ct.Status, ct.Score = Scored, v
-			scored += d.Weight
+		if ct.Status != Scored {
+			// A dimension nobody could score is not low risk: it counts
+			// as the worst, so that the map never understates.
+			ct.Score = 100
+			unscored = append(unscored, d.ID)
 		}
 	}
 	if total > 0 {
 		out.Coverage = scored / total
-	}
-	out.Provisional = scored < total
-	if scored > 0 {
 		for i := range out.Contributions {
 			ct := &out.Contributions[i]
-			if ct.Status != Scored {
-				continue
-			}
-			ct.Share = ct.Weight / scored
+			ct.Share = ct.Weight / total
 			ct.Points = ct.Share * ct.Score
 			out.Score += ct.Points
 		}
@@ -550,6 +573,14 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 			if out.Score >= b.Min {
 				out.Level = b.Level
 			}
+		}
+	}
+	if len(unscored) > 0 {
+		out.Provisional = true
+		out.Reason = "not scored: " + strings.Join(unscored, ", ") + "; counted at the worst score, 100"
+		if m.cfg.Unscored == Refer {
+			out.Referred, out.Level = true, ""
+			out.Reason = "not scored: " + strings.Join(unscored, ", ") + "; the level is referred to an officer"
 		}
 	}
 	// The risks raised, by index into m.risks, in memory out keeps.
@@ -584,14 +615,24 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 		if err := ctx.Err(); err != nil {
 			return err
 		}
+		var ok bool
 		if !rd.when.Present(env) {
-			out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Missing: rd.when.Missing(env, nil)})
-			continue
-		}
-		ok, err := r.Bool(rd.when, env)
-		if err != nil {
-			out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Reason: "condition failed: " + err.Error()})
-			continue
+			// The facts present may settle it (a && b with a false).
+			v, known := r.Decide(rd.when, env)
+			if !known {
+				out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Missing: rd.when.Missing(env, nil)})
+				raise(i, 0, 0, "profile (undecided)")
+				continue
+			}
+			ok = v
+		} else {
+			v, err := r.Bool(rd.when, env)
+			if err != nil {
+				out.Undecided = append(out.Undecided, Undecided{Risk: rd.ID, Reason: "condition failed: " + err.Error()})
+				raise(i, 0, 0, "profile (undecided)")
+				continue
+			}
+			ok = v
 		}
 		if ok {
 			raise(i, 0, 0, "profile")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -56,18 +58,19 @@ func TestModel_Map_dimensions(t *testing.T) {
 			e.Infringements = nil
 			return e
 		},
-		wantScore:   (1*10 + 1*40 + 2*90 + 1*60) / 5.0,
-		wantLevel:   "medium",
+		wantScore:   (1*10 + 3*100 + 1*40 + 2*90 + 1*60) / 8.0,
+		wantLevel:   "high",
 		provisional: true,
 		coverage:    5.0 / 8,
 		want: []contrib{
-			{"organisation", risk.Scored, 10, 1.0 / 5, nil},
-			{"compliance", risk.Unknown, 0, 0, []string{"infringements"}},
-			{"volume", risk.Scored, 40, 1.0 / 5, nil},
-			{"goods", risk.Scored, 90, 2.0 / 5, nil},
-			{"procedures", risk.Scored, 60, 1.0 / 5, nil},
+			{"organisation", risk.Scored, 10, 1.0 / 8, nil},
+			{"compliance", risk.Unknown, 100, 3.0 / 8, []string{"infringements"}},
+			{"volume", risk.Scored, 40, 1.0 / 8, nil},
+			{"goods", risk.Scored, 90, 2.0 / 8, nil},
+			{"procedures", risk.Scored, 60, 1.0 / 8, nil},
 		},
-		reason: "a dimension whose facts are missing is unknown, not low risk: the other weights are renormalised and the level is provisional",
+		reason: "a dimension whose facts are missing is unknown, not low risk: it counts at the worst score, 100, " +
+			"so that an operator hiding its record is never mapped lower than one showing it (590/8 is high), and the map is provisional",
 	}, {
 		name: "many infringements",
 		env: func() *operatorEnv {
@@ -89,15 +92,17 @@ func TestModel_Map_dimensions(t *testing.T) {
 	}, {
 		name:        "nothing supplied",
 		env:         func() *operatorEnv { return &operatorEnv{AsOf: day("2025-01-31")} },
+		wantScore:   100,
+		wantLevel:   "high",
 		provisional: true,
 		want: []contrib{
-			{"organisation", risk.Unknown, 0, 0, []string{"years_trading"}},
-			{"compliance", risk.Unknown, 0, 0, []string{"infringements"}},
-			{"volume", risk.Unknown, 0, 0, []string{"declarations"}},
-			{"goods", risk.Unknown, 0, 0, []string{"hs_chapters"}},
-			{"procedures", risk.Unknown, 0, 0, []string{"procedures"}},
+			{"organisation", risk.Unknown, 100, 1.0 / 8, []string{"years_trading"}},
+			{"compliance", risk.Unknown, 100, 3.0 / 8, []string{"infringements"}},
+			{"volume", risk.Unknown, 100, 1.0 / 8, []string{"declarations"}},
+			{"goods", risk.Unknown, 100, 2.0 / 8, []string{"hs_chapters"}},
+			{"procedures", risk.Unknown, 100, 1.0 / 8, []string{"procedures"}},
 		},
-		reason: "with no dimension scored there is no level at all, rather than a level of 0",
+		reason: "with no dimension scored the operator is mapped at the highest level, provisionally, never at a level of 0",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,9 +142,81 @@ func TestModel_Map_failedDimension(t *testing.T) {
 	assert.Equal(t, risk.Failed, got.Contributions[0].Status, "100/0 is a division by zero, not +Inf")
 	assert.Contains(t, got.Contributions[0].Reason, "division by zero")
 	assert.Equal(t, risk.Failed, got.Contributions[1].Status, "a negative score is refused, not clamped")
-	assert.Equal(t, 50.0, got.Score, "failed dimensions are left out like unknown ones")
+	assert.Equal(t, 75.0, got.Score, "failed dimensions count at 100 like unknown ones: (100 + 100 + 2 × 50) / 4")
+	assert.Equal(t, "high", got.Level)
 	assert.True(t, got.Provisional)
 	assert.Equal(t, 0.5, got.Coverage)
+	assert.Equal(t, "not scored: ratio, negative; counted at the worst score, 100", got.Reason)
+}
+
+func TestModel_Map_unscoredPolicy(t *testing.T) {
+	tests := []struct {
+		name         string
+		policy       risk.UnscoredPolicy
+		infringement *int
+		years        *int
+		wantScore    float64
+		wantLevel    string
+		referred     bool
+		reason       string
+	}{{
+		name: "worst, complete", policy: risk.Worst, infringement: ptr(0), years: ptr(12),
+		wantScore: (1*10 + 3*0 + 1*40 + 2*90 + 1*60) / 8.0, wantLevel: "medium",
+		reason: "with every dimension scored the policy changes nothing",
+	}, {
+		name: "refer, complete", policy: risk.Refer, infringement: ptr(0), years: ptr(12),
+		wantScore: (1*10 + 3*0 + 1*40 + 2*90 + 1*60) / 8.0, wantLevel: "medium",
+		reason: "with every dimension scored the policy changes nothing",
+	}, {
+		name: "worst, record missing", policy: risk.Worst, years: ptr(12),
+		wantScore: (1*10 + 3*100 + 1*40 + 2*90 + 1*60) / 8.0, wantLevel: "high",
+		reason: "the missing record counts at 100: a level that can only overstate",
+	}, {
+		name: "refer, record missing", policy: risk.Refer, years: ptr(12),
+		wantScore: (1*10 + 3*100 + 1*40 + 2*90 + 1*60) / 8.0, referred: true,
+		reason: "under refer no level is given while a dimension is unscored: an officer sets it; the score is still the worst case",
+	}, {
+		name: "refer, a dimension fails", policy: risk.Refer, infringement: ptr(0), years: ptr(0),
+		wantScore: (1*100 + 3*0 + 1*40 + 2*90 + 1*60) / 8.0, referred: true,
+		reason: "a dimension whose score fails (100 / 0) is referred like a missing one",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := demo()
+			cfg.Unscored = tt.policy
+			cfg.Dimensions[0].Score = "years_trading >= 10 ? 10 : 100 / years_trading"
+			m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+			require.NoError(t, err)
+			env := fullOperator()
+			env.Infringements, env.YearsTrading = tt.infringement, tt.years
+			got, err := m.Map(t.Context(), env, nil)
+			require.NoError(t, err)
+			assert.InDelta(t, tt.wantScore, got.Score, 1e-9, tt.reason)
+			assert.Equal(t, tt.wantLevel, got.Level, tt.reason)
+			assert.Equal(t, tt.referred, got.Referred, tt.reason)
+			assert.Equal(t, tt.referred, strings.Contains(got.Reason, "referred to an officer"), tt.reason)
+			_, err = json.Marshal(got)
+			assert.NoError(t, err, "a map is always writable as JSON")
+		})
+	}
+	cfg := demo()
+	cfg.Unscored = risk.Refer + 1
+	_, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	assert.ErrorContains(t, err, "unscored: unscored must be worst or refer", "an unknown policy set from Go is refused")
+}
+
+func TestModel_Map_nonFiniteFacts(t *testing.T) {
+	m := risk.MustCompile(risk.Config{
+		Dimensions: []risk.Dimension{{ID: "compliance", Weight: 1, Score: "facts.score"}},
+		Levels:     []risk.LevelBand{{Level: "low", Min: 0}, {Level: "high", Min: 50}},
+	}, risk.WithFacts(criteria.FactDecl{Name: "score", Type: "float"}))
+	for _, v := range []any{math.NaN(), math.Inf(1), []any{math.Inf(-1)}} {
+		_, err := m.Map(t.Context(), &risk.Facts{Values: map[string]any{"score": v}}, nil)
+		assert.ErrorContains(t, err, `risk: fact "score" is`, "a NaN or infinite fact is refused, never scored")
+	}
+	got, err := m.Map(t.Context(), &risk.Facts{Values: map[string]any{"score": 20.0}}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "low", got.Level)
 }
 
 func TestModel_Map_risks(t *testing.T) {
@@ -224,7 +301,9 @@ func TestModel_Map_undecided(t *testing.T) {
 	if diff := cmp.Diff([]risk.Undecided{{Risk: "excise", Missing: []string{"hs_chapters"}}}, got.Undecided); diff != "" {
 		t.Errorf("undecided mismatch (-want +got):\n%s", diff)
 	}
-	assert.Empty(t, got.Risks, "an inherent risk that cannot be decided is neither raised nor dismissed")
+	require.Len(t, got.Risks, 1)
+	assert.Equal(t, []string{"profile (undecided)"}, got.Risks[0].Causes,
+		"an inherent risk that cannot be ruled out is raised, so that a plan of treatment covers it, and listed as undecided")
 }
 
 func TestModel_Map_errors(t *testing.T) {

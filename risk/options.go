@@ -1,6 +1,9 @@
 package risk
 
 import (
+	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/safe-aeo/engine/criteria"
@@ -72,4 +75,20 @@ type Facts struct {
 func (f *Facts) Fact(name string) (any, bool) {
 	v, ok := f.Values[name]
 	return v, ok
+}
+
+// Validate reports a fact no score may rest on: a number that is NaN or
+// infinite. Map calls it and refuses such facts.
+func (f *Facts) Validate() error {
+	for _, v := range f.Values {
+		if criteria.Finite(v) {
+			continue
+		}
+		for _, name := range slices.Sorted(maps.Keys(f.Values)) {
+			if !criteria.Finite(f.Values[name]) {
+				return fmt.Errorf("risk: fact %q is %v, not a finite number", name, f.Values[name])
+			}
+		}
+	}
+	return nil
 }
