@@ -101,6 +101,9 @@ type CauseCounts struct {
 	Default int `json:"default"`
 	Rule    int `json:"rule"`
 	Random  int `json:"random"`
+	// Error counts declarations sent to the error lane by a rule that
+	// failed.
+	Error int `json:"error"`
 }
 
 // RuleStats is what one rule did over a batch.
@@ -108,11 +111,13 @@ type RuleStats struct {
 	Rule string `json:"rule"`
 	Lane Lane   `json:"lane"`
 	// Fired counts declarations the rule fired on; Spared those it
-	// matched but its rate spared; Skipped those it could not evaluate;
-	// Decided those whose lane it decided.
+	// matched but its rate spared; Skipped those it left out for a
+	// missing fact; Failed those it failed on (sent to the error lane);
+	// Decided those whose lane it decided by firing.
 	Fired   int `json:"fired"`
 	Spared  int `json:"spared"`
 	Skipped int `json:"skipped"`
+	Failed  int `json:"failed"`
 	Decided int `json:"decided"`
 	// Share is Fired / Total.
 	Share float64 `json:"share"`
@@ -139,7 +144,7 @@ type tally struct {
 func (s *Selector) newTally() *tally {
 	n := len(s.cfg.Rules)
 	return &tally{
-		counts:     counts{fired: make([]int, n), spared: make([]int, n), skipped: make([]int, n), decided: make([]int, n)},
+		counts:     counts{fired: make([]int, n), spared: make([]int, n), skipped: make([]int, n), failed: make([]int, n), decided: make([]int, n)},
 		statuses:   map[string]*LaneCounts{},
 		treatments: make([]LaneCounts, len(s.treatments)+1),
 	}
@@ -152,6 +157,8 @@ func (t *tally) add(dec *Decision, ti int) {
 		t.causes.Rule++
 	case ByRandom:
 		t.causes.Random++
+	case ByError:
+		t.causes.Error++
 	default:
 		t.causes.Default++
 	}
@@ -173,12 +180,14 @@ func (t *tally) merge(o *tally) {
 		t.fired[i] += o.fired[i]
 		t.spared[i] += o.spared[i]
 		t.skipped[i] += o.skipped[i]
+		t.failed[i] += o.failed[i]
 		t.decided[i] += o.decided[i]
 	}
 	t.lanes.merge(o.lanes)
 	t.causes.Default += o.causes.Default
 	t.causes.Rule += o.causes.Rule
 	t.causes.Random += o.causes.Random
+	t.causes.Error += o.causes.Error
 	for k, v := range o.statuses {
 		lc := t.statuses[k]
 		if lc == nil {
@@ -196,7 +205,7 @@ func (s *Selector) summary(t *tally) Summary {
 	sum := Summary{Total: t.lanes.total(), Lanes: t.lanes, Shares: t.lanes.shares(), Expected: s.cfg.ExpectedRates, Causes: t.causes}
 	sum.Rules = make([]RuleStats, len(s.cfg.Rules))
 	for i, r := range s.cfg.Rules {
-		rs := RuleStats{Rule: r.ID, Lane: r.Lane, Fired: t.fired[i], Spared: t.spared[i], Skipped: t.skipped[i], Decided: t.decided[i]}
+		rs := RuleStats{Rule: r.ID, Lane: r.Lane, Fired: t.fired[i], Spared: t.spared[i], Skipped: t.skipped[i], Failed: t.failed[i], Decided: t.decided[i]}
 		if sum.Total > 0 {
 			rs.Share = float64(rs.Fired) / float64(sum.Total)
 		}

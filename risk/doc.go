@@ -119,6 +119,23 @@
 // registration is not known; a declaration naming no vendor reads them
 // empty.
 //
+// A rule that fails at run time is another matter: a commodity code keyed
+// with a letter O for a zero, so that int(facts.code) cannot read it, or a
+// value that is NaN. The rule tells nothing about the goods, and a
+// selectivity officer expects such a declaration to be looked at, not
+// released because the profile broke on it; the officer also needs to
+// know which rule broke and how often, to fix the rule or the data. So
+// the rule is reported as failed (with the first failure's reason in
+// [Decision].Error, and [Cause] error when its lane decided), and it
+// proposes the error lane: error_lane, red by default (physical
+// examination), or yellow or blue where the administration prefers a
+// documentary check or an audit; never green. No AEO treatment lowers it:
+// a treatment thins risk-based selection, not the handling of a broken
+// rule. A rule with if_missing: fire also fires in its own lane when it
+// fails, as it does when it cannot tell for a missing fact. [Summary]
+// counts failures per rule, so that a batch run before activation shows a
+// rule that fails on real declarations.
+//
 // ASYCUDA also tops selections up to each lane's expected rate by sending
 // would-be green declarations to lanes that are short. That depends on the
 // selections made so far at an office, which a decision replayable from
@@ -228,6 +245,7 @@
 //	  expected_rates: {red: 0.05, yellow: 0.15, blue: 0.05}
 //	  min_random_rate: 0.02
 //	  random_lane: red
+//	  error_lane: red        # where a declaration goes when a rule fails on it
 //	  aeo:
 //	    - {id: aeo, statuses: [authorized], rule_factor: 0.2, random_factor: 0.2, downgrade: {red: yellow}}
 //	  mra:

@@ -165,9 +165,12 @@ const (
 	ByRule
 	// ByRandom: the random draw selected the declaration.
 	ByRandom
+	// ByError: a lane rule failed on the declaration, which went to the
+	// error lane.
+	ByError
 )
 
-var causeNames = [...]string{"default", "rule", "random"}
+var causeNames = [...]string{"default", "rule", "random", "error"}
 
 // String returns c as text.
 func (c Cause) String() string {
@@ -177,7 +180,7 @@ func (c Cause) String() string {
 	return fmt.Sprintf("Cause(%d)", c)
 }
 
-// MarshalText encodes c as default, rule or random.
+// MarshalText encodes c as default, rule, random or error.
 func (c Cause) MarshalText() ([]byte, error) {
 	if int(c) < len(causeNames) {
 		return []byte(causeNames[c]), nil
@@ -185,7 +188,7 @@ func (c Cause) MarshalText() ([]byte, error) {
 	return nil, fmt.Errorf("risk: invalid cause %d", c)
 }
 
-// UnmarshalText decodes default, rule or random.
+// UnmarshalText decodes default, rule, random or error.
 func (c *Cause) UnmarshalText(b []byte) error {
 	for i, n := range causeNames {
 		if string(b) == n {
@@ -193,7 +196,7 @@ func (c *Cause) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("risk: unknown cause %q (want default, rule or random)", b)
+	return fmt.Errorf("risk: unknown cause %q (want default, rule, random or error)", b)
 }
 
 // An UncoveredReason says why a treatment plan leaves a risk uncovered.

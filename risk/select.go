@@ -2,17 +2,21 @@ package risk
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 
 // A Declaration is what lane rules read of one goods declaration. Strings
 // left empty and a zero Date are absent facts: a rule that reads them is
-// skipped (or fires, with if_missing: fire). Numbers are always present.
+// skipped (or fires, with if_missing: fire). Numbers are always present; a
+// number that is NaN or infinite (set from Go) makes every rule that reads
+// it fail, which sends the declaration to the error lane.
 type Declaration struct {
 	// ID identifies the declaration (the customs registration number).
 	// The random draws are keyed by it, so it must be unique.
@@ -140,6 +144,10 @@ const (
 	fOperatorID
 	fProcedure
 	fTransportMode
+	// Numbers are always present, but may be NaN or infinite (see
+	// Declaration.invalid).
+	fValue
+	fGrossMass
 )
 
 // fieldBits maps the names rules read to the fields that must be present.
@@ -148,6 +156,7 @@ var fieldBits = map[string]fieldSet{
 	"hs_code": fHSCode, "hs_chapter": fHSCode, "hs_heading": fHSCode, "origin": fOrigin,
 	"dispatch": fDispatch, "declarant": fDeclarant, "operator_id": fOperatorID,
 	"procedure": fProcedure, "transport_mode": fTransportMode,
+	"value": fValue, "gross_mass": fGrossMass,
 }
 
 // reads returns the declaration fields and the extra facts p reads, by
@@ -191,7 +200,7 @@ func (e *laneEnv) present() fieldSet {
 	set(fProcedure, e.Procedure != "")
 	set(fTransportMode, e.TransportMode != "")
 	set(fVendor, e.vendorKnown)
-	return s
+	return s | fValue | fGrossMass
 }
 
 func prefix(s string, n int) string {
@@ -276,15 +285,18 @@ type Decision struct {
 	// when Draw < RandomRate. Draw is 0 when RandomRate is 0.
 	Draw       float64 `json:"draw"`
 	RandomRate float64 `json:"random_rate"`
+	// Error explains the first rule that failed on the declaration (see
+	// Failed), which sent it to the error lane; empty when none failed.
+	Error string `json:"error,omitempty"`
 
-	sel                    *Selector
-	outcomes               [MaxListed]ruleOutcome
-	listed                 uint8
-	fired, spared, skipped uint16
+	sel                            *Selector
+	outcomes                       [MaxListed]ruleOutcome
+	listed                         uint8
+	fired, spared, skipped, failed uint16
 }
 
 // MaxListed is how many rule outcomes a Decision lists; NumFired,
-// NumSpared and NumSkipped count all of them.
+// NumSpared, NumSkipped and NumFailed count all of them.
 const MaxListed = 16
 
 type ruleOutcome struct {
@@ -298,6 +310,7 @@ const (
 	kindFired outcomeKind = iota
 	kindSpared
 	kindSkipped
+	kindFailed
 )
 
 func (d *Decision) record(rule int, k outcomeKind) {
@@ -308,6 +321,8 @@ func (d *Decision) record(rule int, k outcomeKind) {
 		d.spared++
 	case kindSkipped:
 		d.skipped++
+	case kindFailed:
+		d.failed++
 	}
 	if int(d.listed) < MaxListed {
 		d.outcomes[d.listed] = ruleOutcome{rule: uint16(rule), kind: k}
@@ -335,9 +350,13 @@ func (d *Decision) Fired() []string { return d.list(kindFired) }
 // draw fell outside their rate (as lowered by an AEO treatment).
 func (d *Decision) Spared() []string { return d.list(kindSpared) }
 
-// Skipped returns the IDs of the rules that could not be evaluated: a
-// fact they read was missing, or the expression failed at run time.
+// Skipped returns the IDs of the rules left out because a fact they read
+// was missing (and their if_missing is skip).
 func (d *Decision) Skipped() []string { return d.list(kindSkipped) }
+
+// Failed returns the IDs of the rules that failed at run time on the
+// declaration, which sent it to the error lane; Error explains the first.
+func (d *Decision) Failed() []string { return d.list(kindFailed) }
 
 // NumFired returns how many rules fired.
 func (d *Decision) NumFired() int { return int(d.fired) }
@@ -347,6 +366,9 @@ func (d *Decision) NumSpared() int { return int(d.spared) }
 
 // NumSkipped returns how many rules were skipped.
 func (d *Decision) NumSkipped() int { return int(d.skipped) }
+
+// NumFailed returns how many rules failed.
+func (d *Decision) NumFailed() int { return int(d.failed) }
 
 // Equal reports whether d and o are the same decision. Decisions may also
 // be compared with ==; Equal lets go-cmp compare them.
@@ -361,7 +383,8 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 		Fired   []string `json:"fired,omitempty"`
 		Spared  []string `json:"spared,omitempty"`
 		Skipped []string `json:"skipped,omitempty"`
-	}{plain(d), d.Fired(), d.Spared(), d.Skipped()})
+		Failed  []string `json:"failed,omitempty"`
+	}{plain(d), d.Fired(), d.Spared(), d.Skipped(), d.Failed()})
 }
 
 // Select chooses the lane of declaration d, lodged for the operator op
@@ -375,16 +398,20 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 //  2. A rule whose condition holds fires with probability rate (times the
 //     treatment's rule factor, unless the rule is fixed or green); its
 //     lane may be downgraded by the treatment.
-//  3. The declaration is selected at random, to the random lane, with
+//  3. A rule that fails at run time proposes the error lane, which no
+//     treatment lowers, and, with if_missing: fire, fires as well.
+//  4. The declaration is selected at random, to the random lane, with
 //     probability min_random_rate times the treatment's random factor.
-//  4. The lane is the highest proposed, red > yellow > blue > green, and
+//  5. The lane is the highest proposed, red > yellow > blue > green, and
 //     green when nothing proposed one.
 //
 // Every draw is a hash of the seed, the rule and d.ID, so the same
 // configuration, seed, declaration and operator always give the same
-// decision. Select never fails: a rule that cannot be evaluated is
-// reported as skipped. It does not allocate (see "Concurrency and
-// performance" in the package documentation).
+// decision. Select never fails: a rule whose facts are missing is
+// reported as skipped (or fires, with if_missing: fire), and a rule that
+// fails as failed, with the reason in Decision.Error. It does not
+// allocate unless a rule fails (see "Concurrency and performance" in the
+// package documentation).
 func (s *Selector) Select(d *Declaration, op *Operator) Decision {
 	ss := s.sessions.Get().(*Session)
 	dec := ss.Select(d, op)
@@ -425,7 +452,7 @@ var noDeclaration Declaration
 
 // counts receives the per-rule outcomes of a batch; nil for Select.
 type counts struct {
-	fired, spared, skipped, decided []int
+	fired, spared, skipped, failed, decided []int
 }
 
 // decide fills dec and returns the index of the treatment applied, or -1.
@@ -478,54 +505,77 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		dec.Treatment = t.ID
 		ruleFactor, randomFactor, downgrade = t.ruleFactor, t.randomFactor, t.Downgrade
 	}
-	present := env.present()
+	present, invalid := env.present(), d.invalid()
 	var boxed any = env
 	r := ss.r
 
 	lane, raw := NoLane, NoLane
 	decider := -1
+	byError := false
 	for i := range s.rules {
 		ru := &s.rules[i]
 		if ru.prog == nil {
 			continue
 		}
 		missing := ru.need&^present != 0
+		bad := ru.need&invalid != 0
 		for _, f := range ru.facts {
-			if vals[f] == nil {
+			if v := vals[f]; v == nil {
 				missing = true
+			} else if !criteria.Finite(v) {
+				bad = true
 			}
 		}
-		if missing && ru.IfMissing != Fire {
+		if missing && !bad && ru.IfMissing != Fire {
 			dec.record(ru.index, kindSkipped)
 			if c != nil {
 				c.skipped[ru.index]++
 			}
 			continue
 		}
-		if !missing {
-			ok, err := r.Bool(ru.prog, boxed)
+		if !missing || bad {
+			var ok bool
+			var err error
+			if bad {
+				err = errNotFinite
+			} else {
+				ok, err = r.Bool(ru.prog, boxed)
+			}
 			if err != nil {
-				dec.record(ru.index, kindSkipped)
+				// A rule that cannot be evaluated says nothing about the
+				// declaration: the declaration goes to the error lane,
+				// whatever treatment applies, never green.
+				dec.record(ru.index, kindFailed)
 				if c != nil {
-					c.skipped[ru.index]++
+					c.failed[ru.index]++
 				}
-				continue
-			}
-			if !ok {
-				continue
-			}
-			rate := ru.rate
-			if !ru.Fixed && ru.Lane != Green {
-				rate = math.Min(1, rate*ruleFactor)
-			}
-			// A rate of 1 always fires and one of 0 (a treatment's rule
-			// factor of 0) never does: neither needs the draw.
-			if rate < 1 && (rate <= 0 || draw(ru.prefix, d.ID) >= rate) {
-				dec.record(ru.index, kindSpared)
-				if c != nil {
-					c.spared[ru.index]++
+				if dec.Error == "" {
+					dec.Error = "rule " + ru.ID + " failed: " + firstLine(err.Error())
 				}
+				raw = max(raw, s.errorLane)
+				if s.errorLane > lane {
+					lane, decider, byError = s.errorLane, i, true
+				}
+				if ru.IfMissing != Fire {
+					continue
+				}
+				ok = true
+			} else if !ok {
 				continue
+			} else {
+				rate := ru.rate
+				if !ru.Fixed && ru.Lane != Green {
+					rate = math.Min(1, rate*ruleFactor)
+				}
+				// A rate of 1 always fires and one of 0 (a treatment's rule
+				// factor of 0) never does: neither needs the draw.
+				if rate < 1 && (rate <= 0 || draw(ru.prefix, d.ID) >= rate) {
+					dec.record(ru.index, kindSpared)
+					if c != nil {
+						c.spared[ru.index]++
+					}
+					continue
+				}
 			}
 		}
 		dec.record(ru.index, kindFired)
@@ -538,7 +588,7 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		}
 		raw = max(raw, ru.Lane)
 		if eff > lane {
-			lane, decider = eff, i
+			lane, decider, byError = eff, i, false
 		}
 	}
 	dec.RandomRate = math.Min(1, s.minRandom*randomFactor)
@@ -550,6 +600,9 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 	dec.Cause = ByDefault
 	if decider >= 0 {
 		dec.Cause, dec.Rule = ByRule, s.rules[decider].ID
+		if byError {
+			dec.Cause = ByError
+		}
 	}
 	if dec.Draw < dec.RandomRate {
 		raw = max(raw, s.randomLane)
@@ -557,7 +610,7 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 			lane, dec.Cause, dec.Rule, decider = rl, ByRandom, "", -1
 		}
 	}
-	if decider >= 0 && c != nil {
+	if decider >= 0 && c != nil && !byError {
 		c.decided[s.rules[decider].index]++
 	}
 	if lane == NoLane {
@@ -570,3 +623,29 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 	}
 	return ti
 }
+
+// errNotFinite is the failure of a rule that reads a number of the
+// declaration that is NaN or infinite.
+var errNotFinite = errors.New("a number it reads is NaN or infinite")
+
+// firstLine returns the first line of an error message: expr's errors
+// go on with the expression and a caret.
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+// invalid returns the declaration's number fields that are present but
+// that no rule can rest on: NaN or infinite.
+func (d *Declaration) invalid() fieldSet {
+	var s fieldSet
+	if !finite(d.Value) {
+		s |= fValue
+	}
+	if !finite(d.GrossMass) {
+		s |= fGrossMass
+	}
+	return s
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

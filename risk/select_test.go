@@ -245,18 +245,21 @@ func TestSelector_Select_skipped(t *testing.T) {
 	cfg.MinRandomRate = 0
 	s := risk.MustCompileSelectivity(cfg)
 	tests := []struct {
-		name    string
-		facts   map[string]any
-		skipped []string
-		reason  string
+		name            string
+		facts           map[string]any
+		skipped, failed []string
+		lane            risk.Lane
+		reason          string
 	}{
-		{name: "fact absent", facts: map[string]any{}, skipped: []string{"scored"},
+		{name: "fact absent", facts: map[string]any{}, skipped: []string{"scored"}, lane: risk.Green,
 			reason: "a rule reading an absent extra fact is skipped, not false"},
-		{name: "fact nil", facts: map[string]any{"risk_score": nil}, skipped: []string{"scored"},
+		{name: "fact nil", facts: map[string]any{"risk_score": nil}, skipped: []string{"scored"}, lane: risk.Green,
 			reason: "nil counts as absent"},
-		{name: "fact of the wrong type", facts: map[string]any{"risk_score": "high"}, skipped: []string{"scored"},
-			reason: "a rule failing at run time is skipped"},
-		{name: "fact present", facts: map[string]any{"risk_score": 12}, skipped: nil,
+		{name: "fact of the wrong type", facts: map[string]any{"risk_score": "high"}, failed: []string{"scored"}, lane: risk.Red,
+			reason: "a rule failing at run time is not skipped: it sends the declaration to the error lane, red by default"},
+		{name: "fact not finite", facts: map[string]any{"risk_score": math.NaN()}, failed: []string{"scored"}, lane: risk.Red,
+			reason: "a NaN score would make risk_score > 80 false: the rule fails instead"},
+		{name: "fact present", facts: map[string]any{"risk_score": 12}, lane: risk.Green,
 			reason: "an int is accepted for a float fact"},
 	}
 	for _, tt := range tests {
@@ -267,7 +270,11 @@ func TestSelector_Select_skipped(t *testing.T) {
 			if diff := cmp.Diff(tt.skipped, got.Skipped()); diff != "" {
 				t.Errorf("skipped mismatch (-want +got):\n%s\n%s", diff, tt.reason)
 			}
-			assert.Equal(t, risk.Green, got.Lane, tt.reason)
+			if diff := cmp.Diff(tt.failed, got.Failed()); diff != "" {
+				t.Errorf("failed mismatch (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+			assert.Equal(t, tt.lane, got.Lane, tt.reason)
+			assert.Equal(t, len(tt.failed) > 0, got.Error != "", tt.reason)
 		})
 	}
 }

@@ -35,6 +35,12 @@ type SelectivityConfig struct {
 	// RandomLane is the lane random selection sends a declaration to;
 	// default red.
 	RandomLane Lane `json:"random_lane,omitempty"`
+	// ErrorLane is the lane a declaration goes to when a lane rule fails
+	// on it at run time (a code int() cannot read, a number that is NaN):
+	// red, yellow or blue; default red, the strictest. A rule that cannot
+	// be evaluated says nothing about the declaration, so it never
+	// releases it, and no AEO treatment lowers the error lane.
+	ErrorLane Lane `json:"error_lane,omitempty"`
 	// AEO lists the treatments of operators by AEO status, authorization
 	// type and grade, most specific first: the first that matches an
 	// operator applies.
@@ -199,6 +205,7 @@ type Selector struct {
 	random     uint64 // hash prefix of the random draw
 	minRandom  float64
 	randomLane Lane
+	errorLane  Lane
 	factNames  []string  // the declared facts, as FactAt serves them
 	sessions   sync.Pool // of *Session, for Select
 }
@@ -258,7 +265,7 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 	if err != nil {
 		return nil, err
 	}
-	s := &Selector{cfg: cfg.clone(), model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane, factNames: model.FactNames()}
+	s := &Selector{cfg: cfg.clone(), model: model, minRandom: cfg.MinRandomRate, randomLane: cfg.RandomLane, errorLane: cfg.ErrorLane, factNames: model.FactNames()}
 	s.sessions.New = func() any { return s.Session() }
 	seed := cfg.Seed
 	if o.seed != nil {
@@ -326,6 +333,12 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 		s.randomLane = Red
 	case !s.randomLane.valid() || s.randomLane == Green:
 		c.errs.Add("random_lane", "random_lane must be red, yellow or blue")
+	}
+	switch {
+	case s.errorLane == NoLane:
+		s.errorLane = Red
+	case !s.errorLane.valid() || s.errorLane == Green:
+		c.errs.Add("error_lane", "error_lane must be red, yellow or blue: a rule that fails never releases a declaration")
 	}
 
 	tIndex := map[string]int{}
