@@ -85,8 +85,14 @@
 //   - [Granted] otherwise.
 //
 // [CannotDecide] is returned instead whenever what a step needs is not
-// known (the status, the roles, the grade, a fact): an unknown is never
-// reported as a refusal. Authorization types are matched through type
+// known (the status, the roles, the grade, a fact) or its rule fails at
+// run time: an unknown is never reported as a refusal nor as a grant.
+// Rules (a benefit's own and the stairway's steps) are decided in
+// three-valued logic, as requirements are: "a && b" with a false is not
+// eligible and "!a || b" with a false eligible, whatever b; only a rule
+// the known facts do not settle cannot be decided. A holder's fact that is
+// NaN or infinite counts as not known, and the reason says so.
+// Authorization types are matched through type
 // groups (Config.TypeGroups): the built-in catalogues depend on "security"
 // and "simplifications", which by default stand for the single SAFE
 // status AEO and the EU's AEOS and AEOC.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/internal/rules"
 )
 
@@ -18,8 +19,11 @@ import (
 // status is not known: nothing can be decided for it.
 //
 // A nil slice or map, or an empty string, means "not known"; a rule that
-// reads an unknown field cannot be decided. Types, Suspended and
-// Milestones are the exception: nil means none.
+// reads an unknown field cannot be decided, unless the fields known settle
+// it (a && b with a false is false, !a || b with a false is true: rules
+// are decided in three-valued logic, as requirements are). Types,
+// Suspended and Milestones are the exception: nil means none. A fact that
+// is NaN or infinite is no fact: rules read it as not known.
 type Holder struct {
 	// Operator identifies the operator; when set, the ledger checks that
 	// records for this holder are for the same operator.
@@ -164,6 +168,26 @@ type holderState struct {
 	level        int      // highest step reached
 	levelMissing []string // why step level+1 cannot be decided
 	levelErr     string
+
+	// notFinite lists the holder's facts, as facts.NAME, that are NaN or
+	// infinite: they are left out, so that rules reading them cannot be
+	// decided on them.
+	notFinite []string
+}
+
+// cannotDecide adds to reason, which says that a rule cannot be decided
+// for the missing facts, those the holder gave as NaN or infinity.
+func (hs *holderState) cannotDecide(missing []string, reason string) string {
+	var bad []string
+	for _, m := range missing {
+		if slices.Contains(hs.notFinite, m) {
+			bad = append(bad, m)
+		}
+	}
+	if len(bad) > 0 {
+		return reason + " (" + strings.Join(bad, ", ") + " not a finite number)"
+	}
+	return reason
 }
 
 var none = []string{}
@@ -215,10 +239,25 @@ func (c *Catalogue) prepare(h *Holder, at time.Time) *holderState {
 	} else {
 		sort.Strings(milestones)
 	}
+	facts := h.Facts
+	for name, v := range h.Facts {
+		if !criteria.Finite(v) {
+			hs.notFinite = append(hs.notFinite, "facts."+name)
+		}
+	}
+	if hs.notFinite != nil {
+		// A NaN makes "not (facts.score < 80)" true: no rule may read it.
+		facts = make(map[string]any, len(h.Facts))
+		for name, v := range h.Facts {
+			if criteria.Finite(v) {
+				facts[name] = v
+			}
+		}
+	}
 	hs.env = env{
 		Status: h.Status, Types: inForce, Held: held, Suspended: suspended,
 		Grade: h.Grade, RiskLevel: h.RiskLevel, Roles: h.Roles, BusinessModel: h.BusinessModel,
-		Partner: h.Partner, PartnerTypes: h.PartnerTypes, Vendor: h.Vendor, Milestones: milestones, AsOf: at, facts: h.Facts,
+		Partner: h.Partner, PartnerTypes: h.PartnerTypes, Vendor: h.Vendor, Milestones: milestones, AsOf: at, facts: facts,
 	}
 	hs.partner = c.partnerStanding(h, at)
 	return hs
@@ -237,14 +276,21 @@ func (c *Catalogue) stairLevel(r *rules.Runner, hs *holderState) {
 	hs.levelDone = true
 	for _, s := range c.steps {
 		if s.when != nil {
+			var ok bool
 			if missing := s.when.Missing(&hs.env, nil); len(missing) > 0 {
-				hs.levelMissing = missing
-				return
-			}
-			ok, err := r.Bool(s.when, &hs.env)
-			if err != nil {
-				hs.levelErr = fmt.Sprintf("stairway %s: rule failed: %v", c.stepNames[s.Level-1], err)
-				return
+				v, known := r.Decide(s.when, &hs.env)
+				if !known {
+					hs.levelMissing = missing
+					return
+				}
+				ok = v
+			} else {
+				v, err := r.Bool(s.when, &hs.env)
+				if err != nil {
+					hs.levelErr = fmt.Sprintf("stairway %s: rule failed: %v", c.stepNames[s.Level-1], err)
+					return
+				}
+				ok = v
 			}
 			if !ok {
 				return
@@ -359,7 +405,7 @@ func (c *Catalogue) decide(r *rules.Runner, b *compiled, hs *holderState, at tim
 				e.Status, e.Reason = CannotDecide, hs.levelErr
 			case hs.levelMissing != nil:
 				e.Status, e.Missing = CannotDecide, hs.levelMissing
-				e.Reason = "cannot decide the holder's stairway " + c.stepNames[hs.level]
+				e.Reason = hs.cannotDecide(hs.levelMissing, "cannot decide the holder's stairway "+c.stepNames[hs.level])
 			default:
 				e.Status = NotEligible
 				e.Reason = b.reasonLevel + "; the holder stands on " + c.standsOn(hs.level)
@@ -369,14 +415,24 @@ func (c *Catalogue) decide(r *rules.Runner, b *compiled, hs *holderState, at tim
 		}
 	}
 	if b.eligible != nil {
+		var ok bool
 		if missing := b.eligible.Missing(&hs.env, nil); len(missing) > 0 {
-			e.Status, e.Reason, e.Missing, e.Via = CannotDecide, "cannot decide: "+b.Eligible, missing, ""
-			return
-		}
-		ok, err := r.Bool(b.eligible, &hs.env)
-		if err != nil {
-			e.Status, e.Reason, e.Via = CannotDecide, "rule failed: "+err.Error(), ""
-			return
+			// The facts present may settle the rule on their own (a && b
+			// with a false, !a || b with a false): three-valued logic, as
+			// requirements are decided.
+			v, known := r.Decide(b.eligible, &hs.env)
+			if !known {
+				e.Status, e.Reason, e.Missing, e.Via = CannotDecide, hs.cannotDecide(missing, "cannot decide: "+b.Eligible), missing, ""
+				return
+			}
+			ok = v
+		} else {
+			v, err := r.Bool(b.eligible, &hs.env)
+			if err != nil {
+				e.Status, e.Reason, e.Via = CannotDecide, "rule failed: "+err.Error(), ""
+				return
+			}
+			ok = v
 		}
 		if !ok {
 			e.Status, e.Reason, e.Via = NotEligible, b.reasonEligible, ""
