@@ -24,6 +24,12 @@ import (
 	"strings"
 )
 
+// ErrTooLarge is wrapped by the problem of a file, a programme or a
+// profile, that exceeds a configured limit: its size in bytes or the
+// number of entries of its lists and mappings. A host branches on it with
+// errors.Is (to answer "content too large", say).
+var ErrTooLarge = errors.New("diag: input exceeds a configured limit")
+
 // An Error is one problem in a programme definition.
 //
 // Path locates the problem in the configuration tree using the keys of the

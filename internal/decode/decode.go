@@ -28,9 +28,10 @@ const maxNodes = 1_000_000
 
 // A Doc is a parsed programme file.
 type Doc struct {
-	File  string
-	root  *yaml.Node
-	lines []string
+	File   string
+	root   *yaml.Node
+	lines  []string
+	limits Limits
 }
 
 var yamlLine = regexp.MustCompile(`line (\d+)(?::(\d+))?`)
@@ -39,8 +40,24 @@ var yamlLine = regexp.MustCompile(`line (\d+)(?::(\d+))?`)
 // packages.
 var packagePrefix = regexp.MustCompile(`^(aeo|aeotest|benefits|calendar|criteria|exchange|lifecycle|phases|risk|vendors): `)
 
-// Parse parses data, the contents of the file named file.
+// Parse parses data, the contents of the file named file, within the
+// default Limits.
 func Parse(file string, data []byte) (*Doc, error) {
+	return ParseLimited(file, data, Limits{})
+}
+
+// ParseLimited parses data, the contents of the file named file, refusing
+// a file over lim's size or number of entries before building its tree.
+// The problem is then a diag.List whose error wraps diag.ErrTooLarge.
+func ParseLimited(file string, data []byte, lim Limits) (*Doc, error) {
+	if err := lim.TooLarge(file, int64(len(data))); err != nil {
+		return nil, err
+	}
+	if max := lim.maxEntries(); max >= 0 {
+		if over, line := countEntries(data, max); over {
+			return nil, lim.tooManyEntries(file, line)
+		}
+	}
 	var root yaml.Node
 	if err := safeUnmarshal(data, &root); err != nil {
 		e := &diag.Error{File: file, Line: 1, Column: 1, Message: strings.TrimPrefix(err.Error(), "yaml: ")}
@@ -57,7 +74,7 @@ func Parse(file string, data []byte) (*Doc, error) {
 	if len(root.Content) == 0 {
 		return nil, diag.List{{File: file, Line: 1, Column: 1, Message: "the file is empty"}}
 	}
-	return &Doc{File: file, root: root.Content[0], lines: strings.Split(string(data), "\n")}, nil
+	return &Doc{File: file, root: root.Content[0], lines: strings.Split(string(data), "\n"), limits: lim}, nil
 }
 
 func safeUnmarshal(data []byte, n *yaml.Node) (err error) {
@@ -73,7 +90,7 @@ func safeUnmarshal(data []byte, n *yaml.Node) (err error) {
 // problem found, each with its position; fields that decoded are set even
 // when others did not.
 func (d *Doc) Decode(v any) diag.List {
-	dec := &decoder{doc: d}
+	dec := &decoder{doc: d, maxEntries: d.limits.maxEntries()}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return diag.List{{File: d.File, Message: fmt.Sprintf("decode: need a non-nil pointer, not %T", v)}}
@@ -92,7 +109,7 @@ func (d *Doc) DecodeAt(path string, v any) diag.List {
 	if !exact {
 		return diag.List{{File: d.File, Line: n.Line, Column: n.Column, Path: path, Message: "nothing at this path"}}
 	}
-	dec := &decoder{doc: d}
+	dec := &decoder{doc: d, maxEntries: d.limits.maxEntries()}
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() {
 		return diag.List{{File: d.File, Message: fmt.Sprintf("decode: need a non-nil pointer, not %T", v)}}
@@ -101,9 +118,15 @@ func (d *Doc) DecodeAt(path string, v any) diag.List {
 	return dec.errs
 }
 
-// DecodeInto parses data and decodes it into v in one step.
+// DecodeInto parses data and decodes it into v in one step, within the
+// default Limits.
 func DecodeInto(file string, data []byte, v any) (*Doc, error) {
-	doc, err := Parse(file, data)
+	return DecodeLimited(file, data, v, Limits{})
+}
+
+// DecodeLimited is DecodeInto within lim.
+func DecodeLimited(file string, data []byte, v any, lim Limits) (*Doc, error) {
+	doc, err := ParseLimited(file, data, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -111,9 +134,25 @@ func DecodeInto(file string, data []byte, v any) (*Doc, error) {
 }
 
 type decoder struct {
-	doc   *Doc
-	errs  diag.List
-	nodes int
+	doc        *Doc
+	errs       diag.List
+	nodes      int
+	entries    int
+	maxEntries int
+}
+
+// entry counts one entry of a list or mapping and reports whether the
+// document is still within its limit, failing once when it is not.
+func (dec *decoder) entry(n *yaml.Node, path string) bool {
+	dec.entries++
+	if dec.maxEntries < 0 || dec.entries <= dec.maxEntries {
+		return true
+	}
+	if dec.entries == dec.maxEntries+1 {
+		dec.errs = append(dec.errs, &diag.Error{File: dec.doc.File, Line: n.Line, Column: n.Column, Path: path, Err: diag.ErrTooLarge,
+			Message: fmt.Sprintf("the file has more than %d entries in its lists and mappings", dec.maxEntries)})
+	}
+	return false
 }
 
 func (dec *decoder) fail(n *yaml.Node, path, format string, args ...any) {
@@ -176,12 +215,21 @@ func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 		}
 		s := reflect.MakeSlice(v.Type(), len(n.Content), len(n.Content))
 		for i, c := range n.Content {
+			if !dec.entry(c, diag.Index(path, i)) {
+				return
+			}
 			dec.value(c, s.Index(i), diag.Index(path, i))
 		}
 		v.Set(s)
 	case reflect.Map:
 		dec.mapping(n, v, path)
 	case reflect.Interface:
+		// Any value: a programme's extra fact. Its numbers must be finite,
+		// since no rule means a NaN (not (NaN < 80) is true) and JSON
+		// cannot hold one.
+		if !dec.finite(n, path) {
+			return
+		}
 		var x any
 		if err := n.Decode(&x); err != nil {
 			dec.fail(n, path, "%v", err)
@@ -193,6 +241,55 @@ func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	default:
 		dec.scalar(n, v, path)
 	}
+}
+
+// finite reports whether the value n holds no number that is NaN or
+// infinite, failing at the first it finds; it counts the entries of the
+// lists and mappings it walks against the limits.
+func (dec *decoder) finite(n *yaml.Node, path string) bool {
+	dec.nodes++
+	if dec.nodes > maxNodes {
+		if dec.nodes == maxNodes+1 {
+			dec.fail(n, path, "the document is too large or nests aliases too deeply")
+		}
+		return false
+	}
+	switch n.Kind {
+	case yaml.AliasNode:
+		return dec.finite(n.Alias, path)
+	case yaml.ScalarNode:
+		if n.Tag != "!!float" {
+			return true
+		}
+		f, err := strconv.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 64)
+		if err != nil {
+			// YAML's own spellings: .nan, .inf, -.Inf ...
+			low := strings.ToLower(n.Value)
+			if strings.HasSuffix(low, ".nan") || strings.HasSuffix(low, ".inf") {
+				f = math.NaN()
+			}
+		}
+		if math.IsNaN(f) || math.IsInf(f, 0) {
+			dec.fail(n, path, "want a finite number, not %q", n.Value)
+			return false
+		}
+		return true
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if !dec.entry(c, diag.Index(path, i)) || !dec.finite(c, diag.Index(path, i)) {
+				return false
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			p := diag.Join(path, k.Value)
+			if !dec.entry(k, p) || !dec.finite(n.Content[i+1], p) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // normalise turns YAML's map[string]interface{} and ints into the shapes
@@ -298,6 +395,9 @@ func (dec *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		seen[key] = k
+		if !dec.entry(k, diag.Join(path, key)) {
+			return
+		}
 		f, ok := byName[key]
 		if !ok {
 			dec.fail(k, diag.Join(path, key), "unknown key %q%s", key, suggest(key, fs))
@@ -445,6 +545,9 @@ func (dec *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {
 			continue
 		}
 		seen[k.Value] = k
+		if !dec.entry(k, diag.Join(path, k.Value)) {
+			break
+		}
 		if val.Kind == yaml.ScalarNode && val.Tag == "!!null" && v.Type().Elem().Kind() != reflect.Interface {
 			// A key set to null is not there: a profile that says
 			// "D.1: null" has no answer for D.1, and one laid over
