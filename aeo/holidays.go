@@ -34,7 +34,7 @@ func (l *loader) holidayFiles(src *source, cfg *calendar.Config) *calendar.Confi
 			continue
 		}
 		var hf calendar.HolidayFile
-		doc, err := decode.Parse(l.prefix+file, data)
+		doc, err := decode.ParseLimited(l.prefix+file, data, l.limits)
 		if err != nil {
 			l.positioned = append(l.positioned, asList(err)...)
 			continue

@@ -2,13 +2,18 @@ package aeo
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io/fs"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 )
@@ -344,6 +349,54 @@ func (e *ProfileError) Unwrap() error {
 	return e.Errors
 }
 
+// checkNumbers refuses a profile holding a number that is NaN or infinite,
+// as a Go caller may set one (the decoder refuses them in files): not
+// (compliance_score < 80) is true on a NaN, and JSON cannot hold one.
+// Every float of the profile is listed here; a test checks that none is
+// forgotten.
+func (p *Profile) checkNumbers() error {
+	var pe ProfileError
+	check := func(path string, v float64) {
+		pe.Problems = append(pe.Problems, fmt.Sprintf("%s is %v, not a finite number", path, v))
+		e := &diag.Error{Path: path, Message: fmt.Sprintf("%v is not a finite number", v)}
+		if p.doc != nil {
+			p.doc.Resolve(e)
+		}
+		pe.Errors = append(pe.Errors, e)
+	}
+	checkPtr := func(path string, v *float64) {
+		if v != nil && !criteria.Finite(*v) {
+			check(path, *v)
+		}
+	}
+	if p.Compliance != nil {
+		checkPtr("compliance.compliance_score", p.Compliance.ComplianceScore)
+	}
+	for i := range p.Financials {
+		fy := &p.Financials[i]
+		for _, f := range [...]struct {
+			key string
+			v   float64
+		}{{"net_assets", fy.NetAssets}, {"equity", fy.Equity}, {"total_assets", fy.TotalAssets},
+			{"liabilities", fy.Liabilities}, {"turnover", fy.Turnover}, {"profit", fy.Profit},
+			{"debt_ratio", fy.DebtRatio}, {"industry_debt_ratio", fy.IndustryDebtRatio}} {
+			if !criteria.Finite(f.v) {
+				check(fmt.Sprintf("financials[%d].%s", i, f.key), f.v)
+			}
+		}
+	}
+	if p.Personnel != nil {
+		checkPtr("personnel.trained_share", p.Personnel.TrainedShare)
+	}
+	if p.Competence != nil {
+		checkPtr("competence.experience_years", p.Competence.ExperienceYears)
+	}
+	if len(pe.Problems) > 0 {
+		return &pe
+	}
+	return nil
+}
+
 // env is the environment requirements are evaluated against: the profile,
 // not copied, and the assessment date.
 type env struct {
@@ -426,34 +479,86 @@ func (p *Profile) UnmarshalJSON(b []byte) error {
 
 // ProfileFromMap decodes a profile given as a generic mapping (as read
 // from YAML or JSON), strictly: unknown keys and wrong types are errors.
-func ProfileFromMap(m map[string]any) (*Profile, error) {
+// The options WithMaxFileSize and WithMaxEntries apply, to the mapping
+// written as YAML.
+func ProfileFromMap(m map[string]any, opts ...Option) (*Profile, error) {
+	if err := finiteMap(m); err != nil {
+		return nil, err
+	}
 	b, err := yaml.Marshal(m)
 	if err != nil {
 		return nil, fmt.Errorf("aeo: profile: %w", err)
 	}
+	// The positions in YAML written here mean nothing to the caller: the
+	// profile keeps no document.
 	var p Profile
-	if _, err := decode.DecodeInto("profile", b, &p); err != nil {
+	if _, err := decode.DecodeLimited("profile", b, &p, optionsOf(opts).limits()); err != nil {
 		return nil, err
 	}
 	return &p, nil
 }
 
-// LoadProfile reads a profile from a YAML or JSON file, strictly: an
-// unknown key or a value of the wrong type is a *diag.Error with its
-// line and column.
-func LoadProfile(name string) (*Profile, error) {
-	data, err := os.ReadFile(name)
-	if err != nil {
-		return nil, fmt.Errorf("aeo: %w", err)
+// finiteMap refuses a NaN or an infinity anywhere in m, which YAML would
+// write as .nan and the decoder then refuse without saying where the
+// value came from.
+func finiteMap(m map[string]any) error {
+	var walk func(path string, v any) error
+	walk = func(path string, v any) error {
+		switch x := v.(type) {
+		case map[string]any:
+			for _, k := range slices.Sorted(maps.Keys(x)) {
+				if err := walk(diag.Join(path, k), x[k]); err != nil {
+					return err
+				}
+			}
+		case []any:
+			for i, e := range x {
+				if err := walk(diag.Index(path, i), e); err != nil {
+					return err
+				}
+			}
+		default:
+			if !criteria.Finite(v) {
+				msg := fmt.Sprintf("%v is not a finite number", v)
+				return &ProfileError{Problems: []string{path + ": " + msg}, Errors: diag.List{{Path: path, Message: msg}}}
+			}
+		}
+		return nil
 	}
-	return ParseProfile(name, data)
+	return walk("", m)
 }
 
+// LoadProfile reads a profile from a YAML or JSON file, strictly: an
+// unknown key or a value of the wrong type is a *diag.Error with its
+// line and column. The options WithMaxFileSize and WithMaxEntries bound
+// the file; the other options do not apply.
+func LoadProfile(name string, opts ...Option) (*Profile, error) {
+	o := optionsOf(opts)
+	data, err := readLimited(osFS{}, name, name, o.limits())
+	if err != nil {
+		var list diag.List
+		if errors.As(err, &list) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("aeo: %w", err)
+	}
+	return ParseProfile(name, data, opts...)
+}
+
+// osFS opens files by their operating system names, as os.Open does
+// (os.DirFS would refuse absolute and ../ paths).
+type osFS struct{}
+
+func (osFS) Open(name string) (fs.File, error) { return os.Open(name) }
+
 // ParseProfile reads a profile from YAML or JSON data, the contents of a
-// file called name, strictly.
-func ParseProfile(name string, data []byte) (*Profile, error) {
+// file called name, strictly. A number that is NaN or infinite, anywhere,
+// is refused with its position. The options WithMaxFileSize and
+// WithMaxEntries bound the data; the other options do not apply.
+func ParseProfile(name string, data []byte, opts ...Option) (*Profile, error) {
+	o := optionsOf(opts)
 	var p Profile
-	doc, err := decode.DecodeInto(name, data, &p)
+	doc, err := decode.DecodeLimited(name, data, &p, o.limits())
 	if err != nil {
 		return nil, err
 	}

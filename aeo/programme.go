@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"os"
@@ -156,11 +157,13 @@ const BaselineName = "baseline"
 type Option func(*loadOptions)
 
 type loadOptions struct {
-	maxNodes uint
-	memory   uint
-	steps    uint
-	seed     *string
-	root     string
+	maxNodes   uint
+	memory     uint
+	steps      uint
+	seed       *string
+	root       string
+	maxBytes   int64
+	maxEntries int
 }
 
 func optionsOf(opts []Option) loadOptions {
@@ -170,6 +173,32 @@ func optionsOf(opts []Option) loadOptions {
 	}
 	return o
 }
+
+func (o loadOptions) limits() decode.Limits {
+	return decode.Limits{MaxBytes: o.maxBytes, MaxEntries: o.maxEntries}
+}
+
+// Default limits of the files Load and LoadProfile read; see
+// WithMaxFileSize and WithMaxEntries.
+const (
+	DefaultMaxFileSize = decode.DefaultMaxBytes
+	DefaultMaxEntries  = decode.DefaultMaxEntries
+)
+
+// WithMaxFileSize bounds the size in bytes of each file read: a programme,
+// each file it extends, a profile. The default is DefaultMaxFileSize (8
+// MiB); a negative n removes the bound. A larger file is refused before
+// it is read, with a problem that wraps diag.ErrTooLarge.
+func WithMaxFileSize(n int64) Option { return func(o *loadOptions) { o.maxBytes = n } }
+
+// WithMaxEntries bounds the entries of the lists and mappings of each file
+// read, counted together (a profile listing 10 infringements of 3 keys
+// each has 40 entries). The default is DefaultMaxEntries (100,000); a
+// negative n removes the bound. The entries are counted on the file's
+// bytes before the file is parsed, so that a profile of a million
+// infringements is refused at once, with a problem that wraps
+// diag.ErrTooLarge.
+func WithMaxEntries(n int) Option { return func(o *loadOptions) { o.maxEntries = n } }
 
 // WithRoot sets the folder Load reads programme files from: a programme
 // may extend any file under root, "../partner-base.yaml" included, and no
@@ -231,7 +260,7 @@ func BaselineFixtures() []byte {
 // WithRoot sets.
 func Load(name string, opts ...Option) (*Programme, error) {
 	o := optionsOf(opts)
-	l := &loader{}
+	l := &loader{limits: o.limits()}
 	rel := filepath.Base(name)
 	if o.root == "" {
 		dir := filepath.Dir(name)
@@ -264,7 +293,7 @@ func Load(name string, opts ...Option) (*Programme, error) {
 
 // LoadFS is Load from a file system.
 func LoadFS(fsys fs.FS, name string, opts ...Option) (*Programme, error) {
-	l := &loader{fsys: fsys}
+	l := &loader{fsys: fsys, limits: optionsOf(opts).limits()}
 	f, err := l.load(name, 0)
 	if err != nil {
 		return nil, err
@@ -275,7 +304,7 @@ func LoadFS(fsys fs.FS, name string, opts ...Option) (*Programme, error) {
 // Parse loads a programme from data, the contents of a file called name.
 // Extends may name only the baseline.
 func Parse(name string, data []byte, opts ...Option) (*Programme, error) {
-	l := &loader{fsys: builtin, inMemory: map[string][]byte{name: data}}
+	l := &loader{fsys: builtin, inMemory: map[string][]byte{name: data}, limits: optionsOf(opts).limits()}
 	f, err := l.load(name, 0)
 	if err != nil {
 		return nil, err
@@ -286,7 +315,7 @@ func Parse(name string, data []byte, opts ...Option) (*Programme, error) {
 // Compile compiles a programme given as Go values. Extends may name only
 // the baseline; problems are reported by path, without positions.
 func Compile(f File, opts ...Option) (*Programme, error) {
-	l := &loader{fsys: builtin}
+	l := &loader{fsys: builtin, limits: optionsOf(opts).limits()}
 	merged, err := l.resolve(&source{file: f}, 0)
 	if err != nil {
 		return nil, err
@@ -324,6 +353,8 @@ type loader struct {
 	// already with their file positions, to report with those compiling
 	// finds.
 	positioned diag.List
+	// limits bound each file read.
+	limits decode.Limits
 }
 
 const maxExtends = 8
@@ -332,12 +363,49 @@ func (l *loader) read(name string) ([]byte, error) {
 	if b, ok := l.inMemory[name]; ok {
 		return b, nil
 	}
-	return fs.ReadFile(l.fsys, name)
+	return readLimited(l.fsys, name, l.prefix+name, l.limits)
+}
+
+// readLimited reads the file name of fsys, refusing one larger than lim
+// allows before reading it (by its size) or while reading it (a file that
+// grows, a device), so that an oversized file never fills memory. shown
+// is the name problems give.
+func readLimited(fsys fs.FS, name, shown string, lim decode.Limits) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
+		if err := lim.TooLarge(shown, fi.Size()); err != nil {
+			return nil, err
+		}
+	}
+	max := lim.MaxBytes
+	if max == 0 {
+		max = decode.DefaultMaxBytes
+	}
+	var r io.Reader = f
+	if max > 0 {
+		r = io.LimitReader(f, max+1)
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, err
+	}
+	if err := lim.TooLarge(shown, int64(len(data))); err != nil {
+		return nil, err
+	}
+	return data, nil
 }
 
 func (l *loader) load(name string, depth int) (*merged, error) {
 	data, err := l.read(name)
 	if err != nil {
+		var list diag.List
+		if errors.As(err, &list) {
+			return nil, err
+		}
 		// Name the file as the caller did, not as the file system saw it.
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -350,7 +418,7 @@ func (l *loader) load(name string, depth int) (*merged, error) {
 
 func (l *loader) parse(name string, data []byte, depth int) (*merged, error) {
 	var f File
-	doc, err := decode.Parse(l.prefix+name, data)
+	doc, err := decode.ParseLimited(l.prefix+name, data, l.limits)
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +446,7 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 		var err error
 		switch {
 		case f.Extends == BaselineName:
-			bl := &loader{fsys: builtin}
+			bl := &loader{fsys: builtin, limits: l.limits}
 			base, err = bl.load(baselinePath, depth+1)
 			l.positioned = append(l.positioned, bl.positioned...)
 		case l.inMemory != nil || src.doc == nil:
@@ -1181,7 +1249,8 @@ type Assessment struct {
 // Assess evaluates prof against the programme as of asOf. Requirements
 // whose facts the profile lacks are indeterminate. Assess returns an error
 // only when ctx is done or the profile is invalid (an undeclared or
-// mistyped extra fact).
+// mistyped extra fact, or a number that is NaN or infinite, which the
+// decoder refuses in files but a Go caller may set), as a *ProfileError.
 func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (*Assessment, error) {
 	a := &Assessment{}
 	if err := p.AssessInto(ctx, prof, asOf, a); err != nil {
@@ -1228,8 +1297,12 @@ func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Tim
 }
 
 // convertFacts checks the profile's extra facts against the declarations
-// and converts them to their declared types.
+// and converts them to their declared types. It refuses a profile holding
+// a number that is NaN or infinite, in an extra fact or a field.
 func (p *Programme) convertFacts(prof *Profile) (map[string]any, error) {
+	if err := prof.checkNumbers(); err != nil {
+		return nil, err
+	}
 	in := prof.Facts
 	if len(in) == 0 {
 		return nil, nil
@@ -1261,6 +1334,11 @@ func (p *Programme) convertFacts(prof *Profile) (map[string]any, error) {
 		v, err := rules.ConvertFact(t, in[name])
 		if err != nil {
 			problem(name, "%v", err)
+			continue
+		}
+		if !criteria.Finite(v) {
+			// not (facts.score < 80) is true on NaN.
+			problem(name, "%v is not a finite number", v)
 			continue
 		}
 		out[name] = v

@@ -110,12 +110,17 @@ func LoadSet(name string, opts ...Option) (*Set, error) {
 	if info.IsDir() {
 		return loadFolder(name, opts)
 	}
-	data, err := os.ReadFile(name)
+	lim := optionsOf(opts).limits()
+	data, err := readLimited(osFS{}, name, filepath.ToSlash(name), lim)
 	if err != nil {
+		var list diag.List
+		if errors.As(err, &list) {
+			return nil, err
+		}
 		return nil, fmt.Errorf("aeo: %w", err)
 	}
 	var sf SetFile
-	doc, err := decode.Parse(filepath.ToSlash(name), data)
+	doc, err := decode.ParseLimited(filepath.ToSlash(name), data, lim)
 	if err != nil {
 		return nil, err
 	}
