@@ -303,4 +303,91 @@ func TestFactsRefusesNonFinite(t *testing.T) {
 	require.NoError(t, err, "large but finite numbers are facts like any other")
 }
 
+func TestPartlyDecidedByTheFactsPresent(t *testing.T) {
+	set := criteria.MustCompile(failing(func(c *criteria.Config) {
+		c.Requirements[0].When = "facts.ok && facts.flag"
+		c.Requirements[0].Partly = "facts.ok || !facts.flag"
+	}))
+	tests := []struct {
+		name   string
+		facts  map[string]any
+		want   criteria.Outcome
+		reason string
+	}{
+		{name: "partly", facts: map[string]any{"ok": true, "flag": false}, want: criteria.Partly,
+			reason: "all facts present: ok && flag fails, ok || !flag holds"},
+		{name: "not met, partly undecided", facts: map[string]any{"ok": false}, want: criteria.NotMet,
+			reason: "ok false settles when (false) but leaves partly (false || !flag) undecided: not met, never partly on a guess"},
+		{name: "partly settled with a fact missing", facts: map[string]any{"flag": false}, want: criteria.Partly,
+			reason: "flag false settles when (false) and partly (true) whatever ok is"},
+		{name: "when undecided", facts: map[string]any{"ok": true}, want: criteria.Indeterminate,
+			reason: "ok true leaves when (true && flag) undecided: indeterminate, though partly would hold"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			f, _ := res.Finding("A.1")
+			assert.Equal(t, tt.want, f.Outcome, tt.reason)
+		})
+	}
+}
+
+func TestEnumsText(t *testing.T) {
+	for o := criteria.Indeterminate; o <= criteria.Equivalent; o++ {
+		b, err := o.MarshalText()
+		require.NoError(t, err)
+		var back criteria.Outcome
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, o, back, "outcome %s reads back", b)
+	}
+	_, err := criteria.Outcome(99).MarshalText()
+	assert.EqualError(t, err, "criteria: invalid outcome 99")
+	assert.Equal(t, "Outcome(99)", criteria.Outcome(99).String())
+	var o criteria.Outcome = criteria.Met
+	assert.ErrorContains(t, o.UnmarshalText([]byte("passed")), `unknown outcome "passed"`)
+	assert.Equal(t, criteria.Met, o, "a bad token leaves the outcome as it was")
+
+	for r := criteria.Pending; r <= criteria.Refuse; r++ {
+		b, err := r.MarshalText()
+		require.NoError(t, err)
+		var back criteria.Recommendation
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, r, back, "recommendation %s reads back", b)
+		assert.Equal(t, string(b), r.String())
+	}
+	_, err = criteria.Recommendation(7).MarshalText()
+	assert.EqualError(t, err, "criteria: invalid recommendation 7")
+	assert.Equal(t, "Recommendation(7)", criteria.Recommendation(7).String())
+	r := criteria.Refuse
+	assert.ErrorContains(t, r.UnmarshalText([]byte("grant")), `unknown recommendation "grant"`)
+	assert.Equal(t, criteria.Refuse, r, "a bad token leaves the recommendation as it was")
+}
+
+func TestFactValueJSON(t *testing.T) {
+	var v criteria.FactValue
+	require.NoError(t, json.Unmarshal([]byte(`{"fact": "facts.x", "value": 3}`), &v))
+	assert.Equal(t, "facts.x", v.Fact)
+	assert.Equal(t, 3.0, v.Value())
+	assert.Error(t, json.Unmarshal([]byte(`{"fact": 3}`), &v), "a fact name that is not text is refused")
+	assert.Equal(t, "facts.x", v.Fact, "and leaves the value as it was")
+}
+
+func TestWhy(t *testing.T) {
+	tests := []struct {
+		a      criteria.AuthorizationResult
+		want   string
+		reason string
+	}{
+		{criteria.AuthorizationResult{}, "", "nothing to add"},
+		{criteria.AuthorizationResult{Failed: []string{"A", "B"}}, "failed: A, B", "the criteria that failed"},
+		{criteria.AuthorizationResult{Pending: []string{"C"}}, "pending: C", "the criteria pending"},
+		{criteria.AuthorizationResult{Reason: "grade AA cannot be decided"}, "grade AA cannot be decided", "the reason alone"},
+		{criteria.AuthorizationResult{Failed: []string{"A"}, Pending: []string{"C"}, Reason: "r"}, "failed: A; pending: C; r", "all three, in that order"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.a.Why(), tt.reason)
+	}
+}
+
 func ptr[T any](v T) *T { return &v }
