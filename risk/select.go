@@ -269,9 +269,9 @@ type Decision struct {
 	Declaration string `json:"declaration"`
 	Lane        Lane   `json:"lane"`
 	Cause       Cause  `json:"cause"`
-	// Rule is the ID of the rule that decided the lane, for ByRule: the
+	// Rule is the ID of the rule that decided the lane: for ByRule the
 	// first, in precedence order, of the fired rules with the highest
-	// lane.
+	// lane; for ByError the first rule that failed.
 	Rule string `json:"rule,omitempty"`
 	// From is the lane before the AEO treatment's downgrade, when the
 	// downgrade changed it.

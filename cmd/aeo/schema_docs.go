@@ -774,7 +774,7 @@ var schemaDocs = map[string]string{
 	"risk.Decision.Draw":                             "Draw is the declaration's random draw and RandomRate the random rate after the treatment; the declaration was selected at random when Draw < RandomRate. Draw is 0 when RandomRate is 0.",
 	"risk.Decision.Error":                            "Error explains the first rule that failed on the declaration (see Failed), which sent it to the error lane; empty when none failed.",
 	"risk.Decision.From":                             "From is the lane before the AEO treatment's downgrade, when the downgrade changed it.",
-	"risk.Decision.Rule":                             "Rule is the ID of the rule that decided the lane, for ByRule: the first, in precedence order, of the fired rules with the highest lane.",
+	"risk.Decision.Rule":                             "Rule is the ID of the rule that decided the lane: for ByRule the first, in precedence order, of the fired rules with the highest lane; for ByError the first rule that failed.",
 	"risk.Decision.Status":                           "Status is the operator's status (\"none\" when it has none); Treatment the AEO treatment applied, if any.",
 	"risk.Declaration":                               "A Declaration is what lane rules read of one goods declaration. Strings left empty and a zero Date are absent facts: a rule that reads them is skipped (or fires, with if_missing: fire). Numbers are always present; a number that is NaN or infinite (set from Go) makes every rule that reads it fail, which sends the declaration to the error lane.",
 	"risk.Declaration.Declarant":                     "Declarant is who lodged the declaration (a broker, say); Operator the importer or exporter whose AEO status counts.",
