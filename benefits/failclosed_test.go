@@ -140,3 +140,53 @@ func TestCatalogue_Decide_stairwayThreeValued(t *testing.T) {
 		})
 	}
 }
+
+// TestCatalogue_Decide_stairwayFails checks that a stairway step whose
+// rule fails leaves the benefits above it undecided, never refused or
+// granted.
+func TestCatalogue_Decide_stairwayFails(t *testing.T) {
+	cfg := benefits.Config{
+		Catalogues: []string{"none"},
+		Steps: []benefits.Step{
+			{Level: 1, Title: "graded", When: `grade != "none"`, Source: "test"},
+			{Level: 2, Title: "numbered grade", When: "int(grade) > 1", Source: "test"},
+		},
+		Add: []benefits.Benefit{
+			{ID: "one", Title: "on step 1", Level: 1, Source: "test"},
+			{ID: "two", Title: "on step 2", Level: 2, Source: "test"},
+		},
+	}
+	c, err := benefits.Compile(cfg)
+	require.NoError(t, err)
+	at := date(2025, 9, 1)
+	tests := []struct {
+		name    string
+		grade   string
+		benefit string
+		want    benefits.Status
+		reason  string
+		why     string
+	}{
+		{name: "step rule fails", grade: "AA", benefit: "two", want: benefits.CannotDecide,
+			reason: "stairway step 2 (numbered grade): rule failed",
+			why:    "int(\"AA\") fails: the holder's step cannot be decided, and neither can the benefit"},
+		{name: "below the failing step", grade: "AA", benefit: "one", want: benefits.Granted,
+			why: "step 1 holds: a failure further up does not touch it"},
+		{name: "step rule holds", grade: "3", benefit: "two", want: benefits.Granted, why: "grade 3 reads as a number above 1"},
+		{name: "step rule false", grade: "1", benefit: "two", want: benefits.NotEligible,
+			reason: "the holder stands on step 1 (graded)", why: "grade 1 is not above 1"},
+		{name: "grade unknown", grade: "", benefit: "one", want: benefits.CannotDecide,
+			reason: "cannot decide the holder's stairway step 1 (graded)",
+			why:    "an unknown grade leaves even the first step undecided"},
+		{name: "on no step", grade: "none", benefit: "one", want: benefits.NotEligible,
+			reason: "the holder stands on no step", why: "the first step's rule is false"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := c.Decide(&benefits.Holder{Status: "authorized", Grade: tt.grade}, tt.benefit, at)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, got.Status, "%s: %s", got.Reason, tt.why)
+			assert.Contains(t, got.Reason, tt.reason, tt.why)
+		})
+	}
+}
