@@ -1,7 +1,9 @@
 package criteria_test
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
 	"math"
 	"testing"
 
@@ -9,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/criteria"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // failing is a programme whose every kind of rule can be made to fail at
@@ -391,3 +394,61 @@ func TestWhy(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestExpression_Eval(t *testing.T) {
+	set := criteria.MustCompile(failing(nil))
+	tests := []struct {
+		name    string
+		src     string
+		facts   map[string]any
+		value   any
+		decided bool
+		missing []string
+		err     string
+		reason  string
+	}{
+		{name: "number", src: "facts.x * 2", facts: map[string]any{"x": 2.5}, value: 5.0, decided: true,
+			reason: "an expression of any type gives its value"},
+		{name: "number, fact missing", src: "facts.x * 2", missing: []string{"facts.x"},
+			reason: "an expression whose facts are missing is not run"},
+		{name: "number fails", src: "int(facts.code) * 2", facts: map[string]any{"code": "93O1"}, err: "93O1",
+			reason: "a failure at run time is reported, never a value"},
+		{name: "condition settled", src: "facts.ok || facts.flag", facts: map[string]any{"ok": true}, value: true, decided: true, missing: []string{"facts.flag"},
+			reason: "a condition is decided in three-valued logic, as a requirement is"},
+		{name: "condition not settled", src: "facts.ok && facts.flag", facts: map[string]any{"ok": true}, missing: []string{"facts.flag"},
+			reason: "ok && flag with flag missing is undecided"},
+		{name: "condition fails", src: "int(facts.code) > 0", facts: map[string]any{"code": "93O1"}, err: "93O1",
+			reason: "a condition that fails is undecided, with the failure"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			x, err := set.Expression(tt.src)
+			require.NoError(t, err)
+			ev, err := x.Eval(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			assert.Equal(t, tt.decided, ev.Decided, tt.reason)
+			assert.Equal(t, tt.value, ev.Value, tt.reason)
+			assert.Equal(t, tt.missing, ev.Missing, tt.reason)
+			if tt.err == "" {
+				assert.NoError(t, ev.Err, tt.reason)
+			} else {
+				assert.ErrorContains(t, ev.Err, tt.err, tt.reason)
+			}
+		})
+	}
+	_, err := set.Expression("facts.nope > 1")
+	var list diag.List
+	require.True(t, errors.As(err, &list), "a problem in the expression is a diag.List")
+	assert.Equal(t, "expression", list[0].Path)
+	x, err := set.Expression("true")
+	require.NoError(t, err)
+	type other struct{ criteria.Facts }
+	_, err = x.Eval(t.Context(), &other{})
+	assert.ErrorContains(t, err, "criteria: Eval needs a *criteria.Facts")
+	_, err = x.Eval(t.Context(), nil)
+	assert.Error(t, err, "nil is no subject")
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err = x.Eval(ctx, subject(nil))
+	assert.ErrorIs(t, err, context.Canceled)
+}
