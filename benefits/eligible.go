@@ -198,11 +198,12 @@ func (c *Catalogue) prepare(h *Holder, at time.Time) *holderState {
 		hs.h = &Holder{}
 		h = hs.h
 	}
+	// The conditions here and below are if-else chains rather than
+	// switch cases so that coverage, and mutation testing, see them.
 	class, known := statusClasses[h.Status]
-	switch {
-	case h.Status == "":
+	if h.Status == "" {
 		hs.statusReason = reasonStatusUnknown
-	case !known:
+	} else if !known {
 		hs.statusReason = fmt.Sprintf("unknown status %q", h.Status)
 	}
 	hs.class = class
@@ -215,12 +216,11 @@ func (c *Catalogue) prepare(h *Holder, at time.Time) *holderState {
 		suspended = none
 	}
 	inForce := held
-	switch {
-	case class == classSuspended:
+	if class == classSuspended {
 		inForce, suspended = none, held
-	case class != classHeld:
+	} else if class != classHeld {
 		inForce = none
-	case len(suspended) > 0:
+	} else if len(suspended) > 0 {
 		inForce = make([]string, 0, len(held))
 		for _, t := range held {
 			if !slices.Contains(suspended, t) {
@@ -400,13 +400,12 @@ func (c *Catalogue) decide(r *rules.Runner, b *compiled, hs *holderState, at tim
 	if b.Level > 0 {
 		c.stairLevel(r, hs)
 		if hs.level < b.Level {
-			switch {
-			case hs.levelErr != "":
+			if hs.levelErr != "" {
 				e.Status, e.Reason = CannotDecide, hs.levelErr
-			case hs.levelMissing != nil:
+			} else if hs.levelMissing != nil {
 				e.Status, e.Missing = CannotDecide, hs.levelMissing
 				e.Reason = hs.cannotDecide(hs.levelMissing, "cannot decide the holder's stairway "+c.stepNames[hs.level])
-			default:
+			} else {
 				e.Status = NotEligible
 				e.Reason = b.reasonLevel + "; the holder stands on " + c.standsOn(hs.level)
 			}
@@ -454,11 +453,11 @@ func (c *Catalogue) qualify(b *compiled, hs *holderState, e *Entitlement) bool {
 	case classHeld, classSuspended:
 		env := &hs.env
 		if b.accept == nil {
-			switch {
-			case len(env.Types) > 0:
+			if len(env.Types) > 0 {
 				e.Via, e.Reason = env.Types[0], reasonInForce
 				return true
-			case len(env.Held) == 0 && hs.class == classHeld:
+			}
+			if len(env.Held) == 0 && hs.class == classHeld {
 				e.Reason = reasonStatusInForce
 				return true
 			}

@@ -1,7 +1,10 @@
 package benefits_test
 
 import (
+	"errors"
+	"io"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -189,4 +192,28 @@ func TestCatalogue_Decide_stairwayFails(t *testing.T) {
 			assert.Contains(t, got.Reason, tt.reason, tt.why)
 		})
 	}
+}
+
+// failingWriter fails every write, as a full disk or a closed connection
+// does.
+type failingWriter struct{ writes int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	w.writes++
+	return 0, errors.New("disk full")
+}
+
+func TestWriteJSON_failures(t *testing.T) {
+	err := benefits.WriteJSON(io.Discard, []benefits.Record{{Benefit: "b", Operator: "o", At: date(2025, 1, 1), Quantity: math.NaN()}})
+	assert.ErrorContains(t, err, "benefits: record 1: ", "a record JSON cannot hold is refused with its number, not written half")
+	many := make([]benefits.Record, 2000)
+	for i := range many {
+		many[i] = benefits.Record{Benefit: "safe.release.fast-lane", Operator: "OP-A", At: date(2025, 1, 1), Quantity: 1, Ref: strings.Repeat("x", 40)}
+	}
+	w := &failingWriter{}
+	err = benefits.WriteJSON(w, many)
+	assert.EqualError(t, err, "disk full", "a write that fails while the records are streamed stops the writing")
+	assert.Equal(t, 1, w.writes, "nothing is written after the first failure")
+	err = benefits.WriteJSON(&failingWriter{}, many[:1])
+	assert.EqualError(t, err, "disk full", "and so does the last write")
 }
