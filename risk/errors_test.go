@@ -439,3 +439,66 @@ func TestModel_Rate_unknown(t *testing.T) {
 	assert.Equal(t, 16, r.Product)
 	assert.True(t, strings.HasPrefix(m.Config().Dimensions[0].ID, "organisation"))
 }
+
+func TestModel_Map_dimensionFails(t *testing.T) {
+	cfg := demo()
+	cfg.Dimensions[3].Score = "int(hs_chapters[0])"
+	m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.NoError(t, err)
+	env := fullOperator()
+	env.Chapters = []string{"2O"}
+	got, err := m.Map(t.Context(), env, nil)
+	require.NoError(t, err)
+	c := got.Contributions[3]
+	assert.Equal(t, risk.Failed, c.Status)
+	assert.Contains(t, c.Reason, "score failed: ")
+	assert.Equal(t, 100.0, c.Score, "a dimension whose score fails counts at the worst")
+	assert.Equal(t, "not scored: goods; counted at the worst score, 100", got.Reason)
+}
+
+func TestModel_Map_worstCause(t *testing.T) {
+	cfg := demo()
+	cfg.Findings = []risk.FindingRule{
+		{Requirements: []string{"X.1"}, Risk: "records", Likelihood: "almost_certain", Consequence: "minor"},
+		{Requirements: []string{"X.2"}, Risk: "records", Likelihood: "unlikely", Consequence: "severe"},
+		{Requirements: []string{"X.3"}, Risk: "records"},
+	}
+	m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.NoError(t, err)
+	tests := []struct {
+		order      []string
+		likelihood string
+		product    int
+		reason     string
+	}{
+		{[]string{"X.1", "X.2"}, "almost_certain", 10, "two high cells of product 10: the more likely one rates the risk"},
+		{[]string{"X.2", "X.1"}, "almost_certain", 10, "whatever order the findings come in"},
+		{[]string{"X.1", "X.3"}, "likely", 12, "of two high cells, the greater product rates the risk"},
+		{[]string{"X.3", "X.1"}, "likely", 12, "whatever order the findings come in"},
+	}
+	for _, tt := range tests {
+		env := fullOperator()
+		env.Chapters = []string{"08"}
+		var fs []criteria.Finding
+		for _, id := range tt.order {
+			fs = append(fs, criteria.Finding{Requirement: id, Outcome: criteria.NotMet})
+		}
+		got, err := m.Map(t.Context(), env, fs)
+		require.NoError(t, err)
+		require.Len(t, got.Risks, 1)
+		assert.Equal(t, tt.likelihood, got.Risks[0].Likelihood, tt.reason)
+		assert.Equal(t, tt.product, got.Risks[0].Product, tt.reason)
+		assert.Len(t, got.Risks[0].Causes, 2, "every cause is listed")
+	}
+}
+
+func TestDecision_Equal(t *testing.T) {
+	s := lanesSelector(t)
+	d := decl("E1")
+	a, b := s.Select(&d, nil), s.Select(&d, nil)
+	assert.True(t, a.Equal(b), "the same declaration gives an equal decision")
+	d.ID = "E2"
+	c := s.Select(&d, nil)
+	assert.False(t, a.Equal(c), "another declaration gives another decision")
+	assert.True(t, cmp.Equal(a, b), "go-cmp compares decisions through Equal")
+}

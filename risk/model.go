@@ -542,13 +542,12 @@ func (m *Model) MapInto(ctx context.Context, env any, findings []criteria.Findin
 			ct.Status, ct.Missing = Unknown, d.score.Missing(env, nil)
 		} else {
 			v, err := r.Number(d.score, env)
-			switch {
-			case err != nil:
+			if err != nil {
 				ct.Status, ct.Reason = Failed, "score failed: "+err.Error()
-			case !(v >= 0 && v <= 100):
+			} else if !(v >= 0 && v <= 100) {
 				// NaN fails both comparisons.
 				ct.Status, ct.Reason = Failed, fmt.Sprintf("score %v is outside 0..100", v)
-			default:
+			} else {
 				ct.Status, ct.Score = Scored, v
 				scored += d.Weight
 			}

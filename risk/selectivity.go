@@ -334,10 +334,9 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 	case !s.randomLane.valid() || s.randomLane == Green:
 		c.errs.Add("random_lane", "random_lane must be red, yellow or blue")
 	}
-	switch {
-	case s.errorLane == NoLane:
+	if s.errorLane == NoLane {
 		s.errorLane = Red
-	case !s.errorLane.valid() || s.errorLane == Green:
+	} else if !s.errorLane.valid() || s.errorLane == Green {
 		c.errs.Add("error_lane", "error_lane must be red, yellow or blue: a rule that fails never releases a declaration")
 	}
 
