@@ -369,6 +369,11 @@ type RuleChange struct {
 	// could not be evaluated (a fact missing, or absent to that version).
 	OldSkipped int `json:"old_skipped"`
 	NewSkipped int `json:"new_skipped"`
+	// OldFailed and NewFailed count the declarations on which the rule
+	// failed at run time, which went to the error lane: a rule that
+	// fails on real declarations is to be fixed before activation.
+	OldFailed int `json:"old_failed"`
+	NewFailed int `json:"new_failed"`
 }
 
 // An ExpectedRate compares a lane's share with the rate a version's
@@ -475,7 +480,7 @@ func compareRules(old, new risk.Summary) []RuleChange {
 	byID := map[string]*RuleChange{}
 	var out []*RuleChange
 	for _, r := range old.Rules {
-		rc := &RuleChange{Rule: r.Rule, In: "old", OldLane: r.Lane, OldFired: r.Fired, OldShare: r.Share, OldSkipped: r.Skipped}
+		rc := &RuleChange{Rule: r.Rule, In: "old", OldLane: r.Lane, OldFired: r.Fired, OldShare: r.Share, OldSkipped: r.Skipped, OldFailed: r.Failed}
 		byID[r.Rule] = rc
 		out = append(out, rc)
 	}
@@ -488,7 +493,7 @@ func compareRules(old, new risk.Summary) []RuleChange {
 		} else {
 			rc.In = "both"
 		}
-		rc.NewLane, rc.NewFired, rc.NewShare, rc.NewSkipped = r.Lane, r.Fired, r.Share, r.Skipped
+		rc.NewLane, rc.NewFired, rc.NewShare, rc.NewSkipped, rc.NewFailed = r.Lane, r.Fired, r.Share, r.Skipped, r.Failed
 	}
 	res := make([]RuleChange, len(out))
 	for i, rc := range out {

@@ -117,6 +117,17 @@ func (l *LaneReport) writeText(w *bufio.Writer) {
 	}
 	rules("Rules that fire more often:", more)
 	rules("Rules that fire less often:", less)
+	var failing []string
+	for _, rc := range l.Rules {
+		if rc.OldFailed > 0 || rc.NewFailed > 0 {
+			failing = append(failing, fmt.Sprintf("%s (old %s, new %s)", rc.Rule, num(rc.OldFailed), num(rc.NewFailed)))
+		}
+	}
+	if len(failing) > 0 {
+		// A rule that fails sends its declarations to the error lane:
+		// what to fix before the profile is activated.
+		p("\nRules that fail on declarations, sending them to the error lane: %s\n", strings.Join(failing, ", "))
+	}
 	if len(same) > 0 {
 		var ids []string
 		for _, rc := range same {
@@ -259,9 +270,9 @@ func (r *Report) WriteCSV(w io.Writer) error {
 				row("lanes", a, b, l.Matrix.Counts[i][k], l.Matrix.Shares[i][k])
 			}
 		}
-		table("table", "rule", "in", "old_lane", "new_lane", "old_fired", "new_fired", "change", "old_share", "new_share", "old_skipped", "new_skipped")
+		table("table", "rule", "in", "old_lane", "new_lane", "old_fired", "new_fired", "change", "old_share", "new_share", "old_skipped", "new_skipped", "old_failed", "new_failed")
 		for _, rc := range l.Rules {
-			row("rules", rc.Rule, rc.In, laneCell(rc.OldLane), laneCell(rc.NewLane), rc.OldFired, rc.NewFired, rc.Change, rc.OldShare, rc.NewShare, rc.OldSkipped, rc.NewSkipped)
+			row("rules", rc.Rule, rc.In, laneCell(rc.OldLane), laneCell(rc.NewLane), rc.OldFired, rc.NewFired, rc.Change, rc.OldShare, rc.NewShare, rc.OldSkipped, rc.NewSkipped, rc.OldFailed, rc.NewFailed)
 		}
 		table("table", "declaration", "operator", "file", "line", "old_lane", "old_cause", "old_rule", "new_lane", "new_cause", "new_rule")
 		for _, dc := range l.Declarations {

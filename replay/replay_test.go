@@ -353,3 +353,60 @@ func TestReport_golden(t *testing.T) {
 	golden(t, "declarations.csv", csv.Bytes())
 	golden(t, "declarations.json", js.Bytes())
 }
+
+// TestFailingRules checks that the declarations a rule fails on are
+// counted per rule and per cause in a report, in shards merged as in a
+// single run, and named in the text: a rule that fails sends declarations
+// to the error lane, which an administration must see before activating
+// a profile.
+func TestFailingRules(t *testing.T) {
+	prog := func(version, lane string) *aeo.Programme {
+		p, err := aeo.Parse("p.yaml", []byte(`
+programme: {name: coded, version: "`+version+`"}
+criteria: [{id: A, title: A}]
+requirements: [{id: A.1, criterion: A, title: t, source: s, when: "true"}]
+selectivity:
+  facts: [{name: code, type: string}]
+  error_lane: `+lane+`
+  rules:
+    - {id: arms, lane: yellow, when: "int(facts.code) >= 9301 && int(facts.code) <= 9307"}
+`))
+		require.NoError(t, err)
+		return p
+	}
+	old, nw := prog("1", "red"), prog("2", "blue")
+	var es []risk.Entry
+	for i, code := range []string{"9302", "93O1", "0101", "O1O1", "9305", "9306", "93O7", "1234"} {
+		es = append(es, risk.Entry{Declaration: risk.Declaration{ID: fmt.Sprintf("D%d", i), Value: 500, Facts: map[string]any{"code": code}}})
+	}
+	data := jsonl(t, es)
+	run := func(opts ...Option) *Report {
+		r, err := New(old, nw, opts...)
+		require.NoError(t, err)
+		rep, err := r.DeclarationFiles(t.Context(), []Input{bytesInput("codes.jsonl", data)})
+		require.NoError(t, err)
+		return r.Report(rep, nil)
+	}
+	whole := run()
+	var shards []*Report
+	for i := range 2 {
+		shards = append(shards, run(WithShard(Shard{Index: i, Count: 2, By: ByLine})))
+	}
+	merged, err := Merge(shards...)
+	require.NoError(t, err)
+	for _, rep := range []*Report{whole, merged} {
+		l := rep.Declarations
+		require.NotNil(t, l)
+		require.Len(t, l.Rules, 1)
+		assert.Equal(t, 3, l.Rules[0].OldFailed, "three codes hold a letter O")
+		assert.Equal(t, 3, l.Rules[0].NewFailed)
+		assert.Equal(t, 3, l.Old.Causes.Error, "the old profile sent them to its error lane")
+		assert.Equal(t, 3, l.Old.Lanes.Red)
+		assert.Equal(t, 3, l.New.Lanes.Blue, "the new one to its own")
+		assert.Equal(t, 3, l.New.Rules[0].Failed)
+		var b bytes.Buffer
+		require.NoError(t, rep.WriteText(&b))
+		assert.Contains(t, b.String(), "Rules that fail on declarations, sending them to the error lane: arms (old 3, new 3)")
+	}
+	assert.Equal(t, whole.Declarations.Rules, merged.Declarations.Rules, "shards add up to the whole")
+}

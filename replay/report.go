@@ -213,6 +213,7 @@ func addSummary(s *risk.Summary, o risk.Summary) error {
 	s.Causes.Default += o.Causes.Default
 	s.Causes.Rule += o.Causes.Rule
 	s.Causes.Random += o.Causes.Random
+	s.Causes.Error += o.Causes.Error
 	for i, r := range o.Rules {
 		d := &s.Rules[i]
 		if d.Rule != r.Rule {
@@ -221,6 +222,7 @@ func addSummary(s *risk.Summary, o risk.Summary) error {
 		d.Fired += r.Fired
 		d.Spared += r.Spared
 		d.Skipped += r.Skipped
+		d.Failed += r.Failed
 		d.Decided += r.Decided
 	}
 	for i, g := range o.Treatments {

@@ -116,6 +116,16 @@ func run(w io.Writer, args []string) error {
 		fmt.Fprintf(w, "  %-7s %10d  %7s  %8s\n", l, sum.Lanes.Get(l), pct(sum.Shares.Get(l)), exp)
 	}
 	fmt.Fprintf(w, "Causes: rule %d, random %d, nothing selected (green) %d\n", sum.Causes.Rule, sum.Causes.Random, sum.Causes.Default)
+	if sum.Causes.Error > 0 {
+		// A rule that fails sends its declarations to the error lane.
+		var failing []string
+		for _, r := range sum.Rules {
+			if r.Failed > 0 {
+				failing = append(failing, fmt.Sprintf("%s %d", r.Rule, r.Failed))
+			}
+		}
+		fmt.Fprintf(w, "Sent to the error lane by rules that failed: %d (%s)\n", sum.Causes.Error, strings.Join(failing, ", "))
+	}
 	// ASYCUDA tops selections up to the expected rates from would-be
 	// green declarations; Select does not (a decision must be replayable
 	// from the declaration alone), so the shortfall is reported instead.
