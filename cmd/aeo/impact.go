@@ -10,8 +10,10 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
+	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/replay"
 )
@@ -25,6 +27,8 @@ func cmdImpact(args []string, stdout io.Writer) error {
 		return cmdImpactMerge(args[1:], stdout)
 	}
 	fs := newFlags("impact", "OLD NEW",
+		"OLD and NEW are programme files, or versions of a programme set (a folder or an index",
+		"file) named SET@VERSION (its programme.version) or SET@DATE (the version in force).",
 		"Declarations go through both versions' selectivity: the report gives the lane-change",
 		"matrix, the rules that fire more or less often and the lanes below their expected",
 		"rates. Profiles are assessed under both: the report gives the outcomes that change",
@@ -97,8 +101,8 @@ func cmdImpact(args []string, stdout io.Writer) error {
 	if err != nil {
 		return usagef("--profiles %v", err)
 	}
-	old, errOld := loadProgramme(pos[0], *root)
-	nw, errNew := loadProgramme(pos[1], *root)
+	old, errOld := impactProgramme(pos[0], *root)
+	nw, errNew := impactProgramme(pos[1], *root)
 	if err := errors.Join(errOld, errNew); err != nil {
 		var all diag.List
 		for _, e := range []error{errOld, errNew} {
@@ -152,6 +156,50 @@ func cmdImpact(args []string, stdout io.Writer) error {
 		}
 	}
 	return writeReport(stdout, r.Report(lanes, ops), *format)
+}
+
+// impactProgramme loads one side of a replay: a programme file, or one
+// version of a programme set, named SET@VERSION (its programme.version) or
+// SET@DATE (the version in force on that day).
+func impactProgramme(arg, root string) (*aeo.Programme, error) {
+	if i := strings.LastIndexByte(arg, '@'); i > 0 && aeo.IsSet(arg[:i]) {
+		path, spec := arg[:i], arg[i+1:]
+		set, err := aeo.LoadSet(path, aeo.WithRoot(rootOf(path, root)))
+		if err != nil {
+			return nil, err
+		}
+		if day, err := time.Parse(time.DateOnly, spec); err == nil {
+			p, err := set.At(day)
+			if err != nil {
+				return nil, &diag.Error{File: path, Message: trimPrefix(err.Error()), Err: err}
+			}
+			return p, nil
+		}
+		if p, ok := set.Version(spec); ok {
+			return p, nil
+		}
+		return nil, usagef("%s has no version %q: name one of %s, or a date (YYYY-MM-DD)", path, spec, setVersions(set))
+	}
+	if aeo.IsSet(arg) {
+		set, err := aeo.LoadSet(arg, aeo.WithRoot(rootOf(arg, root)))
+		if err != nil {
+			return nil, err
+		}
+		return nil, usagef("%s is a programme set: name the version to replay as %s@VERSION (%s) or %s@DATE", arg, arg, setVersions(set), arg)
+	}
+	return loadProgramme(arg, root)
+}
+
+// setVersions lists a set's versions with the day each takes effect.
+func setVersions(set *aeo.Set) string {
+	var b strings.Builder
+	for i, v := range set.Versions() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s from %s", v.Programme.Version(), v.Effective.Format(time.DateOnly))
+	}
+	return b.String()
 }
 
 // cmdImpactMerge combines the JSON reports of the shards of one replay.
