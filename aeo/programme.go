@@ -996,7 +996,7 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 	var rm *risk.Model
 	if f.Risk != nil {
 		rm, err = risk.Compile(*f.Risk, risk.WithEnv(&env{}), risk.WithFacts(f.Facts...), risk.WithFunctions(profileFunctions()...),
-			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory), risk.WithMaxSteps(o.steps))
+			risk.WithMaxNodes(o.maxNodes), risk.WithMemoryBudget(o.memory), risk.WithMaxSteps(o.steps), risk.WithCalendar(cal))
 		if err != nil {
 			errs.Wrap("risk", err)
 		}

@@ -108,6 +108,7 @@ type planView struct {
 	Controls                []controlRow
 	Uncovered               []detail
 	ChangeMethod, Reanalyse time.Time
+	DateProblems            []string
 }
 
 type controlRow struct {
@@ -303,7 +304,7 @@ func (d Dossier) riskView(l *locale) *riskView {
 
 func planViewOf(p risk.TreatmentPlan, l *locale) *planView {
 	pv := &planView{At: p.At, Bar: budgetBar(p.Hours, p.Budget, l), Exact: p.Exact,
-		Covered: l.Num(p.CoveredWeight), Total: l.Num(p.TotalWeight), ChangeMethod: p.ChangeMethod, Reanalyse: p.Reanalyse}
+		Covered: l.Num(p.CoveredWeight), Total: l.Num(p.TotalWeight), ChangeMethod: p.ChangeMethod, Reanalyse: p.Reanalyse, DateProblems: p.DateProblems}
 	for _, c := range p.Controls {
 		pv.Controls = append(pv.Controls, controlRow{
 			ID: c.ID, Title: c.Title, Kind: l.Label("control", c.Kind.String()), Owner: c.Owner,

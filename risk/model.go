@@ -29,6 +29,7 @@ type Model struct {
 	riskIndex map[string]int
 	findings  []findingRule
 	controls  []control
+	cal       *calendar.Calendar // nil: Monday to Friday, no holidays
 }
 
 type dimension struct {
@@ -88,7 +89,7 @@ func Compile(cfg Config, opts ...Option) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Model{cfg: cfg, env: env, envType: reflect.TypeOf(o.env), levels: cfg.Levels, riskIndex: map[string]int{}}
+	m := &Model{cfg: cfg, env: env, envType: reflect.TypeOf(o.env), levels: cfg.Levels, riskIndex: map[string]int{}, cal: o.cal}
 
 	dimIDs := map[string]bool{}
 	for i, d := range cfg.Dimensions {

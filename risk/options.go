@@ -6,6 +6,8 @@ import (
 	"slices"
 	"time"
 
+	"github.com/safe-aeo/engine/calendar"
+
 	"github.com/safe-aeo/engine/criteria"
 )
 
@@ -20,7 +22,15 @@ type options struct {
 	memory   uint
 	steps    int
 	seed     *string
+	cal      *calendar.Calendar
 }
+
+// WithCalendar sets the calendar the review periods of a plan of
+// treatment are counted in (review.change_method_after and
+// review.reanalyse_after): the programme's working week and holidays, for
+// a period in working days or with a roll. Without one, working days are
+// Monday to Friday with no holiday. CompileSelectivity ignores it.
+func WithCalendar(c *calendar.Calendar) Option { return func(o *options) { o.cal = c } }
 
 // WithEnv sets the type of the operator environment that dimension scores
 // and risk conditions are checked against, by a prototype: a pointer to a

@@ -5,6 +5,8 @@ import (
 	"math/bits"
 	"sort"
 	"time"
+
+	"github.com/safe-aeo/engine/calendar"
 )
 
 // A TreatmentPlan is the plan of treatment for one operator (Annex 3,
@@ -41,6 +43,28 @@ type TreatmentPlan struct {
 	// up again (see Review); zero when the programme sets no period.
 	ChangeMethod time.Time `json:"change_method,omitzero"`
 	Reanalyse    time.Time `json:"reanalyse,omitzero"`
+	// DateProblems says which review dates the programme's calendar could
+	// not count (a year with no holidays listed, say): each is then
+	// counted as without a calendar (working days Monday to Friday, no
+	// holidays), and an officer should check it.
+	DateProblems []string `json:"date_problems,omitempty"`
+}
+
+// reviewDate is at moved by the review period p, key in the programme, on
+// the model's calendar; zero when p is.
+func (m *Model) reviewDate(plan *TreatmentPlan, key string, p calendar.Period, at time.Time) time.Time {
+	if p.IsZero() {
+		return time.Time{}
+	}
+	if m.cal == nil {
+		return p.AddTo(at)
+	}
+	t, err := m.cal.Add(p, at)
+	if err != nil {
+		plan.DateProblems = append(plan.DateProblems, "review."+key+": "+err.Error()+"; counted Monday to Friday without holidays")
+		return p.AddTo(at)
+	}
+	return t
 }
 
 // A PlannedControl is a control chosen for a plan of treatment.
@@ -100,12 +124,8 @@ func (m *Model) Plan(risks []Risk, budgetHours float64, at time.Time) TreatmentP
 		budgetHours = 0
 	}
 	plan := TreatmentPlan{At: at, Budget: budgetHours, Exact: true}
-	if p := m.cfg.Review.ChangeMethodAfter; !p.IsZero() {
-		plan.ChangeMethod = p.AddTo(at)
-	}
-	if p := m.cfg.Review.ReanalyseAfter; !p.IsZero() {
-		plan.Reanalyse = p.AddTo(at)
-	}
+	plan.ChangeMethod = m.reviewDate(&plan, "change_method_after", m.cfg.Review.ChangeMethodAfter, at)
+	plan.Reanalyse = m.reviewDate(&plan, "reanalyse_after", m.cfg.Review.ReanalyseAfter, at)
 
 	// The risks, unique by ID, in the order of a map.
 	byID := map[string]int{}

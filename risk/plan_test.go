@@ -7,11 +7,13 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/risk"
 )
@@ -129,6 +131,61 @@ func TestModel_Plan_review(t *testing.T) {
 	plan = m2.Plan(nil, 100, day("2025-01-31"))
 	assert.True(t, plan.ChangeMethod.IsZero(), "no period, no date")
 	assert.True(t, plan.Reanalyse.IsZero())
+}
+
+// TestModel_Plan_reviewCalendar counts review periods in working days on
+// the programme's calendar: its working week, its holidays and its roll.
+func TestModel_Plan_reviewCalendar(t *testing.T) {
+	// A Sunday-to-Thursday week with a holiday on Sunday 2 February 2025.
+	cal, err := calendar.Compile(calendar.Config{
+		WorkingWeek: []calendar.Weekday{calendar.Weekday(time.Sunday), calendar.Weekday(time.Monday), calendar.Weekday(time.Tuesday), calendar.Weekday(time.Wednesday), calendar.Weekday(time.Thursday)},
+		Holidays:    map[string][]calendar.Holiday{"2025": {{Date: day("2025-02-02"), Name: "Holiday"}}},
+	})
+	require.NoError(t, err)
+	tests := []struct {
+		name     string
+		review   risk.Review
+		at       string
+		cal      *calendar.Calendar
+		change   string
+		again    string
+		problems int
+		reason   string
+	}{
+		{name: "working days on the programme's week", review: risk.Review{ChangeMethodAfter: calendar.WorkingDays(3)}, at: "2025-01-30", cal: cal,
+			change: "2025-02-05", reason: "from Thursday 30 January: Friday and Saturday are off, Sunday 2 February a holiday; Monday 3, Tuesday 4, Wednesday 5"},
+		{name: "without a calendar, Monday to Friday", review: risk.Review{ChangeMethodAfter: calendar.WorkingDays(3)}, at: "2025-01-30",
+			change: "2025-02-04", reason: "Friday 31, Monday 3, Tuesday 4: no holiday, Saturday and Sunday off"},
+		{name: "calendar months keep their meaning", review: risk.Review{ChangeMethodAfter: calendar.Months(3), ReanalyseAfter: calendar.Years(1)}, at: "2025-01-31", cal: cal,
+			change: "2025-04-30", again: "2026-01-31", reason: "a plain period needs no working day, so the calendar changes nothing"},
+		{name: "a year the calendar does not list", review: risk.Review{ReanalyseAfter: calendar.WorkingDays(5)}, at: "2025-12-29", cal: cal,
+			again: "2026-01-05", problems: 1, reason: "2026 has no holiday list: counted Monday to Friday (30, 31 December, 1, 2 and 5 January) and the plan says so"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := demo()
+			cfg.Review = tt.review
+			opts := []risk.Option{risk.WithEnv(&operatorEnv{})}
+			if tt.cal != nil {
+				opts = append(opts, risk.WithCalendar(tt.cal))
+			}
+			m, err := risk.Compile(cfg, opts...)
+			require.NoError(t, err)
+			plan := m.Plan(nil, 100, day(tt.at))
+			want := func(s string) time.Time {
+				if s == "" {
+					return time.Time{}
+				}
+				return day(s)
+			}
+			assert.Equal(t, want(tt.change), plan.ChangeMethod, tt.reason)
+			assert.Equal(t, want(tt.again), plan.Reanalyse, tt.reason)
+			assert.Len(t, plan.DateProblems, tt.problems, tt.reason)
+			for _, p := range plan.DateProblems {
+				assert.Contains(t, p, "review.reanalyse_after", tt.reason)
+			}
+		})
+	}
 }
 
 func TestModel_Plan_golden(t *testing.T) {

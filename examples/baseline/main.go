@@ -261,6 +261,9 @@ func writeRisk(w io.Writer, m risk.Map, plan risk.TreatmentPlan) {
 	if !plan.ChangeMethod.IsZero() {
 		fmt.Fprintf(w, "  change the control method by %s; re-analyse by %s\n", plan.ChangeMethod.Format(time.DateOnly), plan.Reanalyse.Format(time.DateOnly))
 	}
+	for _, p := range plan.DateProblems {
+		fmt.Fprintf(w, "  check the date: %s\n", p)
+	}
 }
 
 func orNone(s string) string {
