@@ -429,11 +429,14 @@ type Session struct {
 	s   *Selector
 	env laneEnv
 	r   *rules.Runner
+	// bad marks the declared facts of the declaration in hand that are
+	// numbers but not finite, by position in the selector's factNames.
+	bad []bool
 }
 
 // Session returns a new Session of s.
 func (s *Selector) Session() *Session {
-	return &Session{s: s, r: s.model.Runner(), env: laneEnv{vals: make([]any, len(s.factNames))}}
+	return &Session{s: s, r: s.model.Runner(), env: laneEnv{vals: make([]any, len(s.factNames))}, bad: make([]bool, len(s.factNames))}
 }
 
 // Select is Selector.Select.
@@ -480,14 +483,22 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		Origin: d.Origin, Dispatch: d.Dispatch, Value: d.Value, GrossMass: d.GrossMass,
 		Declarant: d.Declarant, OperatorID: d.Operator, Procedure: d.Procedure, TransportMode: d.TransportMode,
 		Operator: operatorView{ID: o.ID, Status: o.Status, Types: o.Types, Grade: o.Grade, Partner: o.Partner, PartnerTypes: o.PartnerTypes},
-		Vendor:   s.vendorView(d.Vendor, d.Date),
 		facts:    d.Facts,
 		vals:     vals,
 	}
+	if s.readsVendor {
+		env.Vendor = s.vendorView(d.Vendor, d.Date)
+	}
+	// Each declared fact is looked up once, and checked once for a
+	// number that is not finite, whatever the number of rules reading it.
+	bad := ss.bad
 	if len(d.Facts) > 0 {
 		for i, name := range s.factNames {
-			vals[i] = d.Facts[name]
+			v := d.Facts[name]
+			vals[i], bad[i] = v, v != nil && !criteria.Finite(v)
 		}
+	} else {
+		clear(bad)
 	}
 	env.vendorKnown = vendorKnown(d.Vendor)
 	if env.Operator.Types == nil {
@@ -520,9 +531,9 @@ func (ss *Session) decide(d *Declaration, op *Operator, dec *Decision, c *counts
 		missing := ru.need&^present != 0
 		bad := ru.need&invalid != 0
 		for _, f := range ru.facts {
-			if v := vals[f]; v == nil {
+			if vals[f] == nil {
 				missing = true
-			} else if !criteria.Finite(v) {
+			} else if ss.bad[f] {
 				bad = true
 			}
 		}

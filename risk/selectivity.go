@@ -206,8 +206,11 @@ type Selector struct {
 	minRandom  float64
 	randomLane Lane
 	errorLane  Lane
-	factNames  []string  // the declared facts, as FactAt serves them
-	sessions   sync.Pool // of *Session, for Select
+	// readsVendor reports that some lane rule reads the vendor's fields,
+	// which a declaration's environment then carries.
+	readsVendor bool
+	factNames   []string  // the declared facts, as FactAt serves them
+	sessions    sync.Pool // of *Session, for Select
 }
 
 type laneRule struct {
@@ -302,6 +305,7 @@ func CompileSelectivity(cfg SelectivityConfig, opts ...Option) (*Selector, error
 			c.errs.Add(p, "when is required: the condition under which the rule fires")
 		} else if lr.prog = c.compile(model, diag.Join(p, "when"), r.When, rules.Bool); lr.prog != nil {
 			lr.need, lr.facts = reads(lr.prog, s.factNames)
+			s.readsVendor = s.readsVendor || lr.need&fVendor != 0
 		}
 		lr.prefix = hashPrefix(seed, "rule", r.ID)
 		s.rules = append(s.rules, lr)
