@@ -20,6 +20,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/safe-aeo/engine/internal/suggest"
+
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
@@ -496,7 +498,7 @@ func (l *loader) extend(src *source, depth int) (*merged, error) {
 
 // suggestBaseline proposes "baseline" for a near miss.
 func (l *loader) suggestBaseline(name string) string {
-	if d := editDistance(name, BaselineName); d > 0 && d <= 2 {
+	if d := suggest.Distance(name, BaselineName); d > 0 && d <= 2 {
 		return fmt.Sprintf("; did you mean %q?", BaselineName)
 	}
 	return ""
@@ -520,7 +522,7 @@ func (l *loader) suggestFile(ext, dir, name string) string {
 		default:
 			continue
 		}
-		if d := editDistance(name, n); d < bestD {
+		if d := suggest.Distance(name, n); d < bestD {
 			best, bestD = n, d
 		}
 	}
@@ -528,31 +530,6 @@ func (l *loader) suggestFile(ext, dir, name string) string {
 		return ""
 	}
 	return fmt.Sprintf("; did you mean %q?", path.Join(path.Dir(filepath.ToSlash(ext)), best))
-}
-
-// editDistance is the Levenshtein distance between a and b, for
-// suggesting the name an author meant.
-func editDistance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (l *loader) fail(src *source, p, format string, args ...any) error {
@@ -1419,7 +1396,7 @@ func (p *Programme) ParseProfile(name string, data []byte) (*Profile, error) {
 func (p *Programme) closestFact(name string) string {
 	best, bestD := "", 3
 	for _, d := range slices.Sorted(maps.Keys(p.declared)) {
-		if n := editDistance(name, d); n < bestD {
+		if n := suggest.Distance(name, d); n < bestD {
 			best, bestD = d, n
 		}
 	}

@@ -1,6 +1,7 @@
 package replay
 
 import (
+	"github.com/safe-aeo/engine/internal/suggest"
 	"github.com/safe-aeo/engine/risk"
 )
 
@@ -369,30 +370,9 @@ func closest(s string, known []string) string {
 		return ""
 	}
 	for _, k := range known {
-		if d := distance(s, k); d < bestD {
+		if d := suggest.Distance(s, k); d < bestD {
 			best, bestD = k, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -20,6 +20,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/internal/suggest"
 )
 
 // maxNodes bounds the work of decoding one document, so that a file of
@@ -400,7 +401,7 @@ func (dec *decoder) structure(n *yaml.Node, v reflect.Value, path string) {
 		}
 		f, ok := byName[key]
 		if !ok {
-			dec.fail(k, diag.Join(path, key), "unknown key %q%s", key, suggest(key, fs))
+			dec.fail(k, diag.Join(path, key), "unknown key %q%s", key, suggestKey(key, fs))
 			continue
 		}
 		fv, err := fieldByIndexAlloc(v, f.index)
@@ -425,8 +426,8 @@ func fieldByIndexAlloc(v reflect.Value, index []int) (reflect.Value, error) {
 	return v, nil
 }
 
-// suggest proposes the closest known key, for typos.
-func suggest(key string, fs []field) string {
+// suggestKey proposes the closest known key, for typos.
+func suggestKey(key string, fs []field) string {
 	names := make([]string, 0, len(fs))
 	for _, f := range fs {
 		names = append(names, f.name)
@@ -458,7 +459,7 @@ func Closest(word string, known []string, fold bool) string {
 		if fold {
 			c = strings.ToLower(k)
 		}
-		d := distance(w, c)
+		d := suggest.Distance(w, c)
 		sub := subsequence(w, c)
 		if d < bestD || d == bestD && sub && !bestSub {
 			best, bestD, bestSub = k, d, sub
@@ -489,30 +490,6 @@ func Suggest(word string, known []string, fold bool) string {
 		return ""
 	}
 	return "; known: " + strings.Join(known, ", ")
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 func (dec *decoder) mapping(n *yaml.Node, v reflect.Value, path string) {

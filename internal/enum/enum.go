@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/safe-aeo/engine/internal/suggest"
 )
 
 // Name returns the token of v, or typ(v) when v has none.
@@ -50,35 +52,11 @@ func closest(s string, names []string) string {
 		bestD = 2
 	}
 	for _, n := range names {
-		if d := distance(strings.ToLower(s), n); d < bestD {
+		if d := suggest.Distance(strings.ToLower(s), n); d < bestD {
 			best, bestD = n, d
 		}
 	}
 	return best
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // Unmarshal sets *v to the value whose token is text, as UnmarshalText

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/safe-aeo/engine/internal/suggest"
+
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/builtin"
 )
@@ -279,7 +281,7 @@ func suggestName(name string, candidates []string) string {
 		if c == name || strings.HasPrefix(c, "fact_") || c == "within_period" {
 			continue
 		}
-		if d := levenshtein(name, c); d < bestD {
+		if d := suggest.Distance(name, c); d < bestD {
 			best, bestD = c, d
 		}
 	}
@@ -297,29 +299,6 @@ func quoted(suggestion string) string {
 		return suggestion
 	}
 	return fmt.Sprintf("; did you mean %q?", strings.TrimSuffix(name, "?"))
-}
-
-func levenshtein(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 64
-	}
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }
 
 // recheckCalls makes the checker look again inside every call. expr keeps
