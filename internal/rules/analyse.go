@@ -629,21 +629,79 @@ func (l *logic) subs(acc []*sub) []*sub {
 }
 
 func (m *Model) buildLogic(n ast.Node, source file.Source, c *conf.Config) *logic {
+	return m.buildLogicIn(n, nil, source, c)
+}
+
+// buildLogicIn is buildLogic under the let declarations that enclose n,
+// outermost first: "let x = a; x || b" is taken apart as "x || b", each
+// leaf carrying the declarations it reads, so that b's missing facts do not
+// hide that a holds.
+func (m *Model) buildLogicIn(n ast.Node, lets []*ast.VariableDeclaratorNode, source file.Source, c *conf.Config) *logic {
 	switch node := n.(type) {
+	case *ast.VariableDeclaratorNode:
+		return m.buildLogicIn(node.Expr, append(lets[:len(lets):len(lets)], node), source, c)
 	case *ast.BinaryNode:
 		switch node.Operator {
 		case "&&", "and":
-			return &logic{op: "and", left: m.buildLogic(node.Left, source, c), right: m.buildLogic(node.Right, source, c)}
+			return &logic{op: "and", left: m.buildLogicIn(node.Left, lets, source, c), right: m.buildLogicIn(node.Right, lets, source, c)}
 		case "||", "or":
-			return &logic{op: "or", left: m.buildLogic(node.Left, source, c), right: m.buildLogic(node.Right, source, c)}
+			return &logic{op: "or", left: m.buildLogicIn(node.Left, lets, source, c), right: m.buildLogicIn(node.Right, lets, source, c)}
 		}
 	case *ast.UnaryNode:
 		if node.Operator == "!" || node.Operator == "not" {
-			return &logic{op: "not", left: m.buildLogic(node.Node, source, c)}
+			return &logic{op: "not", left: m.buildLogicIn(node.Node, lets, source, c)}
 		}
 	}
-	paths, _ := m.collectPaths(n)
-	return &logic{leaf: m.newSub(n, source, c), paths: paths}
+	leaf := withLets(n, lets)
+	paths, _ := m.collectPaths(leaf)
+	return &logic{leaf: m.newSub(leaf, source, c), paths: paths}
+}
+
+// withLets wraps n in the declarations of lets (outermost first) that it
+// reads, directly or through another declaration's value: a leaf of a
+// condition taken apart evaluates as it does inside the whole, and reads
+// the facts of the declarations it needs and no others.
+func withLets(n ast.Node, lets []*ast.VariableDeclaratorNode) ast.Node {
+	if len(lets) == 0 {
+		return n
+	}
+	needed := map[string]bool{}
+	identifiers(n, needed)
+	use := make([]bool, len(lets))
+	for i := len(lets) - 1; i >= 0; i-- {
+		if needed[lets[i].Name] {
+			use[i] = true
+			identifiers(lets[i].Value, needed)
+		}
+	}
+	out := n
+	for i := len(lets) - 1; i >= 0; i-- {
+		if !use[i] {
+			continue
+		}
+		w := &ast.VariableDeclaratorNode{Name: lets[i].Name, Value: lets[i].Value, Expr: out}
+		w.SetNature(*out.Nature())
+		w.SetLocation(lets[i].Location())
+		out = w
+	}
+	return out
+}
+
+// identifiers adds to names every identifier n holds, at any depth.
+func identifiers(n ast.Node, names map[string]bool) {
+	if n == nil {
+		return
+	}
+	ast.Walk(&n, identifierSet(names))
+}
+
+// identifierSet collects the identifiers ast.Walk visits.
+type identifierSet map[string]bool
+
+func (s identifierSet) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok {
+		s[id.Value] = true
+	}
 }
 
 // decide evaluates l in three-valued logic: known is false when the value

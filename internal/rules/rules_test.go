@@ -291,6 +291,22 @@ func TestDecideThreeValued(t *testing.T) {
 		{name: "all present", src: "years_trading >= 3 && facts.score >= 80", env: fullEnv, want: true, wantKnown: true,
 			reason: "with every fact present Decide is Bool"},
 		{name: "leaf not a combination", src: "years_trading >= 3", env: noYears, wantKnown: false, reason: "a plain condition on a missing fact is unknown"},
+		{name: "let: or decided by the present branch", src: "let s = facts.score; s >= 80 || years_trading >= 3", env: noYears, want: true, wantKnown: true,
+			reason: "a let at the top does not hide the or: its true branch decides"},
+		{name: "let: or undecided", src: "let s = facts.score; s >= 90 || years_trading >= 3", env: noYears, wantKnown: false,
+			reason: "the let's branch false leaves the or to the missing fact"},
+		{name: "let read by the missing branch", src: "let y = years_trading; facts.score >= 80 || y >= 3", env: noYears, want: true, wantKnown: true,
+			reason: "a let whose value is missing only matters to the branches that read it"},
+		{name: "let read by both branches", src: "let y = years_trading; y >= 90 || y >= 3 && facts.score >= 80", env: noYears, wantKnown: false,
+			reason: "every branch reads the missing let: nothing decides"},
+		{name: "lets that read lets", src: "let s = facts.score; let t = s * 2; t >= 160 && years_trading >= 3", env: fullEnv, want: true, wantKnown: true,
+			reason: "a leaf carries the lets its lets read, in order"},
+		{name: "let read in a predicate", src: "let r = 'importer'; any(roles, # == r) || years_trading >= 3", env: noYears, want: true, wantKnown: true,
+			reason: "a let read inside a predicate goes with the leaf that holds the predicate"},
+		{name: "let of a constant", src: "let least = 3; facts.score >= 80 && years_trading >= least", env: noYears, wantKnown: false,
+			reason: "the branch reading the let of a constant still reads a missing fact"},
+		{name: "let and with a false branch", src: "let s = facts.score; s < 10 && years_trading >= 3", env: noYears, want: false, wantKnown: true,
+			reason: "a false branch decides an and, under a let too"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
