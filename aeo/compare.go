@@ -198,7 +198,7 @@ func Compare(ctx context.Context, a, b *Programme, samples []*Profile, asOf time
 		if r.BindsCustoms() {
 			continue
 		}
-		m := Match{Requirement: r.ID, Title: r.Title}
+		m := Match{Requirement: r.ID, Title: r.Title.In(a.lang)}
 		seen := map[string]bool{}
 		for _, k := range matchKeys(r) {
 			for _, id := range keysB[k] {

@@ -1,6 +1,8 @@
 package aeo
 
 import (
+	"golang.org/x/text/language"
+
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -33,8 +35,10 @@ type Obligation struct {
 }
 
 // Obligations returns Customs' obligations under the programme, in the
-// order of the file, each with whether the programme meets it.
-func (p *Programme) Obligations() []Obligation {
+// order of the file, each with whether the programme meets it; titles and
+// texts are in the language best matching prefs (see criteria.Text.In),
+// the programme's by default.
+func (p *Programme) Obligations(prefs ...language.Tag) []Obligation {
 	var doc any
 	if b, err := json.Marshal(p.file); err == nil {
 		_ = json.Unmarshal(b, &doc)
@@ -44,7 +48,7 @@ func (p *Programme) Obligations() []Obligation {
 		if !r.BindsCustoms() {
 			continue
 		}
-		o := Obligation{ID: r.ID, Criterion: r.Criterion, Title: r.Title, Text: r.Text, Source: r.Source, Unverified: r.Unverified,
+		o := Obligation{ID: r.ID, Criterion: r.Criterion, Title: r.Title.In(p.lang, prefs...), Text: r.Text.In(p.lang, prefs...), Source: r.Source, Unverified: r.Unverified,
 			MetBy: slices.Clone(r.MetBy), Commitment: p.file.Programme.Commitments[r.ID]}
 		for _, k := range r.MetBy {
 			if !setAt(doc, k) {

@@ -20,7 +20,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/safe-aeo/engine/internal/suggest"
+	"golang.org/x/text/language"
 
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/calendar"
@@ -29,6 +29,7 @@ import (
 	"github.com/safe-aeo/engine/exchange"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/rules"
+	"github.com/safe-aeo/engine/internal/suggest"
 	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
 	"github.com/safe-aeo/engine/vendors"
@@ -120,6 +121,11 @@ type Meta struct {
 	Effective   time.Time `json:"effective,omitzero"`
 	Until       time.Time `json:"until,omitzero"`
 	Description string    `json:"description,omitempty"`
+	// Language is the BCP 47 tag (en, fr, es-419) of the language the
+	// file's plain operator-facing texts are written in, and of the
+	// programme's assessments; default en. Texts written per language
+	// must include it.
+	Language string `json:"language,omitempty"`
 	// Sources are the legal instruments the programme implements.
 	Sources []string `json:"sources,omitempty"`
 	// Commitments state in words how Customs meets those of its own
@@ -146,6 +152,11 @@ type Programme struct {
 	union       *union
 	vendors     *vendors.Register
 	partners    []exchange.Partner
+	lang        language.Tag
+	textIndex   textIndex
+	// texts are where the operator-facing texts are written, in the
+	// files the programme was loaded from.
+	texts []textSite
 }
 
 //go:embed baseline/*.yaml
@@ -357,6 +368,8 @@ type loader struct {
 	positioned diag.List
 	// limits bound each file read.
 	limits decode.Limits
+	// texts are where the operator-facing texts of the files read are.
+	texts []textSite
 }
 
 const maxExtends = 8
@@ -429,6 +442,7 @@ func (l *loader) parse(name string, data []byte, depth int) (*merged, error) {
 	// so that the author sees every problem at once.
 	l.positioned = append(l.positioned, doc.Decode(&f)...)
 	src.file = f
+	l.settleTexts(src)
 	l.chain = append(l.chain, name)
 	defer func() { l.chain = l.chain[:len(l.chain)-1] }()
 	return l.resolve(src, depth)
@@ -451,6 +465,7 @@ func (l *loader) resolve(src *source, depth int) (*merged, error) {
 			bl := &loader{fsys: builtin, limits: l.limits}
 			base, err = bl.load(baselinePath, depth+1)
 			l.positioned = append(l.positioned, bl.positioned...)
+			l.texts = append(l.texts, bl.texts...)
 		case l.inMemory != nil || src.doc == nil:
 			return nil, l.fail(src, "extends", "extends %q: only %q can be extended here; load the programme from files to extend another file%s", f.Extends, BaselineName, l.suggestBaseline(f.Extends))
 		default:
@@ -907,7 +922,11 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		return aok && bok && a.src == b.src
 	}, &errs)
 	vocab.checkProgramme(&f, &errs)
-	set, err := criteria.Compile(f.Config, criteria.WithEnv(&env{}), criteria.WithFunctions(profileFunctions()...),
+	lang, err := fileLanguage(f.Programme)
+	if err != nil {
+		errs.Add("programme.language", "%q is not a BCP 47 language tag such as en, fr or es-419", f.Programme.Language)
+	}
+	set, err := criteria.Compile(f.Config, criteria.WithLanguage(lang), criteria.WithEnv(&env{}), criteria.WithFunctions(profileFunctions()...),
 		criteria.WithEvidence(vocab.evidenceKinds()...),
 		criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory), criteria.WithMaxSteps(o.steps))
 	if err != nil {
@@ -1007,7 +1026,14 @@ func (l *loader) compile(m *merged, opts []Option) (*Programme, error) {
 		return nil, errs
 	}
 	p := &Programme{file: f, fingerprint: fp, set: set, lifecycle: lc, calendar: cal, benefits: cat, risk: rm, selector: sel, declared: map[string]rules.FactType{},
-		union: un, vendors: vr, partners: partners, vocab: vocab}
+		union: un, vendors: vr, partners: partners, vocab: vocab, lang: lang, texts: l.texts, textIndex: newTextIndex(f.Config)}
+	sort.SliceStable(p.texts, func(i, j int) bool {
+		a, b := p.texts[i], p.texts[j]
+		if a.file != b.file {
+			return a.file < b.file
+		}
+		return a.line < b.line || a.line == b.line && a.column < b.column
+	})
 	for _, fd := range f.Facts {
 		p.declared[fd.Name] = rules.FactType(fd.Type)
 	}

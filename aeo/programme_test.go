@@ -206,8 +206,8 @@ func TestNonFiniteNumbersAreConfigErrors(t *testing.T) {
 	require.ErrorContains(t, err, `nan.yaml:3:83: requirements[0].weight: want a finite number, not "NaN"`)
 
 	f := aeo.File{Programme: aeo.Meta{Name: "x", Version: "1"}}
-	f.Criteria = []criteria.Criterion{{ID: "A", Title: "A"}}
-	f.Requirements = []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: "t", When: "true", Source: "s", Weight: math.NaN()}}
+	f.Criteria = []criteria.Criterion{{ID: "A", Title: criteria.NewText("A")}}
+	f.Requirements = []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: criteria.NewText("t"), When: "true", Source: "s", Weight: math.NaN()}}
 	_, err = aeo.Compile(f)
 	var ce *diag.Error
 	require.ErrorAs(t, err, &ce, "a NaN set from Go is a configuration problem")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/criteria"
@@ -460,8 +461,8 @@ func FuzzRuleVocabulary(f *testing.F) {
 		// A programme of its own, not extending the baseline, compiles
 		// fast enough to fuzz and has the same vocabulary.
 		f := aeo.File{Programme: aeo.Meta{Name: "fuzz", Version: "1"}}
-		f.Criteria = []criteria.Criterion{{ID: "A", Title: "a"}}
-		f.Requirements = []criteria.Requirement{{ID: "X.1", Criterion: "A", Title: "t", Source: "s", When: when}}
+		f.Criteria = []criteria.Criterion{{ID: "A", Title: criteria.NewText("a")}}
+		f.Requirements = []criteria.Requirement{{ID: "X.1", Criterion: "A", Title: criteria.NewText("t"), Source: "s", When: when}}
 		if _, err := aeo.Compile(f); err != nil {
 			return
 		}
@@ -559,7 +560,7 @@ func TestOperatorViewHoldsNothingInternal(t *testing.T) {
 			add(r.SME.When)
 		}
 		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
-			add(r.Messages.For(o).Internal)
+			add(r.Messages.Written(o).Internal)
 		}
 	}
 	for _, c := range file.Criteria {
@@ -701,7 +702,7 @@ func TestBaselineOperatorText(t *testing.T) {
 	seen := map[string]string{}
 	for _, r := range reqs {
 		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
-			text := r.Messages.For(o).Operator
+			text := r.Messages.For(o, language.English).Operator
 			assert.NotEmpty(t, text, "%s has operator text for %s", r.ID, o)
 			assert.True(t, strings.HasSuffix(text, "."), "%s %s: a sentence", r.ID, o)
 			if prev, dup := seen[text]; dup {
@@ -709,6 +710,6 @@ func TestBaselineOperatorText(t *testing.T) {
 			}
 			seen[text] = r.ID + " " + o.String()
 		}
-		assert.Empty(t, r.Messages.For(criteria.Met), "%s: a met finding says nothing", r.ID)
+		assert.Empty(t, r.Messages.Written(criteria.Met), "%s: a met finding says nothing", r.ID)
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/internal/decode"
 	"github.com/safe-aeo/engine/internal/rules"
@@ -68,6 +70,7 @@ type options struct {
 	memory   uint
 	steps    int
 	evidence []Evidence
+	lang     language.Tag
 }
 
 // WithEnv sets the type of Subject expressions are checked against, by a
@@ -89,6 +92,11 @@ func WithFunctions(fs ...Function) Option {
 func WithEvidence(kinds ...Evidence) Option {
 	return func(o *options) { o.evidence = append(o.evidence, kinds...) }
 }
+
+// WithLanguage sets the programme's language: the language of its plain
+// texts, and the one findings, criteria and authorizations are titled and
+// explained in (see [Text.In]). The default is English.
+func WithLanguage(lang language.Tag) Option { return func(o *options) { o.lang = lang } }
 
 // WithMaxNodes bounds the size of each expression (default 2000 nodes).
 func WithMaxNodes(n uint) Option { return func(o *options) { o.maxNodes = n } }
@@ -134,8 +142,9 @@ type requirement struct {
 	onSite      bool
 	level       Level
 	// messages are the requirement's messages by outcome, chosen once
-	// here.
+	// here, and title its title, both in the programme's language.
 	messages [numOutcomes]Message
+	title    string
 	// notApplicable are the reasons given when the requirement does not
 	// apply, written once here rather than on every evaluation.
 	notForRoles, notForModels string
@@ -143,6 +152,7 @@ type requirement struct {
 
 type criterion struct {
 	Criterion
+	title   string
 	reqs    []int
 	score   *rules.Program
 	measure *rules.Program
@@ -151,6 +161,7 @@ type criterion struct {
 
 type authorization struct {
 	Authorization
+	title    string
 	crits    []int
 	includes []int
 	grant    *rules.Program
@@ -164,7 +175,7 @@ var factName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 // every problem it finds, not only the first, as a list of *diag.Error
 // whose paths name the place in the configuration (requirements[3].when).
 func Compile(cfg Config, opts ...Option) (*Set, error) {
-	o := options{env: &Facts{}}
+	o := options{env: &Facts{}, lang: language.English}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -217,7 +228,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if c.Side != "" && !valid(c.Side, SideAEO, SideCustoms, SideJoint) {
 			errs.Add(diag.Join(p, "side"), "unknown side %q (want aeo, customs or joint)", c.Side)
 		}
-		cr := &criterion{Criterion: c}
+		cr := &criterion{Criterion: c, title: c.Title.In(o.lang)}
 		if c.Measure != "" {
 			if c.Score != "" {
 				errs.Add(p, "give a criterion either a score (over its tallies) or a measure (over the operator's facts), not both")
@@ -248,17 +259,17 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if len(r.MetBy) > 0 {
 			errs.Add(diag.Join(p, "met_by"), "met_by says how the programme meets an obligation of Customs: it belongs to requirements with side: customs")
 		}
-		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level,
+		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level, title: r.Title.In(o.lang),
 			notForRoles:  "applies to " + strings.Join(r.Roles, ", ") + " only",
 			notForModels: "applies to business models " + strings.Join(r.BusinessModels, ", ") + " only"}
 		if rq.level == "" {
 			rq.level = Required
 		}
-		if (r.Messages.Internal != "" || r.Messages.Operator != "") && r.Messages.NotMet != nil {
+		if (r.Messages.Internal != "" || !r.Messages.Operator.IsZero()) && r.Messages.NotMet != nil {
 			errs.Add(diag.Join(p, "messages"), "give the not_met message either under not_met or as the short form (internal, operator), not both")
 		}
-		for o := range rq.messages {
-			rq.messages[o] = r.Messages.For(Outcome(o))
+		for oc := range rq.messages {
+			rq.messages[oc] = r.Messages.For(Outcome(oc), o.lang)
 		}
 		if rq.weight == 0 {
 			rq.weight = 1
@@ -282,7 +293,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if strings.TrimSpace(r.Source) == "" {
 			errs.Add(p, "source is required: name the SAFE item or the article of national law the requirement encodes")
 		}
-		if strings.TrimSpace(r.Title) == "" {
+		if strings.TrimSpace(rq.title) == "" {
 			errs.Add(p, "title is required")
 		}
 		if !valid(rq.level, Required, Desired, Bonus) {
@@ -365,7 +376,7 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		if _, dup := authIndex[a.ID]; dup && a.ID != "" {
 			errs.Add(diag.Join(p, "id"), "authorization %q defined twice", a.ID)
 		}
-		au := &authorization{Authorization: a}
+		au := &authorization{Authorization: a, title: a.Title.In(o.lang)}
 		for j, id := range a.Criteria {
 			ci, ok := s.critIndex[id]
 			if !ok {

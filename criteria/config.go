@@ -3,6 +3,8 @@ package criteria
 import (
 	"time"
 
+	"golang.org/x/text/language"
+
 	"github.com/safe-aeo/engine/calendar"
 )
 
@@ -49,9 +51,11 @@ type Scoring struct {
 
 // A Criterion groups requirements and decides whether the group is met.
 type Criterion struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
-	Text   string `json:"text,omitempty"`
+	ID string `json:"id"`
+	// Title and Text are shown to operators (the published programme):
+	// one string in the programme's language, or one per language.
+	Title  Text   `json:"title"`
+	Text   Text   `json:"text,omitzero"`
 	Side   Side   `json:"side,omitempty"`
 	Source string `json:"source,omitempty"`
 	// Unverified marks a criterion whose source text could not be checked
@@ -78,8 +82,11 @@ type Criterion struct {
 type Requirement struct {
 	ID        string `json:"id"`
 	Criterion string `json:"criterion"`
-	Title     string `json:"title"`
-	Text      string `json:"text,omitempty"`
+	// Title and Text are shown to operators (the letter, the published
+	// programme): one string in the programme's language, or one per
+	// language.
+	Title Text `json:"title"`
+	Text  Text `json:"text,omitzero"`
 	// Side says who the requirement binds: the AEO, Customs, or both. A
 	// requirement that binds Customs alone (side: customs) is one of
 	// Customs' own obligations under the criterion (SAFE Annex IV's
@@ -152,37 +159,50 @@ type Alternative struct {
 //	    internal: A serious infringement falls within the period.
 //	    operator: Your record shows a serious infringement ...
 //	  partly: {operator: ...}
-//	  indeterminate: {operator: Please declare ...}
+//	  indeterminate:
+//	    operator:
+//	      en: Please declare ...
+//	      fr: Veuillez déclarer ...
 //
 // Internal and Operator directly under messages are the short form of
 // not_met, kept for programmes written before messages were chosen by
-// outcome; a requirement gives one or the other.
+// outcome; a requirement gives one or the other. Operator texts may be
+// written per language (see [Text]); internal ones are for officers, in
+// the programme's language.
 type Messages struct {
-	Internal      string   `json:"internal,omitempty"`
-	Operator      string   `json:"operator,omitempty"`
-	NotMet        *Message `json:"not_met,omitempty"`
-	Partly        *Message `json:"partly,omitempty"`
-	Indeterminate *Message `json:"indeterminate,omitempty"`
+	Internal      string          `json:"internal,omitempty"`
+	Operator      Text            `json:"operator,omitzero"`
+	NotMet        *OutcomeMessage `json:"not_met,omitempty"`
+	Partly        *OutcomeMessage `json:"partly,omitempty"`
+	Indeterminate *OutcomeMessage `json:"indeterminate,omitempty"`
 }
 
-// A Message is what a finding of one outcome says: Internal to officers
-// only, Operator to the applicant too. Operator text is the only reason an
-// operator is shown: write it for the applicant, in plain words, without
-// the rule, the facts read or anything Customs keeps to itself.
+// An OutcomeMessage is what a programme writes for the findings of one
+// outcome: Internal to officers only, Operator to the applicant too.
+// Operator text is the only reason an operator is shown: write it for the
+// applicant, in plain words, without the rule, the facts read or anything
+// Customs keeps to itself.
+type OutcomeMessage struct {
+	Internal string `json:"internal,omitempty"`
+	Operator Text   `json:"operator,omitzero"`
+}
+
+// A Message is what a finding of one outcome says, in one language:
+// Internal to officers only, Operator to the applicant too.
 type Message struct {
 	Internal string `json:"internal,omitempty"`
 	Operator string `json:"operator,omitempty"`
 }
 
-// For returns the message for a finding of outcome o: the one written for
-// not met (or the short form), partly met or indeterminate, and the zero
-// Message for any other outcome.
-func (m Messages) For(o Outcome) Message {
-	var p *Message
+// Written returns what the programme writes for a finding of outcome o:
+// the message for not met (or the short form), partly met or
+// indeterminate, and the zero OutcomeMessage for any other outcome.
+func (m Messages) Written(o Outcome) OutcomeMessage {
+	var p *OutcomeMessage
 	switch o {
 	case NotMet:
 		if m.NotMet == nil {
-			return Message{Internal: m.Internal, Operator: m.Operator}
+			return OutcomeMessage{Internal: m.Internal, Operator: m.Operator}
 		}
 		p = m.NotMet
 	case Partly:
@@ -191,9 +211,16 @@ func (m Messages) For(o Outcome) Message {
 		p = m.Indeterminate
 	}
 	if p == nil {
-		return Message{}
+		return OutcomeMessage{}
 	}
 	return *p
+}
+
+// For returns the message of a finding of outcome o (see Written), its
+// operator text in lang, the programme's language (see [Text.In]).
+func (m Messages) For(o Outcome, lang language.Tag) Message {
+	w := m.Written(o)
+	return Message{Internal: w.Internal, Operator: w.Operator.In(lang)}
 }
 
 // An Equivalence is evidence the operator already holds that satisfies
@@ -246,8 +273,10 @@ type Equivalence struct {
 
 // An Authorization is a status the programme grants.
 type Authorization struct {
-	ID     string `json:"id"`
-	Title  string `json:"title"`
+	ID string `json:"id"`
+	// Title is shown to operators (the letter, the published programme):
+	// one string in the programme's language, or one per language.
+	Title  Text   `json:"title"`
 	Source string `json:"source,omitempty"`
 	// Criteria are the criteria this authorization is decided on; empty
 	// means all.

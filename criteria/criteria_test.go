@@ -30,14 +30,14 @@ func subject(values map[string]any) *criteria.Facts {
 func china() criteria.Config {
 	var reqs []criteria.Requirement
 	for _, id := range []string{"ic1", "ic2", "ic3", "ic4", "ic5"} {
-		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "internal_control", Title: id,
+		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "internal_control", Title: criteria.NewText(id),
 			When: "facts." + id + " == 'met'", Partly: "facts." + id + " == 'partly'", Source: "GACC standard"})
 	}
 	for _, id := range []string{"fs1", "fs2", "fs3"} {
-		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "finance", Title: id,
+		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "finance", Title: criteria.NewText(id),
 			When: "facts." + id + " == 'met'", Partly: "facts." + id + " == 'partly'", Source: "GACC standard"})
 	}
-	reqs = append(reqs, criteria.Requirement{ID: "bonus", Criterion: "finance", Title: "bonus", Level: criteria.Bonus, Points: 2,
+	reqs = append(reqs, criteria.Requirement{ID: "bonus", Criterion: "finance", Title: criteria.NewText("bonus"), Level: criteria.Bonus, Points: 2,
 		When: "facts.bonus == 'met'", Source: "GACC additional standard"})
 	var facts []criteria.FactDecl
 	for _, r := range reqs {
@@ -47,12 +47,12 @@ func china() criteria.Config {
 		Facts:   facts,
 		Scoring: criteria.Scoring{Met: 0, Partly: -1, NotMet: -2},
 		Criteria: []criteria.Criterion{
-			{ID: "internal_control", Title: "Internal control", Pass: "true"},
-			{ID: "finance", Title: "Financial status", Pass: "true"},
+			{ID: "internal_control", Title: criteria.NewText("Internal control"), Pass: "true"},
+			{ID: "finance", Title: criteria.NewText("Financial status"), Pass: "true"},
 		},
 		Requirements: reqs,
 		Authorizations: []criteria.Authorization{{
-			ID: "advanced", Title: "Advanced certified",
+			ID: "advanced", Title: criteria.NewText("Advanced certified"),
 			Grant: `required.not_met == 0 && 100 + points >= 95 && criteria["internal_control"].partly <= 3`,
 		}},
 	}
@@ -109,18 +109,18 @@ func TestPointsTotal(t *testing.T) {
 func korea() criteria.Config {
 	var reqs []criteria.Requirement
 	for _, id := range []string{"k1", "k2", "k3", "k4"} {
-		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "internal_control", Title: id, When: "facts." + id, Source: "KCS notice"})
+		reqs = append(reqs, criteria.Requirement{ID: id, Criterion: "internal_control", Title: criteria.NewText(id), When: "facts." + id, Source: "KCS notice"})
 	}
-	reqs = append(reqs, criteria.Requirement{ID: "s1", Criterion: "solvency", Title: "debt ratio", When: "facts.debt_ratio < 2 * facts.industry_ratio", Source: "KCS"})
+	reqs = append(reqs, criteria.Requirement{ID: "s1", Criterion: "solvency", Title: criteria.NewText("debt ratio"), When: "facts.debt_ratio < 2 * facts.industry_ratio", Source: "KCS"})
 	return criteria.Config{
 		Facts: []criteria.FactDecl{{Name: "k1", Type: "bool"}, {Name: "k2", Type: "bool"}, {Name: "k3", Type: "bool"}, {Name: "k4", Type: "bool"},
 			{Name: "debt_ratio", Type: "float"}, {Name: "industry_ratio", Type: "float"}, {Name: "compliance_score", Type: "float"}},
 		Criteria: []criteria.Criterion{
-			{ID: "internal_control", Title: "Internal control", Score: "100 * weight_met / weight", Pass: "score >= 80"},
-			{ID: "solvency", Title: "Financial solvency"},
+			{ID: "internal_control", Title: criteria.NewText("Internal control"), Score: "100 * weight_met / weight", Pass: "score >= 80"},
+			{ID: "solvency", Title: criteria.NewText("Financial solvency")},
 		},
 		Requirements: reqs,
-		Authorizations: []criteria.Authorization{{ID: "AEO", Title: "AEO", Grades: []criteria.Grade{
+		Authorizations: []criteria.Authorization{{ID: "AEO", Title: criteria.NewText("AEO"), Grades: []criteria.Grade{
 			{ID: "A", When: "facts.compliance_score >= 80"},
 			{ID: "AA", When: "facts.compliance_score >= 90"},
 			{ID: "AAA", When: "facts.compliance_score >= 95"},
@@ -162,18 +162,18 @@ func TestGrades(t *testing.T) {
 // eu has two authorization types on overlapping criteria and a combined one.
 func eu() criteria.Config {
 	req := func(id, crit string) criteria.Requirement {
-		return criteria.Requirement{ID: id, Criterion: crit, Title: id, When: "facts." + id, Source: "UCC Art 39"}
+		return criteria.Requirement{ID: id, Criterion: crit, Title: criteria.NewText(id), When: "facts." + id, Source: "UCC Art 39"}
 	}
 	return criteria.Config{
 		Facts: []criteria.FactDecl{{Name: "compliance", Type: "bool"}, {Name: "competence", Type: "bool"}, {Name: "security", Type: "bool"}},
 		Criteria: []criteria.Criterion{
-			{ID: "compliance", Title: "Compliance"}, {ID: "competence", Title: "Competence"}, {ID: "security", Title: "Security"},
+			{ID: "compliance", Title: criteria.NewText("Compliance")}, {ID: "competence", Title: criteria.NewText("Competence")}, {ID: "security", Title: criteria.NewText("Security")},
 		},
 		Requirements: []criteria.Requirement{req("compliance", "compliance"), req("competence", "competence"), req("security", "security")},
 		Authorizations: []criteria.Authorization{
-			{ID: "AEOC", Title: "Customs simplifications", Criteria: []string{"compliance", "competence"}},
-			{ID: "AEOS", Title: "Security and safety", Criteria: []string{"compliance", "security"}},
-			{ID: "AEOF", Title: "Full", Includes: []string{"AEOC", "AEOS"}},
+			{ID: "AEOC", Title: criteria.NewText("Customs simplifications"), Criteria: []string{"compliance", "competence"}},
+			{ID: "AEOS", Title: criteria.NewText("Security and safety"), Criteria: []string{"compliance", "security"}},
+			{ID: "AEOF", Title: criteria.NewText("Full"), Includes: []string{"AEOC", "AEOS"}},
 		},
 	}
 }
@@ -217,15 +217,15 @@ func TestAuthorizationTypes(t *testing.T) {
 func TestRequirementOutcomes(t *testing.T) {
 	cfg := criteria.Config{
 		Facts:    []criteria.FactDecl{{Name: "manual", Type: "bool"}, {Name: "procedure", Type: "bool"}, {Name: "ratio", Type: "float"}, {Name: "items", Type: "strings"}},
-		Criteria: []criteria.Criterion{{ID: "G", Title: "Cargo security"}},
+		Criteria: []criteria.Criterion{{ID: "G", Title: criteria.NewText("Cargo security")}},
 		Requirements: []criteria.Requirement{
-			{ID: "G.1", Criterion: "G", Title: "Security manual", When: "facts.manual", Source: "SAFE G.1",
+			{ID: "G.1", Criterion: "G", Title: criteria.NewText("Security manual"), When: "facts.manual", Source: "SAFE G.1",
 				SME: &criteria.Alternative{When: "facts.procedure", Note: "a written procedure suffices for SMEs"}, Evidence: []criteria.Evidence{criteria.Document, criteria.OnSite}},
-			{ID: "G.2", Criterion: "G", Title: "Seals", When: "facts.ratio >= 0.5", Roles: []string{"exporter", "carrier"}, Source: "SAFE G.3"},
-			{ID: "G.3", Criterion: "G", Title: "ISO seals", When: "facts.ratio >= 0.9 && facts.manual", Source: "SAFE G.3"},
-			{ID: "G.4", Criterion: "G", Title: "Index error", When: "facts.items[3] == 'x'", Source: "test"},
-			{ID: "G.5", Criterion: "G", Title: "Equivalence", When: "facts.manual", Source: "SAFE G"},
-			{ID: "G.6", Criterion: "G", Title: "Model 3 only", When: "true", BusinessModels: []string{"3"}, Source: "e-commerce note"},
+			{ID: "G.2", Criterion: "G", Title: criteria.NewText("Seals"), When: "facts.ratio >= 0.5", Roles: []string{"exporter", "carrier"}, Source: "SAFE G.3"},
+			{ID: "G.3", Criterion: "G", Title: criteria.NewText("ISO seals"), When: "facts.ratio >= 0.9 && facts.manual", Source: "SAFE G.3"},
+			{ID: "G.4", Criterion: "G", Title: criteria.NewText("Index error"), When: "facts.items[3] == 'x'", Source: "test"},
+			{ID: "G.5", Criterion: "G", Title: criteria.NewText("Equivalence"), When: "facts.manual", Source: "SAFE G"},
+			{ID: "G.6", Criterion: "G", Title: criteria.NewText("Model 3 only"), When: "true", BusinessModels: []string{"3"}, Source: "e-commerce note"},
 		},
 		Equivalences: []criteria.Equivalence{{ID: "iso28000", Certification: "ISO 28000", Satisfies: []string{"G.5"}}},
 	}
@@ -289,14 +289,14 @@ func factNames(f criteria.Finding) []string {
 func TestCompileReportsEverything(t *testing.T) {
 	cfg := criteria.Config{
 		Facts:    []criteria.FactDecl{{Name: "x", Type: "decimal"}, {Name: "Bad Name", Type: "int"}},
-		Criteria: []criteria.Criterion{{ID: "A", Title: "A"}, {ID: "A", Title: "again"}, {ID: "E", Title: "empty"}},
+		Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("A")}, {ID: "A", Title: criteria.NewText("again")}, {ID: "E", Title: criteria.NewText("empty")}},
 		Requirements: []criteria.Requirement{
-			{ID: "A.1", Criterion: "A", Title: "t", When: "facts.x > 1", Source: "s", Level: "mandatory"},
-			{ID: "A.1", Criterion: "A", Title: "t", When: "facts.y", Source: "s", Evidence: []criteria.Evidence{"photo"}},
-			{ID: "A.3", Criterion: "A", Title: "t", When: "true", Source: "s", Points: 3},
+			{ID: "A.1", Criterion: "A", Title: criteria.NewText("t"), When: "facts.x > 1", Source: "s", Level: "mandatory"},
+			{ID: "A.1", Criterion: "A", Title: criteria.NewText("t"), When: "facts.y", Source: "s", Evidence: []criteria.Evidence{"photo"}},
+			{ID: "A.3", Criterion: "A", Title: criteria.NewText("t"), When: "true", Source: "s", Points: 3},
 		},
 		Equivalences:   []criteria.Equivalence{{ID: "e", Certification: "ISO 28000", Satisfies: []string{"Z.9"}}},
-		Authorizations: []criteria.Authorization{{ID: "AEO", Title: "AEO", Criteria: []string{"Q"}, Grant: `criteria["Q"].passed`}},
+		Authorizations: []criteria.Authorization{{ID: "AEO", Title: criteria.NewText("AEO"), Criteria: []string{"Q"}, Grant: `criteria["Q"].passed`}},
 	}
 	_, err := criteria.Compile(cfg)
 	require.Error(t, err)
@@ -391,20 +391,20 @@ func TestDecisionDetails(t *testing.T) {
 	cfg := criteria.Config{
 		Facts: []criteria.FactDecl{{Name: "experience", Type: "float"}, {Name: "training", Type: "bool"}, {Name: "score", Type: "float"}, {Name: "ok", Type: "bool"}},
 		Criteria: []criteria.Criterion{
-			{ID: "competence", Title: "Competence"},
-			{ID: "compliance", Title: "Legal compliance", Measure: "facts.score"},
-			{ID: "other", Title: "Other"},
+			{ID: "competence", Title: criteria.NewText("Competence")},
+			{ID: "compliance", Title: criteria.NewText("Legal compliance"), Measure: "facts.score"},
+			{ID: "other", Title: criteria.NewText("Other")},
 		},
 		Requirements: []criteria.Requirement{
-			{ID: "c1", Criterion: "competence", Title: "3 years or training", When: "facts.experience >= 3 || facts.training", Source: "IA Art 27"},
-			{ID: "l1", Criterion: "compliance", Title: "score known", When: "facts.score >= 0", Source: "KCS"},
-			{ID: "o1", Criterion: "other", Title: "other", When: "facts.ok", Source: "x"},
+			{ID: "c1", Criterion: "competence", Title: criteria.NewText("3 years or training"), When: "facts.experience >= 3 || facts.training", Source: "IA Art 27"},
+			{ID: "l1", Criterion: "compliance", Title: criteria.NewText("score known"), When: "facts.score >= 0", Source: "KCS"},
+			{ID: "o1", Criterion: "other", Title: criteria.NewText("other"), When: "facts.ok", Source: "x"},
 		},
 		Authorizations: []criteria.Authorization{
-			{ID: "graded", Title: "Graded", Criteria: []string{"compliance"}, Grades: []criteria.Grade{
+			{ID: "graded", Title: criteria.NewText("Graded"), Criteria: []string{"compliance"}, Grades: []criteria.Grade{
 				{ID: "A", When: `criteria["compliance"].score >= 80`}, {ID: "AA", When: `criteria["compliance"].score >= 90`}}},
-			{ID: "default", Title: "Default grant", Criteria: []string{"competence", "other"}},
-			{ID: "custom", Title: "Custom grant", Criteria: []string{"competence"}, Grant: "points >= 1"},
+			{ID: "default", Title: criteria.NewText("Default grant"), Criteria: []string{"competence", "other"}},
+			{ID: "custom", Title: criteria.NewText("Custom grant"), Criteria: []string{"competence"}, Grant: "points >= 1"},
 		},
 	}
 	set := criteria.MustCompile(cfg)
@@ -459,7 +459,7 @@ func TestDecisionDetails(t *testing.T) {
 
 func TestCriterionNotMetBeatsUndecided(t *testing.T) {
 	cfg := eu()
-	cfg.Requirements = append(cfg.Requirements, criteria.Requirement{ID: "compliance2", Criterion: "compliance", Title: "second", When: "facts.competence", Source: "x"})
+	cfg.Requirements = append(cfg.Requirements, criteria.Requirement{ID: "compliance2", Criterion: "compliance", Title: criteria.NewText("second"), When: "facts.competence", Source: "x"})
 	set := criteria.MustCompile(cfg)
 	res, err := set.Evaluate(t.Context(), subject(map[string]any{"compliance": false}))
 	require.NoError(t, err)

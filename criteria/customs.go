@@ -30,7 +30,7 @@ func checkCustoms(errs *diag.List, p string, r Requirement, crits map[string]int
 	if r.Criterion == "" {
 		errs.Add(p, "criterion is required: name the criterion this obligation belongs to")
 	}
-	if strings.TrimSpace(r.Title) == "" {
+	if strings.TrimSpace(r.Title.String()) == "" {
 		errs.Add(p, "title is required")
 	}
 	if strings.TrimSpace(r.Source) == "" {

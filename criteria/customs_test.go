@@ -19,7 +19,7 @@ func customsConfig(obligation criteria.Requirement) criteria.Config {
 // An obligation of Customs is kept in the configuration but never
 // evaluated against an operator.
 func TestCustomsSideNotEvaluated(t *testing.T) {
-	set, err := criteria.Compile(customsConfig(criteria.Requirement{ID: "B.C1", Criterion: "B", Title: "Customs' access to records, as national law provides",
+	set, err := criteria.Compile(customsConfig(criteria.Requirement{ID: "B.C1", Criterion: "B", Title: criteria.NewText("Customs' access to records, as national law provides"),
 		Side: criteria.SideCustoms, MetBy: []string{"lifecycle.issues"}, Source: "SAFE B"}))
 	require.NoError(t, err)
 	res, err := set.Evaluate(t.Context(), subject(map[string]any{"records": true, "fenced": true}))
@@ -41,23 +41,23 @@ func TestCustomsSideCompile(t *testing.T) {
 		reason string
 	}{{
 		name:   "a rule",
-		req:    criteria.Requirement{ID: "B.C1", Criterion: "B", Title: "x", Side: criteria.SideCustoms, When: "true", Evidence: []criteria.Evidence{criteria.Document}, Source: "s"},
+		req:    criteria.Requirement{ID: "B.C1", Criterion: "B", Title: criteria.NewText("x"), Side: criteria.SideCustoms, When: "true", Evidence: []criteria.Evidence{criteria.Document}, Source: "s"},
 		paths:  []string{"requirements[0].when", "requirements[0].evidence"},
 		reason: "an obligation of Customs is not decided on the operator's facts",
 	}, {
 		name:   "met_by on the operator's side",
-		req:    criteria.Requirement{ID: "B.9", Criterion: "B", Title: "x", When: "true", MetBy: []string{"lifecycle"}, Source: "s"},
+		req:    criteria.Requirement{ID: "B.9", Criterion: "B", Title: criteria.NewText("x"), When: "true", MetBy: []string{"lifecycle"}, Source: "s"},
 		paths:  []string{"requirements[0].met_by"},
 		reason: "met_by belongs to Customs' obligations",
 	}, {
 		name:   "satisfied by a certificate",
-		req:    criteria.Requirement{ID: "B.C1", Criterion: "B", Title: "x", Side: criteria.SideCustoms, Source: "s"},
+		req:    criteria.Requirement{ID: "B.C1", Criterion: "B", Title: criteria.NewText("x"), Side: criteria.SideCustoms, Source: "s"},
 		eq:     []criteria.Equivalence{{ID: "iso", Certification: "ISO 28000", Satisfies: []string{"B.C1"}}},
 		paths:  []string{"equivalences[0].satisfies[0]"},
 		reason: "no operator's certificate meets an obligation of Customs",
 	}, {
 		name:   "unknown criterion, no source",
-		req:    criteria.Requirement{ID: "Z.C1", Criterion: "Z", Title: "x", Side: criteria.SideCustoms},
+		req:    criteria.Requirement{ID: "Z.C1", Criterion: "Z", Title: criteria.NewText("x"), Side: criteria.SideCustoms},
 		paths:  []string{"requirements[0].criterion", "requirements[0]"},
 		reason: "an obligation belongs to a criterion and has its source",
 	}}

@@ -17,10 +17,10 @@ import (
 func equivalenceConfig(eqs ...criteria.Equivalence) criteria.Config {
 	return criteria.Config{
 		Facts:    []criteria.FactDecl{{Name: "records", Type: "bool"}, {Name: "fenced", Type: "bool"}},
-		Criteria: []criteria.Criterion{{ID: "B", Title: "Records"}, {ID: "I", Title: "Premises"}},
+		Criteria: []criteria.Criterion{{ID: "B", Title: criteria.NewText("Records")}, {ID: "I", Title: criteria.NewText("Premises")}},
 		Requirements: []criteria.Requirement{
-			{ID: "B.1", Criterion: "B", Title: "records", When: "facts.records", Source: "SAFE B"},
-			{ID: "I.1", Criterion: "I", Title: "premises", When: "facts.fenced", Source: "SAFE I", Sites: []string{criteria.SitesAll}},
+			{ID: "B.1", Criterion: "B", Title: criteria.NewText("records"), When: "facts.records", Source: "SAFE B"},
+			{ID: "I.1", Criterion: "I", Title: criteria.NewText("premises"), When: "facts.fenced", Source: "SAFE I", Sites: []string{criteria.SitesAll}},
 		},
 		Equivalences: eqs,
 	}

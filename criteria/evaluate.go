@@ -442,7 +442,7 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 		f := &res.Findings[i]
 		f.Requirement, f.Criterion, f.Level = rq.ID, rq.Criterion, rq.level
 		if explain {
-			f.Title, f.Source, f.Unverified = rq.Title, rq.Source, rq.Unverified
+			f.Title, f.Source, f.Unverified = rq.title, rq.Source, rq.Unverified
 		}
 		s.decide(r, rq, subject, f, explain)
 		if explain {
@@ -688,7 +688,7 @@ func (s *Set) decideCriteria(ctx context.Context, res *Result, crit []levels, su
 		cr := &res.Criteria[i]
 		cr.ID, cr.Tally = c.ID, l.All
 		if explain {
-			cr.Title = c.Title
+			cr.Title = c.title
 		}
 		env.set(l)
 		env.Score = 0
@@ -789,7 +789,7 @@ func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []leve
 		ar := &res.Authorizations[i]
 		ar.ID = a.ID
 		if explain {
-			ar.Title = a.Title
+			ar.Title = a.title
 		}
 		var l levels
 		// The lists grow in memory the Result keeps for the next

@@ -16,12 +16,12 @@ func ExampleSet_Evaluate() {
 			{Name: "equity_ratio", Type: "float"},
 		},
 		Criteria: []criteria.Criterion{
-			{ID: "A", Title: "Compliance record"},
-			{ID: "C", Title: "Financial viability"},
+			{ID: "A", Title: criteria.NewText("Compliance record")},
+			{ID: "C", Title: criteria.NewText("Financial viability")},
 		},
 		Requirements: []criteria.Requirement{
-			{ID: "A.1", Criterion: "A", Title: "No infringements", When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
-			{ID: "C.1", Criterion: "C", Title: "Solvency", When: "facts.equity_ratio >= 0.2", Source: "SAFE Annex IV C"},
+			{ID: "A.1", Criterion: "A", Title: criteria.NewText("No infringements"), When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
+			{ID: "C.1", Criterion: "C", Title: criteria.NewText("Solvency"), When: "facts.equity_ratio >= 0.2", Source: "SAFE Annex IV C"},
 		},
 	})
 	if err != nil {
@@ -45,10 +45,10 @@ func ExampleSet_Evaluate() {
 func ExampleCompile_error() {
 	_, err := criteria.Compile(criteria.Config{
 		Facts:    []criteria.FactDecl{{Name: "equity_ratio", Type: "float"}},
-		Criteria: []criteria.Criterion{{ID: "C", Title: "Financial viability"}},
+		Criteria: []criteria.Criterion{{ID: "C", Title: criteria.NewText("Financial viability")}},
 		Requirements: []criteria.Requirement{
-			{ID: "C.1", Criterion: "C", Title: "Solvency", When: "facts.equity_ratio >= 'high'", Source: "SAFE Annex IV C"},
-			{ID: "C.2", Criterion: "X", Title: "Bankruptcy", When: "true"},
+			{ID: "C.1", Criterion: "C", Title: criteria.NewText("Solvency"), When: "facts.equity_ratio >= 'high'", Source: "SAFE Annex IV C"},
+			{ID: "C.2", Criterion: "X", Title: criteria.NewText("Bankruptcy"), When: "true"},
 		},
 	})
 	fmt.Println(err)
@@ -62,12 +62,12 @@ func ExampleSet_DecideInto() {
 	set, err := criteria.Compile(criteria.Config{
 		Facts: []criteria.FactDecl{{Name: "infringements_3y", Type: "int"}},
 		Criteria: []criteria.Criterion{
-			{ID: "A", Title: "Compliance record"},
+			{ID: "A", Title: criteria.NewText("Compliance record")},
 		},
 		Requirements: []criteria.Requirement{
-			{ID: "A.1", Criterion: "A", Title: "No infringements", When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
+			{ID: "A.1", Criterion: "A", Title: criteria.NewText("No infringements"), When: "facts.infringements_3y == 0", Source: "SAFE Annex IV A"},
 		},
-		Authorizations: []criteria.Authorization{{ID: "AEOC", Title: "Customs simplifications", Criteria: []string{"A"}}},
+		Authorizations: []criteria.Authorization{{ID: "AEOC", Title: criteria.NewText("Customs simplifications"), Criteria: []string{"A"}}},
 	})
 	if err != nil {
 		log.Fatal(err)

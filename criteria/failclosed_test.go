@@ -21,11 +21,11 @@ func failing(mod func(*criteria.Config)) criteria.Config {
 	cfg := criteria.Config{
 		Facts: []criteria.FactDecl{{Name: "code", Type: "string"}, {Name: "x", Type: "float"}, {Name: "n", Type: "int"},
 			{Name: "flag", Type: "bool"}, {Name: "ok", Type: "bool"}},
-		Criteria: []criteria.Criterion{{ID: "A", Title: "A"}},
+		Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("A")}},
 		Requirements: []criteria.Requirement{
-			{ID: "A.1", Criterion: "A", Title: "ok", When: "facts.ok", Source: "test"},
+			{ID: "A.1", Criterion: "A", Title: criteria.NewText("ok"), When: "facts.ok", Source: "test"},
 		},
-		Authorizations: []criteria.Authorization{{ID: "AEO", Title: "AEO"}},
+		Authorizations: []criteria.Authorization{{ID: "AEO", Title: criteria.NewText("AEO")}},
 	}
 	if mod != nil {
 		mod(&cfg)

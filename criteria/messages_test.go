@@ -3,6 +3,8 @@ package criteria_test
 import (
 	"testing"
 
+	"golang.org/x/text/language"
+
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -11,11 +13,11 @@ import (
 
 func TestMessagesFor(t *testing.T) {
 	full := criteria.Messages{
-		NotMet:        &criteria.Message{Internal: "i-not", Operator: "o-not"},
-		Partly:        &criteria.Message{Operator: "o-partly"},
-		Indeterminate: &criteria.Message{Operator: "o-undecided"},
+		NotMet:        &criteria.OutcomeMessage{Internal: "i-not", Operator: criteria.NewText("o-not")},
+		Partly:        &criteria.OutcomeMessage{Operator: criteria.NewText("o-partly")},
+		Indeterminate: &criteria.OutcomeMessage{Operator: criteria.NewText("o-undecided")},
 	}
-	short := criteria.Messages{Internal: "i-short", Operator: "o-short"}
+	short := criteria.Messages{Internal: "i-short", Operator: criteria.NewText("o-short")}
 	tests := []struct {
 		name   string
 		m      criteria.Messages
@@ -35,16 +37,16 @@ func TestMessagesFor(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			assert.Equal(t, tt.want, tt.m.For(tt.o), tt.reason)
+			assert.Equal(t, tt.want, tt.m.For(tt.o, language.English), tt.reason)
 		})
 	}
 }
 
 func TestMessagesBothFormsRefused(t *testing.T) {
 	_, err := criteria.Compile(criteria.Config{
-		Criteria: []criteria.Criterion{{ID: "A", Title: "a"}},
-		Requirements: []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: "t", Source: "s", When: "true",
-			Messages: criteria.Messages{Operator: "short", NotMet: &criteria.Message{Operator: "long"}}}},
+		Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("a")}},
+		Requirements: []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: criteria.NewText("t"), Source: "s", When: "true",
+			Messages: criteria.Messages{Operator: criteria.NewText("short"), NotMet: &criteria.OutcomeMessage{Operator: criteria.NewText("long")}}}},
 	})
 	require.ErrorContains(t, err, "requirements[0].messages: give the not_met message either under not_met or as the short form")
 }
@@ -52,12 +54,12 @@ func TestMessagesBothFormsRefused(t *testing.T) {
 func TestFindingCarriesTheMessageOfItsOutcome(t *testing.T) {
 	set := criteria.MustCompile(criteria.Config{
 		Facts:    []criteria.FactDecl{{Name: "x", Type: "int"}},
-		Criteria: []criteria.Criterion{{ID: "A", Title: "a"}},
-		Requirements: []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: "t", Source: "s", When: "facts.x > 1", Partly: "facts.x > 0",
+		Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("a")}},
+		Requirements: []criteria.Requirement{{ID: "A.1", Criterion: "A", Title: criteria.NewText("t"), Source: "s", When: "facts.x > 1", Partly: "facts.x > 0",
 			Messages: criteria.Messages{
-				NotMet:        &criteria.Message{Internal: "i", Operator: "not met"},
-				Partly:        &criteria.Message{Operator: "partly"},
-				Indeterminate: &criteria.Message{Operator: "undecided"},
+				NotMet:        &criteria.OutcomeMessage{Internal: "i", Operator: criteria.NewText("not met")},
+				Partly:        &criteria.OutcomeMessage{Operator: criteria.NewText("partly")},
+				Indeterminate: &criteria.OutcomeMessage{Operator: criteria.NewText("undecided")},
 			}}},
 	})
 	for _, tt := range []struct {

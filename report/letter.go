@@ -10,6 +10,7 @@ import (
 	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/lifecycle"
+	"golang.org/x/text/language"
 )
 
 // A Letter is the letter to the operator on the outcome of its
@@ -54,15 +55,17 @@ func (lt Letter) WriteHTML(w io.Writer, o Options) error {
 	if lt.Programme == nil || lt.Assessment == nil {
 		return errors.New("report: a letter needs the programme and the assessment")
 	}
-	l, err := localeFor(o, "")
+	l, err := localeFor(o, lt.Programme.Language().String())
 	if err != nil {
 		return err
 	}
-	return render(w, l, "letter", lt.view(l))
+	return render(w, l, "letter", lt.view(l, textPrefs(o, l)))
 }
 
-func (lt Letter) view(l *locale) letterView {
-	a := lt.Assessment.OperatorView()
+func (lt Letter) view(l *locale, prefs []language.Tag) letterView {
+	// The titles and reasons in the reader's language, as far as the
+	// programme writes them in it.
+	a := lt.Programme.OperatorView(lt.Assessment, prefs...)
 	meta := lt.Programme.Meta()
 	v := letterView{
 		Page:       page{Lang: l.tag.String(), Title: l.T("letter.title", meta.Name)},

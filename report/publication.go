@@ -13,6 +13,7 @@ import (
 	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/lifecycle"
+	"golang.org/x/text/language"
 )
 
 // A Publication is the public document of a programme: what an operator
@@ -103,7 +104,7 @@ func (pb Publication) WriteHTML(w io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
-	return render(w, l, "publication", pb.view(l))
+	return render(w, l, "publication", pb.view(l, textPrefs(o, l)))
 }
 
 // WriteMarkdown writes the publication as Markdown, the same content as
@@ -113,7 +114,7 @@ func (pb Publication) WriteMarkdown(w io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.WriteString(w, markdown(l, pb.view(l)))
+	_, err = io.WriteString(w, markdown(l, pb.view(l, textPrefs(o, l))))
 	return err
 }
 
@@ -121,7 +122,7 @@ func (pb Publication) locale(o Options) (*locale, error) {
 	if pb.Programme == nil {
 		return nil, errors.New("report: a publication needs the programme")
 	}
-	return localeFor(o, "")
+	return localeFor(o, pb.Programme.Language().String())
 }
 
 // confidence matches the confidence marks of the project's reference in
@@ -133,10 +134,12 @@ func publicSource(s string) string {
 	return strings.TrimSpace(confidence.ReplaceAllString(s, ""))
 }
 
-func (pb Publication) view(l *locale) publicationView {
+func (pb Publication) view(l *locale, prefs []language.Tag) publicationView {
 	p := pb.Programme
 	f := p.File()
 	meta := f.Programme
+	lang := p.Language()
+	in := func(t criteria.Text) string { return t.In(lang, prefs...) }
 	v := publicationView{
 		Name: meta.Name, Authority: meta.Authority, Country: meta.Country, Version: meta.Version,
 		Description: meta.Description,
@@ -155,19 +158,19 @@ func (pb Publication) view(l *locale) publicationView {
 
 	critTitle := map[string]string{}
 	for _, c := range f.Criteria {
-		critTitle[c.ID] = c.Title
+		critTitle[c.ID] = in(c.Title)
 	}
 	reqTitle := map[string]string{}
 	for _, r := range f.Requirements {
-		reqTitle[r.ID] = r.Title
+		reqTitle[r.ID] = in(r.Title)
 	}
 	authTitle := map[string]string{}
 	for _, a := range f.Authorizations {
-		authTitle[a.ID] = a.Title
+		authTitle[a.ID] = in(a.Title)
 	}
 
 	for _, a := range f.Authorizations {
-		st := pubStatus{ID: a.ID, Title: a.Title, Source: publicSource(a.Source)}
+		st := pubStatus{ID: a.ID, Title: in(a.Title), Source: publicSource(a.Source)}
 		crits := a.Criteria
 		if len(crits) == 0 && len(a.Includes) == 0 {
 			for _, c := range f.Criteria {
@@ -191,12 +194,12 @@ func (pb Publication) view(l *locale) publicationView {
 	}
 
 	for _, c := range f.Criteria {
-		pc := pubCriterion{Title: criterionName(c.ID, c.Title), Text: c.Text, Source: publicSource(c.Source)}
+		pc := pubCriterion{Title: criterionName(c.ID, in(c.Title)), Text: in(c.Text), Source: publicSource(c.Source)}
 		for _, r := range f.Requirements {
 			if r.Criterion != c.ID {
 				continue
 			}
-			pr := pubRequirement{ID: r.ID, Title: r.Title, Text: r.Text, Source: publicSource(r.Source), Unverified: r.Unverified}
+			pr := pubRequirement{ID: r.ID, Title: in(r.Title), Text: in(r.Text), Source: publicSource(r.Source), Unverified: r.Unverified}
 			v.Unverified = v.Unverified || r.Unverified
 			if r.BindsCustoms() {
 				if c := meta.Commitments[r.ID]; c != "" {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"strings"
 	"sync"
 
 	"golang.org/x/text/language"
@@ -80,6 +81,18 @@ func localeFor(o Options, fallback string) (*locale, error) {
 		return nil, err
 	}
 	return all[Match(o.Language, fallback)].l, nil
+}
+
+// textPrefs are the languages a reader asks for, to choose a programme's
+// texts in: those of o.Language, a tag or an Accept-Language value, or
+// when it names none the language of the labels, l's.
+func textPrefs(o Options, l *locale) []language.Tag {
+	if strings.TrimSpace(o.Language) != "" {
+		if ts, _, err := language.ParseAcceptLanguage(o.Language); err == nil && len(ts) > 0 {
+			return ts
+		}
+	}
+	return []language.Tag{l.tag}
 }
 
 // render executes the template name with data in l's language, and

@@ -183,13 +183,13 @@ func Compile(cfg Config, fingerprint string, opts ...Option) (*Register, error) 
 	}
 	cc := criteria.Config{
 		Facts:          cfg.Facts,
-		Criteria:       []criteria.Criterion{{ID: criterionID, Title: "Registration of non-resident vendors", Source: cfg.Source}},
-		Authorizations: []criteria.Authorization{{ID: authorizationID, Title: "Registration"}},
+		Criteria:       []criteria.Criterion{{ID: criterionID, Title: criteria.NewText("Registration of non-resident vendors"), Source: cfg.Source}},
+		Authorizations: []criteria.Authorization{{ID: authorizationID, Title: criteria.NewText("Registration")}},
 	}
 	for _, r := range cfg.Requirements {
 		cc.Requirements = append(cc.Requirements, criteria.Requirement{
-			ID: r.ID, Criterion: criterionID, Title: r.Title, Text: r.Text, When: r.When, AppliesIf: r.AppliesIf,
-			Source: r.Source, Unverified: r.Unverified, Note: r.Note, Messages: criteria.Messages{Operator: r.Operator},
+			ID: r.ID, Criterion: criterionID, Title: criteria.NewText(r.Title), Text: criteria.NewText(r.Text), When: r.When, AppliesIf: r.AppliesIf,
+			Source: r.Source, Unverified: r.Unverified, Note: r.Note, Messages: criteria.Messages{Operator: criteria.NewText(r.Operator)},
 		})
 	}
 	set, err := criteria.Compile(cc, criteria.WithEnv(&env{}), criteria.WithMaxNodes(o.maxNodes), criteria.WithMemoryBudget(o.memory))

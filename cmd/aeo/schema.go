@@ -117,7 +117,35 @@ var (
 	dateType      = reflect.TypeOf(exchange.Date{})
 	timeType      = reflect.TypeOf(time.Time{})
 	textUnmarshal = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	textType      = reflect.TypeOf(criteria.Text{})
 )
+
+// languageTag is the shape of a BCP 47 language tag (en, fr, es-419,
+// zh-Hant-TW); the loader checks the tag itself.
+const languageTag = `^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$`
+
+// text returns a reference to the definition of an operator-facing text:
+// one string in the programme's language, or an object from language tag
+// to the text in that language.
+func (g *schemaGen) text() map[string]any {
+	name := defName(textType)
+	if _, ok := g.defs[name]; !ok {
+		nonEmpty := map[string]any{"type": "string", "minLength": 1}
+		g.defs[name] = map[string]any{
+			"description": schemaDocs[name],
+			"anyOf": []any{
+				nonEmpty,
+				map[string]any{
+					"type":                 "object",
+					"minProperties":        1,
+					"propertyNames":        map[string]any{"pattern": languageTag},
+					"additionalProperties": nonEmpty,
+				},
+			},
+		}
+	}
+	return map[string]any{"$ref": "#/$defs/" + name}
+}
 
 func (g *schemaGen) schema(t reflect.Type) map[string]any {
 	for t.Kind() == reflect.Pointer {
@@ -132,6 +160,8 @@ func (g *schemaGen) schema(t reflect.Type) map[string]any {
 		return map[string]any{"type": "string",
 			"pattern":     `^((([0-9]+y)?([0-9]+m)?([0-9]+w)?([0-9]+d)?(\+eo[my])?)|[0-9]+wd|eo[my])( roll:(none|next|previous))?$`,
 			"description": "a period such as 90d, 6m, 3y, 1y6m, 7wd (working days), 3m+eom (to the end of the month) or 30d roll:next"}
+	case t == textType:
+		return g.text()
 	case reflect.PointerTo(t).Implements(textUnmarshal) && t.Kind() != reflect.Struct:
 		s := map[string]any{"type": "string"}
 		if tokens := enumTokens(t); len(tokens) > 0 {

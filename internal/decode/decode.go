@@ -160,9 +160,20 @@ func (dec *decoder) fail(n *yaml.Node, path, format string, args ...any) {
 	dec.errs = append(dec.errs, &diag.Error{File: dec.doc.File, Line: n.Line, Column: n.Column, Path: path, Message: fmt.Sprintf(format, args...)})
 }
 
+// A TextsUnmarshaler is a value written either as one text or as a
+// mapping of keys to texts, such as an operator-facing text given per
+// language. UnmarshalText reads the one text; UnmarshalTextEntry reads
+// one entry of the mapping, in the order written, into a value the
+// decoder has first set to its zero value.
+type TextsUnmarshaler interface {
+	UnmarshalText(text []byte) error
+	UnmarshalTextEntry(key, text string) error
+}
+
 var (
-	textUnmarshaler = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
-	timeType        = reflect.TypeOf(time.Time{})
+	textsUnmarshaler = reflect.TypeOf((*TextsUnmarshaler)(nil)).Elem()
+	textUnmarshaler  = reflect.TypeOf((*encoding.TextUnmarshaler)(nil)).Elem()
+	timeType         = reflect.TypeOf(time.Time{})
 )
 
 func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
@@ -190,6 +201,10 @@ func (dec *decoder) value(n *yaml.Node, v reflect.Value, path string) {
 	}
 	if v.Type() == timeType {
 		dec.time(n, v, path)
+		return
+	}
+	if reflect.PointerTo(v.Type()).Implements(textsUnmarshaler) {
+		dec.texts(n, v, path)
 		return
 	}
 	if reflect.PointerTo(v.Type()).Implements(textUnmarshaler) && (n.Kind == yaml.ScalarNode || v.Kind() != reflect.Struct) {
@@ -291,6 +306,58 @@ func (dec *decoder) finite(n *yaml.Node, path string) bool {
 		}
 	}
 	return true
+}
+
+// texts decodes a TextsUnmarshaler from one text or a mapping of texts.
+// A problem with an entry is placed at its key.
+func (dec *decoder) texts(n *yaml.Node, v reflect.Value, path string) {
+	v.Set(reflect.Zero(v.Type()))
+	u := v.Addr().Interface().(TextsUnmarshaler)
+	switch n.Kind {
+	case yaml.ScalarNode:
+		if err := u.UnmarshalText([]byte(n.Value)); err != nil {
+			dec.fail(n, path, "%s", packagePrefix.ReplaceAllString(err.Error(), ""))
+		}
+		return
+	case yaml.MappingNode:
+	default:
+		dec.fail(n, path, "want a text, or a mapping from language to text, not %s", kindName(n))
+		return
+	}
+	if len(n.Content) == 0 {
+		dec.fail(n, path, "want a text, or a mapping from language to text, not an empty mapping")
+		return
+	}
+	seen := map[string]*yaml.Node{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, val := n.Content[i], n.Content[i+1]
+		if k.Kind == yaml.AliasNode {
+			k = k.Alias
+		}
+		if val.Kind == yaml.AliasNode {
+			val = val.Alias
+		}
+		if k.Kind != yaml.ScalarNode {
+			dec.fail(k, path, "keys must be single values")
+			continue
+		}
+		p := Key(path, k.Value)
+		if !dec.entry(k, p) {
+			return
+		}
+		if prev, dup := seen[k.Value]; dup {
+			dec.fail(k, p, "duplicate key %q (first at line %d)", k.Value, prev.Line)
+			continue
+		}
+		seen[k.Value] = k
+		if val.Kind != yaml.ScalarNode || val.Tag == "!!null" {
+			dec.fail(val, p, "want a text, not %s", kindName(val))
+			continue
+		}
+		if err := u.UnmarshalTextEntry(k.Value, val.Value); err != nil {
+			dec.fail(k, p, "%s", packagePrefix.ReplaceAllString(err.Error(), ""))
+		}
+	}
 }
 
 // normalise turns YAML's map[string]interface{} and ints into the shapes
