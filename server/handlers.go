@@ -14,6 +14,7 @@ import (
 	"github.com/safe-aeo/engine/benefits"
 	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/risk"
+	"golang.org/x/text/language"
 )
 
 // OpenAPI is the OpenAPI 3.1 document of the API, as served at
@@ -223,6 +224,22 @@ func invalidProfile(err error) *Error {
 	return errorf(http.StatusBadRequest, CodeInvalidProfile, "the profile is invalid").with("problems", problems(err))
 }
 
+// readerLanguages are the languages the operator view is asked in: the
+// lang query parameter (a tag or a list, fr-CA,fr;q=0.8), else the
+// Accept-Language header. Unreadable values ask for nothing: the
+// programme's language then.
+func readerLanguages(r *http.Request) []language.Tag {
+	for _, v := range []string{r.URL.Query().Get("lang"), r.Header.Get("Accept-Language")} {
+		if strings.TrimSpace(v) == "" {
+			continue
+		}
+		if tags, _, err := language.ParseAcceptLanguage(v); err == nil && len(tags) > 0 {
+			return tags
+		}
+	}
+	return nil
+}
+
 func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
 	e, p, err := s.lookup(r.PathValue("programme"))
 	if err != nil {
@@ -267,7 +284,7 @@ func (s *Server) assess(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.View == "operator" {
-		a = a.OperatorView()
+		a = p.OperatorView(a, readerLanguages(r)...)
 	}
 	writeJSON(w, http.StatusOK, a)
 	return nil

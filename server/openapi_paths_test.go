@@ -2,6 +2,7 @@ package server
 
 import (
 	"reflect"
+	"slices"
 
 	"github.com/safe-aeo/engine/aeo"
 )
@@ -45,6 +46,11 @@ func buildOpenAPI() object {
 		}}
 	}
 	open := []any{}
+	withParams := func(op object, params ...any) object {
+		post := op["post"].(object)
+		post["parameters"] = append(slices.Clone(post["parameters"].([]any)), params...)
+		return op
+	}
 
 	paths := object{
 		"/healthz": object{"get": object{
@@ -90,9 +96,12 @@ func buildOpenAPI() object {
 			}},
 			"responses": responses("The validation.", ref(validation{}), "400", "413", "415", "503"),
 		}},
-		"/v1/programmes/{programme}/assess": decision("assess", "Assess a profile as of a date.",
-			"Evaluates every requirement, criterion and authorization type of the programme for the profile as of `as_of`. `view` is `operator` (the default: nothing internal) or `internal` (for officers: fact values, internal messages and reasons). The assessment carries the programme's fingerprint. It recommends; Customs decides.",
+		"/v1/programmes/{programme}/assess": withParams(decision("assess", "Assess a profile as of a date.",
+			"Evaluates every requirement, criterion and authorization type of the programme for the profile as of `as_of`. `view` is `operator` (the default: nothing internal) or `internal` (for officers: fact values, internal messages and reasons). The operator view gives titles and reasons in the language the query parameter `lang` asks for, else the `Accept-Language` header, as far as the programme writes them in it; otherwise in the programme's language. The assessment carries the programme's fingerprint. It recommends; Customs decides.",
 			ref(assessRequest{}), ref(aeo.Assessment{})),
+			object{"name": "lang", "in": "query", "required": false,
+				"description": "The operator's languages: a BCP 47 tag (fr, es-419) or an Accept-Language list (fr-CA,fr;q=0.8). Overrides the Accept-Language header.",
+				"schema":      object{"type": "string"}}),
 		"/v1/programmes/{programme}/risk": decision("risk", "The risk map of an operator and its plan of treatment.",
 			"Assesses the profile as of `as_of`, maps the operator's risk (dimensions and the risks its findings raise) and, given `budget_hours`, draws up the plan of treatment within that many staff hours a year. For Customs' internal use.",
 			ref(riskRequest{}), ref(riskResponse{})),

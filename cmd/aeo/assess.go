@@ -69,7 +69,7 @@ func cmdAssess(args []string, w io.Writer) error {
 		return writeAssessmentHTML(w, p, prof, a, *view, *lang, *budget)
 	}
 	if *view == "operator" {
-		a = a.OperatorView()
+		a = p.OperatorView(a, langPrefs(*lang)...)
 	}
 	if *format == "json" {
 		return writeJSON(w, a)

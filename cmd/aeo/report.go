@@ -16,6 +16,7 @@ import (
 	"github.com/safe-aeo/engine/lifecycle"
 	"github.com/safe-aeo/engine/phases"
 	htmlreport "github.com/safe-aeo/engine/report"
+	"golang.org/x/text/language"
 )
 
 const reportUsage = `usage: aeo report <kind> [flags] [arguments]
@@ -102,7 +103,20 @@ func reportAssessment(kind string, args []string, w io.Writer) error {
 // langFlag declares --lang the same way in every command that writes a
 // report.
 func langFlag(fs *flagSet) *string {
-	return fs.String("lang", "", "`LANG` of the report: en, fr or es, or an Accept-Language list (default: English)")
+	return fs.String("lang", "", "`LANG` of the report and the programme's texts: a BCP 47 tag (en, fr, es-419) or an Accept-Language list (default: the programme's language)")
+}
+
+// langPrefs are the languages --lang asks for, in order of preference;
+// none when it is empty or names no language.
+func langPrefs(lang string) []language.Tag {
+	if strings.TrimSpace(lang) == "" {
+		return nil
+	}
+	tags, _, err := language.ParseAcceptLanguage(lang)
+	if err != nil {
+		return nil
+	}
+	return tags
 }
 
 // budgetFlag declares --budget, the staff time of the dossier's plan of

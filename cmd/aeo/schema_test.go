@@ -109,7 +109,7 @@ func TestSchemaAcceptsEveryFile(t *testing.T) {
 		}
 		kind, err := sniff(f)
 		require.NoError(t, err)
-		fr := validateFile(f, kind, "")
+		fr := validateFile(f, kind, "", nil)
 		if !fr.OK {
 			continue // not a file the loader accepts (broken on purpose, or not a programme file)
 		}

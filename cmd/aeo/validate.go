@@ -9,9 +9,11 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/aeotest"
+	"github.com/safe-aeo/engine/criteria"
 	"github.com/safe-aeo/engine/diag"
 	"github.com/safe-aeo/engine/exchange"
 )
@@ -36,6 +38,12 @@ type fileReport struct {
 	// For an exchange file: its issuer and number of records.
 	Issuer  string `json:"issuer,omitempty"`
 	Records int    `json:"records,omitempty"`
+	// For a programme: the languages its operator-facing texts are
+	// written in, and the texts that lack one of them (or of those
+	// --languages names). A notice: the programme is valid, and readers
+	// of a missing language read the programme's.
+	Languages    []string          `json:"languages,omitempty"`
+	MissingTexts []aeo.MissingText `json:"missing_texts,omitempty"`
 }
 
 type validateReport struct {
@@ -48,16 +56,30 @@ func cmdValidate(args []string, w io.Writer) error {
 		"Each file is read as a programme, a fixtures file (it has cases; the programme",
 		"it names is checked too), an operator profile or an AEO data exchange file (its",
 		"format is aeo-exchange/1), as its keys show. Problems go to standard error as",
-		"file:line:col: path: message, all at once; exit 1 if any.")
+		"file:line:col: path: message, all at once; exit 1 if any. A programme's operator",
+		"texts that lack a language it uses anywhere (or one --languages names) are listed",
+		"by file:line as a notice, which does not fail validation.")
 	format := formatFlag(fs, "text", "json")
 	kind := fs.String("kind", "", "read every file as this `KIND`: programme, set, fixtures, profile or exchange (default: as its keys show)")
 	root := rootFlag(fs)
+	languages := fs.String("languages", "", "list the operator texts that lack any of these `LANGS` (fr,es), instead of every language the programme uses")
 	files, err := parse(fs, args)
 	if err != nil {
 		return err
 	}
 	if err := oneOf("format", *format, "text", "json"); err != nil {
 		return err
+	}
+	var langs []language.Tag
+	for _, l := range strings.Split(*languages, ",") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		tag, err := criteria.ParseLanguage(strings.TrimSpace(l))
+		if err != nil {
+			return usagef("--languages: %q is not a BCP 47 language tag such as fr or es-419", l)
+		}
+		langs = append(langs, tag)
 	}
 	if *kind != "" {
 		if err := oneOf("kind", *kind, "programme", "set", "fixtures", "profile", "exchange"); err != nil {
@@ -69,7 +91,7 @@ func cmdValidate(args []string, w io.Writer) error {
 	}
 	rep := validateReport{OK: true}
 	for _, f := range files {
-		fr := validateFile(f, *kind, *root)
+		fr := validateFile(f, *kind, *root, langs)
 		rep.OK = rep.OK && fr.OK
 		rep.Files = append(rep.Files, fr)
 	}
@@ -92,6 +114,7 @@ func cmdValidate(args []string, w io.Writer) error {
 			default:
 				fmt.Fprintf(w, "%s: ok (%s %s, %d requirements, %s)\n", fr.File, fr.Name, fr.Version, fr.Requirements, fr.Fingerprint)
 			}
+			writeMissingTexts(w, fr.MissingTexts)
 		}
 	}
 	if !rep.OK {
@@ -111,7 +134,23 @@ type failedWith struct{ list diag.List }
 func (f *failedWith) Error() string { return f.list.Error() }
 func (f *failedWith) Unwrap() error { return errFailed }
 
-func validateFile(f, kind, root string) fileReport {
+// writeMissingTexts lists, per language, the operator texts that lack it.
+func writeMissingTexts(w io.Writer, missing []aeo.MissingText) {
+	for i, m := range missing {
+		if i == 0 || missing[i-1].Language != m.Language {
+			n := 0
+			for _, o := range missing[i:] {
+				if o.Language == m.Language {
+					n++
+				}
+			}
+			fmt.Fprintf(w, "  notice: %d operator texts have no %s version (readers asking for %s read the programme's language):\n", n, m.Language, m.Language)
+		}
+		fmt.Fprintf(w, "    %s:%d:%d: %s\n", m.File, m.Line, m.Column, m.Path)
+	}
+}
+
+func validateFile(f, kind, root string, langs []language.Tag) fileReport {
 	fr := fileReport{File: f, Kind: kind}
 	fail := func(err error) fileReport {
 		fr.Problems = problems(err)
@@ -163,6 +202,10 @@ func validateFile(f, kind, root string) fileReport {
 			return fail(err)
 		}
 		fr.Name, fr.Version, fr.Requirements, fr.Fingerprint = p.Name(), p.Version(), p.NumRequirements(), p.Fingerprint()
+		for _, l := range p.Languages() {
+			fr.Languages = append(fr.Languages, l.String())
+		}
+		fr.MissingTexts = p.MissingTexts(langs...)
 	}
 	fr.OK = true
 	return fr
