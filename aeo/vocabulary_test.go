@@ -699,17 +699,37 @@ func TestBaselineOperatorText(t *testing.T) {
 		}
 	}
 	require.Len(t, reqs, 59)
-	seen := map[string]string{}
-	for _, r := range reqs {
-		for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
-			text := r.Messages.For(o, language.English).Operator
-			assert.NotEmpty(t, text, "%s has operator text for %s", r.ID, o)
-			assert.True(t, strings.HasSuffix(text, "."), "%s %s: a sentence", r.ID, o)
-			if prev, dup := seen[text]; dup {
-				t.Errorf("%s %s repeats the text of %s", r.ID, o, prev)
+	langs := []language.Tag{language.English, language.French, language.Spanish}
+	for _, lang := range langs {
+		// No two texts alike in one language: each outcome of each
+		// requirement says its own thing.
+		seen := map[string]string{}
+		for _, r := range reqs {
+			assert.True(t, r.Title.Has(lang, language.English), "%s has a title in %s", r.ID, lang)
+			for _, o := range []criteria.Outcome{criteria.NotMet, criteria.Partly, criteria.Indeterminate} {
+				op := r.Messages.Written(o).Operator
+				require.True(t, op.Has(lang, language.English), "%s %s has operator text in %s", r.ID, o, lang)
+				text := op.In(language.English, lang)
+				assert.NotEmpty(t, text, "%s has operator text for %s in %s", r.ID, o, lang)
+				assert.True(t, strings.HasSuffix(text, "."), "%s %s in %s: a sentence", r.ID, o, lang)
+				if lang != language.English {
+					assert.NotEqual(t, op.In(language.English), text, "%s %s: the %s text is a translation, not the English", r.ID, o, lang)
+				}
+				if prev, dup := seen[text]; dup {
+					t.Errorf("%s %s repeats in %s the text of %s", r.ID, o, lang, prev)
+				}
+				seen[text] = r.ID + " " + o.String()
 			}
-			seen[text] = r.ID + " " + o.String()
+			assert.Empty(t, r.Messages.Written(criteria.Met), "%s: a met finding says nothing", r.ID)
 		}
-		assert.Empty(t, r.Messages.Written(criteria.Met), "%s: a met finding says nothing", r.ID)
+	}
+	for _, c := range p.File().Criteria {
+		for _, lang := range langs {
+			assert.True(t, c.Title.Has(lang, language.English), "criterion %s has a title in %s", c.ID, lang)
+		}
+	}
+	for _, m := range p.MissingTexts(langs...) {
+		assert.NotContains(t, m.Path, "messages", "the baseline's operator messages lack no language: %+v", m)
+		assert.NotContains(t, m.Path, "title", "the baseline's titles lack no language: %+v", m)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"strings"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/lifecycle"
@@ -666,4 +668,48 @@ func TestPanicIsAnInternalError(t *testing.T) {
 	assert.Contains(t, h.logs.String(), `"stack":"goroutine`)
 	var rd readiness
 	require.Equal(t, 200, h.get("/readyz", &rd), "the server keeps serving")
+}
+
+func TestAssessInLanguage(t *testing.T) {
+	h := start(t, nil)
+	p, err := aeo.Load("../examples/baseline/programme.yaml")
+	require.NoError(t, err)
+	prof, err := aeo.ParseProfile("p.json", profileJSON(t, "04-missing-evidence.yaml"))
+	require.NoError(t, err)
+	day, _ := time.Parse(time.DateOnly, asOf)
+	direct, err := p.Assess(t.Context(), prof, day)
+	require.NoError(t, err)
+	body, err := json.Marshal(map[string]any{"as_of": asOf, "profile": json.RawMessage(profileJSON(t, "04-missing-evidence.yaml"))})
+	require.NoError(t, err)
+	tests := []struct {
+		reason, query, accept string
+		want                  []language.Tag
+	}{
+		{"the lang query parameter chooses the language", "?lang=fr", "", []language.Tag{language.French}},
+		{"Accept-Language chooses it without one", "", "es-419,es;q=0.9", []language.Tag{language.MustParse("es-419")}},
+		{"the query parameter wins over the header", "?lang=es", "fr", []language.Tag{language.Spanish}},
+		{"neither: the programme's language", "", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			req, err := http.NewRequest("POST", h.url+"/v1/programmes/baseline/assess"+tt.query, bytes.NewReader(body))
+			require.NoError(t, err)
+			req.Header.Set("Content-Type", "application/json")
+			if tt.accept != "" {
+				req.Header.Set("Accept-Language", tt.accept)
+			}
+			resp, err := h.client.Do(req)
+			require.NoError(t, err)
+			defer resp.Body.Close()
+			got, err := io.ReadAll(resp.Body)
+			require.NoError(t, err)
+			require.Equal(t, 200, resp.StatusCode, "%s", got)
+			want, err := json.Marshal(p.OperatorView(direct, tt.want...))
+			require.NoError(t, err)
+			assert.JSONEq(t, string(want), string(got), tt.reason)
+		})
+	}
+	fr, err := json.Marshal(p.OperatorView(direct, language.French))
+	require.NoError(t, err)
+	assert.Contains(t, string(fr), "Veuillez", "the French view is in French")
 }
