@@ -37,11 +37,11 @@ var browserCases = []struct {
 	pages         int
 }{
 	{"dossier-carrier", "en", 7},
-	{"dossier-missing", "en", 8},
+	{"dossier-missing", "en", 9},
 	{"letter-carrier", "en", 1},
 	{"letter-carrier", "fr", 1},
 	{"letter-carrier", "es", 1},
-	{"letter-missing", "fr", 2},
+	{"letter-missing", "fr", 3},
 	{"benefits", "en", 2},
 	{"history", "en", 2},
 	{"phases", "en", 2},
@@ -169,10 +169,16 @@ var (
 // the count its page tree states when it can be read.
 func pdfPages(data []byte) int {
 	n := len(pageObject.FindAll(data, -1))
-	if m := pageCount.FindSubmatch(data); m != nil {
-		if c, err := strconv.Atoi(string(m[1])); err == nil && c != n {
-			return -1 // the two disagree: report neither
+	// A page tree may have inner nodes; the root counts every page, so
+	// the largest count is the document's.
+	root := -1
+	for _, m := range pageCount.FindAllSubmatch(data, -1) {
+		if c, err := strconv.Atoi(string(m[1])); err == nil && c > root {
+			root = c
 		}
+	}
+	if root >= 0 && root != n {
+		return -1 // the two disagree: report neither
 	}
 	return n
 }
@@ -186,6 +192,7 @@ func TestPDFPages(t *testing.T) {
 		{"<</Type /Pages /Count 2 /Kids [3 0 R 4 0 R]>> <</Type /Page /Parent 2 0 R>> <</Type /Page /Parent 2 0 R>>", 2, "two page objects, as the tree says"},
 		{"<</Type/Page/Parent 2 0 R>>", 1, "no space between the names"},
 		{"<</Type /Pages /Count 3>> <</Type /Page >>", -1, "the tree and the objects disagree"},
+		{"<</Type /Pages /Count 3 /Kids [3 0 R 4 0 R]>> <</Type /Pages /Count 2 /Parent 2 0 R>> <</Type /Page>> <</Type /Page>> <</Type /Page>>", 3, "an inner node of the page tree counts its own pages; the root counts them all"},
 		{"no pdf at all", 0, "nothing"},
 	}
 	for _, tt := range tests {
