@@ -301,7 +301,7 @@ type Authorization struct {
 // C-TPAT tiers).
 type Grade struct {
 	ID     string `json:"id"`
-	Title  string `json:"title,omitempty"`
+	Title  Text   `json:"title,omitzero"`
 	When   string `json:"when"`
 	Source string `json:"source,omitempty"`
 	Note   string `json:"note,omitempty"`

@@ -181,7 +181,7 @@ func (pb Publication) view(l *locale, prefs []language.Tag) publicationView {
 			st.Criteria = append(st.Criteria, criterionName(c, critTitle[c]))
 		}
 		for _, g := range a.Grades {
-			name := g.Title
+			name := in(g.Title)
 			if name == "" {
 				name = g.ID
 			}

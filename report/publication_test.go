@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/text/language"
 
 	"github.com/safe-aeo/engine/aeo"
 	"github.com/safe-aeo/engine/report"
@@ -27,6 +28,42 @@ func TestPublicationMarkdown(t *testing.T) {
 		assert.Contains(t, md, want)
 	}
 	require.Error(t, report.Publication{}.WriteMarkdown(&buf, report.Options{}), "a publication needs its programme")
+}
+
+// TestPublicationGradesInLanguage publishes a programme whose grade
+// titles are written per language: each reader gets the grades in theirs,
+// and a grade written in one language only in that one.
+func TestPublicationGradesInLanguage(t *testing.T) {
+	p, err := aeo.Parse("graded.yaml", []byte(`programme: {name: Graded, version: "1", language: en}
+criteria:
+  - {id: A, title: Compliance}
+requirements:
+  - {id: A.1, criterion: A, title: Compliance record, when: "years_trading >= 1", source: "National law, s. 1"}
+authorizations:
+  - id: AEO
+    title: Authorized Economic Operator
+    grades:
+      - {id: A, title: {en: Grade A (score 80 or more), fr: Catégorie A (score d'au moins 80)}, when: "true", source: "National law, s. 2"}
+      - {id: AA, title: Grade AA, when: "true", source: "National law, s. 2"}
+`))
+	require.NoError(t, err)
+	tests := []struct {
+		lang, want, not, reason string
+	}{
+		{"fr", "Catégorie A (score d'au moins 80)", "Grade A (score 80 or more)", "a French reader gets the French title"},
+		{"en", "Grade A (score 80 or more)", "Catégorie A", "an English reader the English one"},
+		{"fr", "Grade AA", "", "a title written in the programme's language only is shown as written"},
+	}
+	for _, tt := range tests {
+		var buf bytes.Buffer
+		require.NoError(t, report.Publication{Programme: p}.WriteMarkdown(&buf, report.Options{Language: tt.lang}), tt.reason)
+		assert.Contains(t, buf.String(), tt.want, tt.reason)
+		if tt.not != "" {
+			assert.NotContains(t, buf.String(), tt.not, tt.reason)
+		}
+	}
+	missing := p.MissingTexts(language.French)
+	require.Len(t, missing, 4, "the criterion, requirement and authorization titles and grade AA lack French: %v", missing)
 }
 
 func TestPublicationEscapesMarkdown(t *testing.T) {
