@@ -265,6 +265,10 @@ func (p *Period) parseCount(s, rest string) error {
 		}
 		rest = rest[j:]
 	}
+	if p.Days > maxCount {
+		// Weeks and days together: "17000w" is 119000 days.
+		return fmt.Errorf("period %q: %d days in all, out of range (at most %d)", s, p.Days, maxCount)
+	}
 	return nil
 }
 
