@@ -75,3 +75,21 @@ func TestCustomsSideCompile(t *testing.T) {
 		})
 	}
 }
+
+func TestBindsCustoms(t *testing.T) {
+	tests := []struct {
+		side   criteria.Side
+		want   bool
+		reason string
+	}{
+		{side: criteria.SideCustoms, want: true, reason: "side customs is Customs' own obligation"},
+		{side: criteria.SideAEO, want: false, reason: "the operator's side"},
+		{side: criteria.SideJoint, want: false, reason: "a joint requirement is still shown by the operator"},
+		{side: "", want: false, reason: "the default side is the operator's"},
+	}
+	for _, tt := range tests {
+		t.Run(string(tt.side), func(t *testing.T) {
+			assert.Equal(t, tt.want, criteria.Requirement{ID: "B.1", Side: tt.side}.BindsCustoms(), tt.reason)
+		})
+	}
+}

@@ -134,3 +134,82 @@ func TestEquivalenceWithPlainSubject(t *testing.T) {
 		})
 	}
 }
+
+// The EvidenceQuery helpers are what an EvidenceSubject uses to match
+// its evidence: an age counted back from the assessment date, a scope
+// matched without regard to case, the sites a requirement concerns.
+func TestEvidenceQueryMatching(t *testing.T) {
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+	threeYears := criteria.EvidenceQuery{MaxAge: calendar.Period{Years: 3}}
+	tests := []struct {
+		name   string
+		got    bool
+		want   bool
+		reason string
+	}{
+		{name: "no age limit", got: criteria.EvidenceQuery{}.Within(day(1990, 1, 1), asOf), want: true,
+			reason: "without max_age any date will do"},
+		{name: "no date under an age limit", got: threeYears.Within(time.Time{}, asOf), want: false,
+			reason: "evidence without a date cannot show it is recent"},
+		{name: "within the age", got: threeYears.Within(day(2023, 6, 1), asOf), want: true,
+			reason: "less than three years before the assessment"},
+		{name: "exactly the age", got: threeYears.Within(day(2022, 3, 31), asOf), want: true,
+			reason: "the first day of the window counts"},
+		{name: "a day too old", got: threeYears.Within(day(2022, 3, 30), asOf), want: false,
+			reason: "the day before the window is too old"},
+		{name: "on the assessment date", got: threeYears.Within(asOf.Add(15*time.Hour), asOf), want: true,
+			reason: "the assessment day counts whatever the hour"},
+		{name: "after the assessment date", got: threeYears.Within(day(2025, 4, 1), asOf), want: false,
+			reason: "evidence dated after the assessment cannot be relied on as of it"},
+		{name: "scope covered", got: criteria.EvidenceQuery{Scope: []string{"Warehousing", "transport"}}.Covers([]string{"TRANSPORT", "warehousing", "offices"}), want: true,
+			reason: "every entry asked for is in the evidence's scope, whatever the case"},
+		{name: "scope not covered", got: criteria.EvidenceQuery{Scope: []string{"warehousing", "transport"}}.Covers([]string{"warehousing"}), want: false,
+			reason: "one entry missing is enough to fail"},
+		{name: "no scope asked", got: criteria.EvidenceQuery{}.Covers(nil), want: true,
+			reason: "a query without scope accepts any"},
+		{name: "site kind concerned", got: criteria.EvidenceQuery{Sites: []string{"Warehouse"}}.Concerns("warehouse"), want: true,
+			reason: "site kinds match without regard to case"},
+		{name: "site kind not concerned", got: criteria.EvidenceQuery{Sites: []string{"warehouse"}}.Concerns("office"), want: false,
+			reason: "an office is not a warehouse"},
+		{name: "every site", got: criteria.EvidenceQuery{Sites: []string{criteria.SitesAll}}.Concerns("office"), want: true,
+			reason: "all concerns every kind of site"},
+		{name: "no site", got: criteria.EvidenceQuery{}.Concerns("office"), want: false,
+			reason: "a requirement that names no site concerns none"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.got, tt.reason)
+		})
+	}
+}
+
+// The programme accepts an equivalence from its from date to its until
+// date, both included, counted in days.
+func TestEquivalenceWindow(t *testing.T) {
+	from, until := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2025, 6, 30, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name   string
+		asOf   time.Time
+		want   criteria.Outcome
+		reason string
+	}{
+		{name: "day before from", asOf: from.AddDate(0, 0, -1), want: criteria.NotMet, reason: "not yet accepted"},
+		{name: "from", asOf: from, want: criteria.Equivalent, reason: "accepted from its first day"},
+		{name: "within", asOf: from.AddDate(0, 2, 0), want: criteria.Equivalent, reason: "accepted inside the window"},
+		{name: "until, late in the day", asOf: until.Add(20 * time.Hour), want: criteria.Equivalent, reason: "accepted on its last day, whatever the hour"},
+		{name: "day after until", asOf: until.AddDate(0, 0, 1), want: criteria.NotMet, reason: "no longer accepted"},
+	}
+	eq := criteria.Equivalence{ID: "pca", Certification: "customs warehouse", From: from, Until: until, Satisfies: []string{"B.1"}}
+	set, err := criteria.Compile(equivalenceConfig(eq))
+	require.NoError(t, err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &criteria.Facts{Date: tt.asOf, Values: map[string]any{"records": false, "fenced": false},
+				Certificates: map[string]string{"customs warehouse": "CW-1"}}
+			res, err := set.Evaluate(t.Context(), f)
+			require.NoError(t, err)
+			got, _ := res.Finding("B.1")
+			assert.Equal(t, tt.want, got.Outcome, tt.reason)
+		})
+	}
+}
