@@ -128,6 +128,7 @@ func TestSelector_SelectBatch_empty(t *testing.T) {
 	got, err := s.SelectBatch(t.Context(), slices.Values([]risk.Entry(nil)), 2)
 	require.NoError(t, err)
 	assert.Equal(t, 0, got.Total)
+	assert.Equal(t, risk.LaneRates{}, got.Shares, "no declaration, no share: zero, never 0/0")
 	assert.Len(t, got.Rules, len(lanes().Rules), "every rule is listed, even with nothing selected")
 }
 
