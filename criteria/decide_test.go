@@ -1,0 +1,195 @@
+package criteria_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/criteria"
+)
+
+// The default rules decide on what is known: a required requirement not
+// met (or only partly) fails its criterion, and a failed criterion refuses
+// the authorization, whatever is still undecided. A programme's own pass
+// or grant rule that does not hold, with something undecided, leaves the
+// decision open instead: it may hold once the facts are in.
+func TestDefaultRulesDecideOnWhatIsKnown(t *testing.T) {
+	base := func() criteria.Config {
+		req := func(id, crit string, level criteria.Level) criteria.Requirement {
+			return criteria.Requirement{ID: id, Criterion: crit, Title: criteria.NewText(id), Level: level,
+				When: "facts." + id + " == 'met'", Partly: "facts." + id + " == 'partly'", Source: "test"}
+		}
+		return criteria.Config{
+			Facts: []criteria.FactDecl{{Name: "a1", Type: "string"}, {Name: "a2", Type: "string"}, {Name: "a3", Type: "string"},
+				{Name: "b1", Type: "string"}},
+			Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("A")}, {ID: "B", Title: criteria.NewText("B")}},
+			Requirements: []criteria.Requirement{
+				req("a1", "A", criteria.Required), req("a2", "A", criteria.Required), req("a3", "A", criteria.Desired),
+				req("b1", "B", criteria.Required),
+			},
+			Authorizations: []criteria.Authorization{{ID: "AEO", Title: criteria.NewText("AEO")}},
+		}
+	}
+	tests := []struct {
+		name   string
+		mod    func(*criteria.Config)
+		facts  map[string]any
+		crits  map[string]criteria.Outcome
+		rec    criteria.Recommendation
+		reason string
+	}{{
+		name:   "required not met beside an undecided one",
+		facts:  map[string]any{"a1": "no", "a3": "met", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.NotMet, "B": criteria.Met},
+		rec:    criteria.Refuse,
+		reason: "a1 not met fails A whatever a2 turns out to be; A failed refuses AEO",
+	}, {
+		name:   "required partly met beside an undecided one",
+		facts:  map[string]any{"a1": "partly", "a3": "met", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.NotMet, "B": criteria.Met},
+		rec:    criteria.Refuse,
+		reason: "under the default rule a required requirement only partly met fails its criterion too",
+	}, {
+		name:   "desired not met beside an undecided required one",
+		facts:  map[string]any{"a1": "met", "a3": "no", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Indeterminate, "B": criteria.Met},
+		rec:    criteria.Pending,
+		reason: "a desired requirement does not decide A; a2 is still open, so A and AEO are pending",
+	}, {
+		name:   "a failed criterion beside a pending one",
+		facts:  map[string]any{"a1": "met", "a3": "met", "b1": "no"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Indeterminate, "B": criteria.NotMet},
+		rec:    criteria.Refuse,
+		reason: "under the default grant B failed refuses AEO, whatever A turns out to be",
+	}, {
+		name:   "every criterion met",
+		facts:  map[string]any{"a1": "met", "a2": "met", "a3": "no", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Met, "B": criteria.Met},
+		rec:    criteria.Recommend,
+		reason: "every required requirement met: a desired one not met does not hold it back",
+	}, {
+		name: "own pass rule not holding, with something undecided",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Pass = "required.not_met == 0 && required.indeterminate == 0"
+		},
+		facts:  map[string]any{"a1": "no", "a3": "met", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Indeterminate, "B": criteria.Met},
+		rec:    criteria.Pending,
+		reason: "a programme's pass rule is not the default: with a2 undecided A stays open",
+	}, {
+		name: "own pass rule not holding, everything decided",
+		mod: func(c *criteria.Config) {
+			c.Criteria[0].Pass = "required.not_met == 0"
+		},
+		facts:  map[string]any{"a1": "no", "a2": "met", "a3": "met", "b1": "met"},
+		crits:  map[string]criteria.Outcome{"A": criteria.NotMet, "B": criteria.Met},
+		rec:    criteria.Refuse,
+		reason: "nothing undecided: a pass rule that does not hold fails the criterion",
+	}, {
+		name: "own grant not holding, with a criterion pending",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grant = "not_met == 0 && indeterminate == 0"
+		},
+		facts:  map[string]any{"a1": "met", "a3": "met", "b1": "no"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Indeterminate, "B": criteria.NotMet},
+		rec:    criteria.Pending,
+		reason: "a programme's grant rule is not the default: with A pending the recommendation stays open",
+	}, {
+		name: "own grant not holding, nothing pending",
+		mod: func(c *criteria.Config) {
+			c.Authorizations[0].Grant = "not_met == 0"
+		},
+		facts:  map[string]any{"a1": "met", "a2": "met", "a3": "met", "b1": "no"},
+		crits:  map[string]criteria.Outcome{"A": criteria.Met, "B": criteria.NotMet},
+		rec:    criteria.Refuse,
+		reason: "nothing pending: a grant rule that does not hold refuses",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := base()
+			if tt.mod != nil {
+				tt.mod(&cfg)
+			}
+			set, err := criteria.Compile(cfg)
+			require.NoError(t, err)
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			got := map[string]criteria.Outcome{}
+			for _, c := range res.Criteria {
+				got[c.ID] = c.Outcome
+			}
+			if diff := cmp.Diff(tt.crits, got); diff != "" {
+				t.Errorf("criteria (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+			a, _ := res.Authorization("AEO")
+			assert.Equal(t, tt.rec, a.Recommendation, tt.reason)
+		})
+	}
+}
+
+// Evaluate takes assessment dates in the years 0 to 9999, which a result
+// can be written in JSON with, and refuses any other.
+func TestEvaluateDateRange(t *testing.T) {
+	set := criteria.MustCompile(eu())
+	tests := []struct {
+		name   string
+		date   time.Time
+		err    string
+		reason string
+	}{
+		{name: "year 0", date: time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC), reason: "the first year accepted"},
+		{name: "year 9999", date: time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC), reason: "the last year accepted"},
+		{name: "year -1", date: time.Date(-1, 12, 31, 0, 0, 0, 0, time.UTC), err: "criteria: the assessment date is in the year -1, outside the years 0 to 9999",
+			reason: "a year before 0 cannot be written as an RFC 3339 date"},
+		{name: "year 10000", date: time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC), err: "criteria: the assessment date is in the year 10000, outside the years 0 to 9999",
+			reason: "nor can a five-digit year"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := set.Evaluate(t.Context(), &criteria.Facts{Date: tt.date, Values: map[string]any{"compliance": true}})
+			if tt.err != "" {
+				assert.EqualError(t, err, tt.err, tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.Equal(t, tt.date, res.AsOf, tt.reason)
+		})
+	}
+}
+
+// The first value past the last outcome or recommendation is as invalid
+// as any other: it has no text and no token.
+func TestEnumsFirstInvalid(t *testing.T) {
+	tests := []struct {
+		name   string
+		text   func() string
+		token  func() ([]byte, error)
+		want   string
+		err    string
+		reason string
+	}{{
+		name:   "outcome",
+		text:   criteria.Outcome(criteria.Equivalent + 1).String,
+		token:  criteria.Outcome(criteria.Equivalent + 1).MarshalText,
+		want:   "Outcome(6)",
+		err:    "criteria: invalid outcome 6",
+		reason: "Equivalent is the last outcome",
+	}, {
+		name:   "recommendation",
+		text:   criteria.Recommendation(criteria.Refuse + 1).String,
+		token:  criteria.Recommendation(criteria.Refuse + 1).MarshalText,
+		want:   "Recommendation(3)",
+		err:    "criteria: invalid recommendation 3",
+		reason: "Refuse is the last recommendation",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.text(), tt.reason)
+			_, err := tt.token()
+			assert.EqualError(t, err, tt.err, tt.reason)
+		})
+	}
+}
