@@ -132,6 +132,12 @@ func TestCompileAcceptsWhatIsRight(t *testing.T) {
 		},
 		reason: "a scope and an issuer that name something are accepted",
 	}, {
+		name: "recognised status with its partners",
+		mod: func(c *criteria.Config) {
+			c.Equivalences = []criteria.Equivalence{{ID: "mra", AEO: criteria.AEORecognised, Issuers: []string{"US CBP"}, Certification: "AEO", Satisfies: []string{"I.1"}}}
+		},
+		reason: "a recognised AEO status that names the partner administrations is complete",
+	}, {
 		name: "site kinds",
 		mod: func(c *criteria.Config) {
 			c.Requirements[1].Sites = []string{"warehouse", "office"}

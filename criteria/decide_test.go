@@ -193,3 +193,49 @@ func TestEnumsFirstInvalid(t *testing.T) {
 		})
 	}
 }
+
+// A criterion is not applicable when none of its requirements applies;
+// one whose only applicable requirements are bonuses is still decided.
+func TestCriterionApplicability(t *testing.T) {
+	cfg := criteria.Config{
+		Facts: []criteria.FactDecl{{Name: "extra", Type: "bool"}, {Name: "warehouse", Type: "bool"}},
+		Criteria: []criteria.Criterion{
+			{ID: "additional", Title: criteria.NewText("Additional standards")},
+			{ID: "premises", Title: criteria.NewText("Premises")},
+		},
+		Requirements: []criteria.Requirement{
+			{ID: "add.1", Criterion: "additional", Title: criteria.NewText("extra"), Level: criteria.Bonus, Points: 2, When: "facts.extra", Source: "GACC additional standard"},
+			{ID: "prem.1", Criterion: "premises", Title: criteria.NewText("warehouse"), When: "facts.warehouse", Roles: []string{"warehouse_keeper"}, Source: "SAFE I"},
+		},
+	}
+	set := criteria.MustCompile(cfg)
+	tests := []struct {
+		name   string
+		facts  map[string]any
+		want   map[string]criteria.Outcome
+		reason string
+	}{{
+		name:   "bonus earned",
+		facts:  map[string]any{"extra": true, "warehouse": true},
+		want:   map[string]criteria.Outcome{"additional": criteria.Met, "premises": criteria.NotApplicable},
+		reason: "a bonus requirement applies, so its criterion is decided; an importer keeps no warehouse",
+	}, {
+		name:   "bonus not earned",
+		facts:  map[string]any{"extra": false, "warehouse": true},
+		want:   map[string]criteria.Outcome{"additional": criteria.Met, "premises": criteria.NotApplicable},
+		reason: "a bonus not earned is not a requirement not met",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			got := map[string]criteria.Outcome{}
+			for _, c := range res.Criteria {
+				got[c.ID] = c.Outcome
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("criteria (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+		})
+	}
+}

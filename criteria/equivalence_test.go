@@ -113,6 +113,24 @@ func TestEquivalenceWithPlainSubject(t *testing.T) {
 		want:   map[string]criteria.Outcome{"B.1": criteria.NotMet},
 		reason: "the programme accepts the equivalence from its from date",
 	}, {
+		name:   "certification named",
+		eq:     criteria.Equivalence{ID: "pca", Evidence: criteria.EvidenceCertification, Certification: "customs warehouse", Satisfies: []string{"B.1"}},
+		asOf:   asOf,
+		want:   map[string]criteria.Outcome{"B.1": criteria.Equivalent},
+		reason: "certification is the default kind of evidence: naming it asks no more",
+	}, {
+		name:   "scope",
+		eq:     criteria.Equivalence{ID: "pca", Certification: "customs warehouse", Scope: []string{"warehousing"}, Satisfies: []string{"B.1"}},
+		asOf:   asOf,
+		want:   map[string]criteria.Outcome{"B.1": criteria.NotMet},
+		reason: "a plain Subject cannot show the certificate's scope",
+	}, {
+		name:   "age",
+		eq:     criteria.Equivalence{ID: "pca", Certification: "customs warehouse", MaxAge: calendar.Period{Years: 3}, Satisfies: []string{"B.1"}},
+		asOf:   asOf,
+		want:   map[string]criteria.Outcome{"B.1": criteria.NotMet},
+		reason: "a plain Subject cannot show when the certificate was issued",
+	}, {
 		name:   "audit",
 		eq:     criteria.Equivalence{ID: "pca", Evidence: criteria.EvidenceAudit, Certification: "customs warehouse", MaxAge: calendar.Period{Years: 3}, Satisfies: []string{"B.1"}},
 		asOf:   asOf,
