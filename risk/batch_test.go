@@ -130,6 +130,9 @@ func TestSelector_SelectBatch_empty(t *testing.T) {
 	assert.Equal(t, 0, got.Total)
 	assert.Equal(t, risk.LaneRates{}, got.Shares, "no declaration, no share: zero, never 0/0")
 	assert.Len(t, got.Rules, len(lanes().Rules), "every rule is listed, even with nothing selected")
+	for _, r := range got.Rules {
+		assert.Zero(t, r.Share, "%s: a rule that saw no declaration has no share, not 0/0", r.Rule)
+	}
 }
 
 func TestTally(t *testing.T) {

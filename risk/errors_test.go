@@ -301,36 +301,44 @@ func TestEnums_text(t *testing.T) {
 		name   string
 		values []textEnum
 		bad    textEnum // a value out of range
+		next   textEnum // the value just past the last one
 		decode func([]byte) (textEnum, error)
 		want   string // the error for an unknown token
 	}
 	tests := []codec{
 		{name: "ControlKind", values: []textEnum{risk.PhysicalInspection, risk.DocumentaryCheck, risk.AccountingControl, risk.PostClearanceAudit, risk.SpotCheck, risk.SelfAssessmentReview},
 			bad:    risk.ControlKind(42),
+			next:   risk.SelfAssessmentReview + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.ControlKind; err := v.UnmarshalText(b); return v, err },
 			want:   `unknown control kind "x" (want physical_inspection, documentary_check, accounting_control, post_clearance_audit, spot_check or self_assessment_review)`},
 		{name: "DimensionStatus", values: []textEnum{risk.Unknown, risk.Scored, risk.Failed},
 			bad:    risk.DimensionStatus(42),
+			next:   risk.Failed + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.DimensionStatus; err := v.UnmarshalText(b); return v, err },
 			want:   `risk: unknown dimension status "x" (want unknown, scored or failed)`},
 		{name: "Cause", values: []textEnum{risk.ByDefault, risk.ByRule, risk.ByRandom, risk.ByError},
 			bad:    risk.Cause(42),
+			next:   risk.ByError + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.Cause; err := v.UnmarshalText(b); return v, err },
 			want:   `risk: unknown cause "x" (want default, rule, random or error)`},
 		{name: "UncoveredReason", values: []textEnum{risk.NoControl, risk.BudgetExhausted},
 			bad:    risk.UncoveredReason(42),
+			next:   risk.BudgetExhausted + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.UncoveredReason; err := v.UnmarshalText(b); return v, err },
 			want:   `risk: unknown reason "x" (want no_control or budget_exhausted)`},
 		{name: "MissingPolicy", values: []textEnum{risk.Skip, risk.Fire},
 			bad:    risk.MissingPolicy(42),
+			next:   risk.Fire + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.MissingPolicy; err := v.UnmarshalText(b); return v, err },
 			want:   `unknown policy "x" (want skip or fire)`},
 		{name: "UnscoredPolicy", values: []textEnum{risk.Worst, risk.Refer},
 			bad:    risk.UnscoredPolicy(42),
+			next:   risk.Refer + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.UnscoredPolicy; err := v.UnmarshalText(b); return v, err },
 			want:   `unknown policy "x" (want worst or refer)`},
 		{name: "Lane", values: []textEnum{risk.NoLane, risk.Green, risk.Blue, risk.Yellow, risk.Red},
 			bad:    risk.Lane(42),
+			next:   risk.Red + 1,
 			decode: func(b []byte) (textEnum, error) { var v risk.Lane; err := v.UnmarshalText(b); return v, err },
 			want:   `unknown lane "x" (want red, yellow, blue or green)`},
 	}
@@ -347,10 +355,13 @@ func TestEnums_text(t *testing.T) {
 				require.NoError(t, err)
 				assert.Equal(t, v, back, "%s reads back", b)
 			}
-			_, err := tt.bad.MarshalText()
-			assert.ErrorContains(t, err, "risk: invalid", "a value out of range cannot be written")
-			assert.Equal(t, tt.name+"(42)", tt.bad.String(), "a value out of range shows its number")
-			_, err = tt.decode([]byte("x"))
+			for _, bad := range []textEnum{tt.bad, tt.next} {
+				_, err := bad.MarshalText()
+				assert.ErrorContains(t, err, "risk: invalid", "a value out of range cannot be written")
+				assert.Regexp(t, `^`+tt.name+`\([0-9]+\)$`, bad.String(), "a value out of range shows its number")
+			}
+			assert.Equal(t, tt.name+"(42)", tt.bad.String())
+			_, err := tt.decode([]byte("x"))
 			assert.EqualError(t, err, tt.want)
 		})
 	}
