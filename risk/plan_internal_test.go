@@ -75,3 +75,82 @@ func TestSolveCutShort(t *testing.T) {
 	assert.LessOrEqual(t, c, p.budget+1e-9)
 	assert.GreaterOrEqual(t, w+1e-9, p.greedy().weight)
 }
+
+// exhaustive returns the choice Plan documents, found by trying every
+// set of controls: the most weight within the budget, then the fewest
+// hours, then the lexicographically first set of indexes (controls are
+// sorted by ID). Weights and costs are whole numbers, so no tolerance is
+// needed.
+func (p *problem) exhaustive() choice {
+	n := len(p.cost)
+	var best choice
+	for mask := range 1 << n {
+		var set []int
+		for i := range n {
+			if mask&(1<<i) != 0 {
+				set = append(set, i)
+			}
+		}
+		w, c := p.value(set)
+		if c > p.budget {
+			continue
+		}
+		cur := choice{set: set, weight: w, cost: c}
+		switch {
+		case mask == 0, w > best.weight, w == best.weight && c < best.cost:
+			best = cur
+		case w == best.weight && c == best.cost && lexLess(set, best.set):
+			best = cur
+		}
+	}
+	return best
+}
+
+func lexLess(a, b []int) bool {
+	for i := 0; i < len(a) && i < len(b); i++ {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return len(a) < len(b)
+}
+
+// TestSolveMatchesExhaustiveSearch checks the exact search against every
+// set of controls, ties included: random small problems with few distinct
+// weights and costs tie often.
+func TestSolveMatchesExhaustiveSearch(t *testing.T) {
+	tests := []struct {
+		name      string
+		seed      uint64
+		maxCost   int
+		maxWeight int
+		reason    string
+	}{
+		{name: "varied", seed: 7, maxCost: 12, maxWeight: 8, reason: "weights and costs spread out: one best choice"},
+		{name: "ties", seed: 8, maxCost: 2, maxWeight: 2, reason: "many choices of equal weight and cost: the order decides"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(tt.seed, 1))
+			for k := range 400 {
+				p := randomProblem(rng, 1+rng.IntN(10), 1+rng.IntN(12))
+				for i := range p.cost {
+					p.cost[i] = float64(1 + rng.IntN(tt.maxCost))
+				}
+				for j := range p.weight {
+					p.weight[j] = float64(1 + rng.IntN(tt.maxWeight))
+				}
+				p.budget = float64(rng.IntN(3 * tt.maxCost))
+				want := p.exhaustive()
+				set, exact := p.solve(maxPlanNodes)
+				require.True(t, exact, "case %d: a small problem is solved exactly", k)
+				w, c := p.value(set)
+				got := choice{set: set, weight: w, cost: c}
+				if len(got.set) == 0 {
+					got.set = nil
+				}
+				require.Equal(t, want, got, "case %d (budget %v, costs %v): %s", k, p.budget, p.cost, tt.reason)
+			}
+		})
+	}
+}
