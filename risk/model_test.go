@@ -90,6 +90,44 @@ func TestModel_Map_dimensions(t *testing.T) {
 		},
 		reason: "the compliance score is capped at 100 by the expression; 590/8 = 73.75 is high",
 	}, {
+		name: "a clean record, on a band's edge",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Infringements = ptr(2)
+			e.Chapters = []string{"08"}
+			e.Procedures = []string{"transit"}
+			return e
+		},
+		wantScore: (1*10 + 3*50 + 1*40 + 2*30 + 1*20) / 8.0,
+		wantLevel: "medium",
+		coverage:  1,
+		want: []contrib{
+			{"organisation", risk.Scored, 10, 1.0 / 8, nil},
+			{"compliance", risk.Scored, 50, 3.0 / 8, nil},
+			{"volume", risk.Scored, 40, 1.0 / 8, nil},
+			{"goods", risk.Scored, 30, 2.0 / 8, nil},
+			{"procedures", risk.Scored, 20, 1.0 / 8, nil},
+		},
+		reason: "280/8 = 35 is the first score of the medium band: a band starts at its min",
+	}, {
+		name: "no infringement",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Infringements = ptr(0)
+			return e
+		},
+		wantScore: (1*10 + 3*0 + 1*40 + 2*90 + 1*60) / 8.0,
+		wantLevel: "medium",
+		coverage:  1,
+		want: []contrib{
+			{"organisation", risk.Scored, 10, 1.0 / 8, nil},
+			{"compliance", risk.Scored, 0, 3.0 / 8, nil},
+			{"volume", risk.Scored, 40, 1.0 / 8, nil},
+			{"goods", risk.Scored, 90, 2.0 / 8, nil},
+			{"procedures", risk.Scored, 60, 1.0 / 8, nil},
+		},
+		reason: "a score of 0 is within 0..100: scored, not failed",
+	}, {
 		name:        "nothing supplied",
 		env:         func() *operatorEnv { return &operatorEnv{AsOf: day("2025-01-31")} },
 		wantScore:   100,
@@ -276,6 +314,21 @@ func TestModel_Map_risks(t *testing.T) {
 			{"records", "likely", "moderate", "high", 12, 4, []string{"B.1 not_met", "B.2 partly"}},
 		},
 		reason: "several findings raising one risk give one risk, rated by the worst, with every cause listed once",
+	}, {
+		name: "one finding twice",
+		env: func() *operatorEnv {
+			e := fullOperator()
+			e.Chapters = []string{"08"}
+			return e
+		},
+		findings: []criteria.Finding{
+			{Requirement: "B.1", Outcome: criteria.NotMet},
+			{Requirement: "B.1", Outcome: criteria.NotMet},
+		},
+		want: []rated{
+			{"records", "likely", "moderate", "high", 12, 4, []string{"B.1 not_met"}},
+		},
+		reason: "the same cause twice is listed once",
 	}}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -478,4 +531,22 @@ func TestMap_JSON(t *testing.T) {
 	b, err := json.MarshalIndent(got, "", "  ")
 	require.NoError(t, err)
 	golden(t, "map.json", append(b, '\n'))
+}
+
+// A map without dimensions rates risks only: it has no score, no level and
+// no coverage, and is still written as JSON.
+func TestModel_Map_noDimensions(t *testing.T) {
+	cfg := demo()
+	cfg.Dimensions, cfg.Levels = nil, nil
+	m, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.NoError(t, err)
+	got, err := m.Map(t.Context(), fullOperator(), nil)
+	require.NoError(t, err)
+	assert.Zero(t, got.Score, "no dimension, no score")
+	assert.Empty(t, got.Level, "no score, no level")
+	assert.Zero(t, got.Coverage, "no configured weight: nothing scored, never 0/0")
+	assert.False(t, got.Provisional, "nothing left unscored")
+	require.Len(t, got.Risks, 1, "the inherent excise risk is still raised")
+	_, err = json.Marshal(got)
+	assert.NoError(t, err)
 }
