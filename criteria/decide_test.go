@@ -239,3 +239,56 @@ func TestCriterionApplicability(t *testing.T) {
 		})
 	}
 }
+
+// A grant may name criteria: criteria.ID.passed is whether the criterion
+// was met, and its tallies are the criterion's own.
+func TestGrantReadsCriteria(t *testing.T) {
+	cfg := criteria.Config{
+		Facts:    []criteria.FactDecl{{Name: "a", Type: "bool"}, {Name: "b", Type: "bool"}, {Name: "b2", Type: "bool"}},
+		Criteria: []criteria.Criterion{{ID: "A", Title: criteria.NewText("A")}, {ID: "B", Title: criteria.NewText("B")}},
+		Requirements: []criteria.Requirement{
+			{ID: "a", Criterion: "A", Title: criteria.NewText("a"), When: "facts.a", Source: "test"},
+			{ID: "b", Criterion: "B", Title: criteria.NewText("b"), When: "facts.b", Source: "test"},
+			{ID: "b2", Criterion: "B", Title: criteria.NewText("b2"), When: "facts.b2", Level: criteria.Desired, Source: "test"},
+		},
+		Authorizations: []criteria.Authorization{
+			{ID: "A-only", Title: criteria.NewText("A decides"), Grant: `criteria["A"].passed`},
+			{ID: "B-desired", Title: criteria.NewText("B with its desired requirement"), Grant: `criteria.B.passed && criteria.B.desired.met == 1`},
+		},
+	}
+	set := criteria.MustCompile(cfg)
+	tests := []struct {
+		name   string
+		facts  map[string]any
+		want   map[string]criteria.Recommendation
+		reason string
+	}{{
+		name:   "A met, B not",
+		facts:  map[string]any{"a": true, "b": false, "b2": true},
+		want:   map[string]criteria.Recommendation{"A-only": criteria.Recommend, "B-desired": criteria.Refuse},
+		reason: "A passed whatever B did; B failed its required requirement",
+	}, {
+		name:   "A not met, B met without its desired requirement",
+		facts:  map[string]any{"a": false, "b": true, "b2": false},
+		want:   map[string]criteria.Recommendation{"A-only": criteria.Refuse, "B-desired": criteria.Refuse},
+		reason: "A did not pass; B passed but its desired requirement was not met",
+	}, {
+		name:   "both met in full",
+		facts:  map[string]any{"a": true, "b": true, "b2": true},
+		want:   map[string]criteria.Recommendation{"A-only": criteria.Recommend, "B-desired": criteria.Recommend},
+		reason: "every condition holds",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := set.Evaluate(t.Context(), subject(tt.facts))
+			require.NoError(t, err)
+			got := map[string]criteria.Recommendation{}
+			for _, a := range res.Authorizations {
+				got[a.ID] = a.Recommendation
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("recommendations (-want +got):\n%s\n%s", diff, tt.reason)
+			}
+		})
+	}
+}
