@@ -30,3 +30,45 @@ func TestSelectorConfigIsACopy(t *testing.T) {
 	cfg.AEO[0].Statuses[0] = "changed too"
 	assert.Equal(t, want, s.Config(), "the selector keeps its own copy and hands out copies")
 }
+
+// What CompileSelectivity's checks allow at their limits compiles, and a
+// profile that selects nothing at random needs no seed.
+func TestCompileSelectivity_limitsAccepted(t *testing.T) {
+	tests := []struct {
+		name   string
+		edit   func(*risk.SelectivityConfig)
+		reason string
+	}{{
+		name: "deterministic without a seed",
+		edit: func(c *risk.SelectivityConfig) {
+			c.Seed, c.MinRandomRate, c.AEO, c.MRA = "", 0, nil, nil
+			c.Rules = []risk.Rule{
+				{ID: "weapons", Lane: risk.Red, When: `hs_chapter == "93"`},
+				{ID: "all", Lane: risk.Yellow, Rate: 1, When: "value > 100000"},
+			}
+		},
+		reason: "no random rate, every rule at rate 1 (given or by default) and no treatment factor: nothing is drawn, so no seed is needed",
+	}, {
+		name: "rates at their bounds",
+		edit: func(c *risk.SelectivityConfig) {
+			c.MinRandomRate = 1
+			c.Rules[0].Rate = 1
+			c.ExpectedRates = risk.LaneRates{Red: 0.25, Yellow: 0.25, Blue: 0.25, Green: 0.25}
+		},
+		reason: "a rate of 1, and expected rates that add up to exactly 1, are within bounds",
+	}, {
+		name: "factors of 0",
+		edit: func(c *risk.SelectivityConfig) {
+			c.AEO[0].RuleFactor, c.AEO[0].RandomFactor = ptr(0.0), ptr(0.0)
+		},
+		reason: "a factor of 0 spares every selection the factor applies to",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := lanes()
+			tt.edit(&cfg)
+			_, err := risk.CompileSelectivity(cfg)
+			assert.NoError(t, err, tt.reason)
+		})
+	}
+}
