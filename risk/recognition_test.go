@@ -9,7 +9,8 @@ import (
 	"github.com/safe-aeo/engine/risk"
 )
 
-// vendorLanes recognises Partnerland's security type only, and reads the
+// vendorLanes recognises Partnerland's security type only, and every type
+// of Otherland's programme, and reads the
 // non-resident vendor a consignment names: registered vendors go green,
 // unregistered ones yellow, and a vendor with a recognised partner AEO
 // status blue.
@@ -27,6 +28,7 @@ func vendorLanes(t *testing.T) *risk.Selector {
 		},
 		MRA: []risk.Recognition{
 			{Programme: "Partnerland AEO", Treatment: "aeo", From: day("2025-07-01"), Types: []string{"AEOS"}},
+			{Programme: "Otherland AEO", Treatment: "aeo"},
 		},
 		Seed: "vendors",
 	}
@@ -50,6 +52,8 @@ func TestRecognitionByType(t *testing.T) {
 			"recognition applies only to the covered types"},
 		{"types unknown", risk.Operator{Partner: "Partnerland AEO"}, "",
 			"an arrangement that covers some types is not applied when the types held are not known"},
+		{"every type covered", risk.Operator{Partner: "otherland aeo"}, "aeo",
+			"an arrangement that lists no types covers every one, known or not; programmes match without regard to case"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
