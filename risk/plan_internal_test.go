@@ -3,6 +3,7 @@ package risk
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -150,6 +151,43 @@ func TestSolveMatchesExhaustiveSearch(t *testing.T) {
 					got.set = nil
 				}
 				require.Equal(t, want, got, "case %d (budget %v, costs %v): %s", k, p.budget, p.cost, tt.reason)
+			}
+		})
+	}
+}
+
+// TestGainAcrossWords checks the bitsets of more than 64 risks: a risk in
+// a later word is counted with its own weight.
+func TestGainAcrossWords(t *testing.T) {
+	const n = 130
+	p := &problem{words: (n + 63) / 64}
+	for i := range n {
+		p.weight = append(p.weight, float64(i+1))
+	}
+	set := func(idx ...int) bitset {
+		b := make(bitset, p.words)
+		for _, i := range idx {
+			b.set(i)
+		}
+		return b
+	}
+	tests := []struct {
+		name    string
+		c       []int
+		covered []int
+		want    float64
+		reason  string
+	}{
+		{name: "one per word", c: []int{0, 64, 129}, want: 1 + 65 + 130, reason: "risks 0, 64 and 129 weigh 1, 65 and 130"},
+		{name: "some covered", c: []int{0, 64, 129}, covered: []int{64}, want: 1 + 130, reason: "risk 64 is covered already"},
+		{name: "last bits of a word", c: []int{63, 127}, covered: []int{0}, want: 64 + 128, reason: "the last bit of each word counts"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := set(tt.c...)
+			assert.Equal(t, tt.want, p.gain(c, set(tt.covered...)), tt.reason)
+			for i := range n {
+				assert.Equal(t, slices.Contains(tt.c, i), c.has(i), "risk %d: %s", i, tt.reason)
 			}
 		})
 	}
