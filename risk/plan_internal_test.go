@@ -192,3 +192,59 @@ func TestGainAcrossWords(t *testing.T) {
 		})
 	}
 }
+
+// TestGreedyTakesTheBestRatio checks the modified greedy choice as
+// documented: repeatedly the affordable control with the most new weight
+// per hour, then the best single control if it covers more. Costs are
+// distinct primes above any gain, so no two ratios tie.
+func TestGreedyTakesTheBestRatio(t *testing.T) {
+	primes := []float64{101, 103, 107, 109, 113, 127, 131, 137, 139, 149, 151, 157}
+	rng := rand.New(rand.NewPCG(9, 10))
+	for k := range 500 {
+		nControls, nRisks := 1+rng.IntN(len(primes)), 1+rng.IntN(10)
+		p := randomProblem(rng, nControls, nRisks)
+		for j := range p.weight {
+			p.weight[j] = float64(1 + rng.IntN(9)) // at most 90 in all: below every cost
+		}
+		perm := rng.Perm(len(primes))
+		for i := range p.cost {
+			p.cost[i] = primes[perm[i]]
+		}
+		p.budget = float64(rng.IntN(600))
+
+		// The reference: the documented steps, written out.
+		var want choice
+		covered := make(bitset, p.words)
+		taken := make([]bool, nControls)
+		for {
+			pick, best := -1, 0.0
+			for i := range nControls {
+				if taken[i] || want.cost+p.cost[i] > p.budget {
+					continue
+				}
+				if g := p.gain(p.cover[i], covered); g > 0 && g/p.cost[i] > best {
+					pick, best = i, g/p.cost[i]
+				}
+			}
+			if pick < 0 {
+				break
+			}
+			taken[pick] = true
+			want.weight += p.gain(p.cover[pick], covered)
+			want.cost += p.cost[pick]
+			covered.or(p.cover[pick])
+		}
+		for i := range nControls {
+			if taken[i] {
+				want.set = append(want.set, i)
+			}
+		}
+		for i := range nControls {
+			w := p.gain(p.cover[i], make(bitset, p.words))
+			if p.cost[i] <= p.budget && (w > want.weight || w == want.weight && w > 0 && p.cost[i] < want.cost) {
+				want = choice{set: []int{i}, weight: w, cost: p.cost[i]}
+			}
+		}
+		require.Equal(t, want, p.greedy(), "case %d: budget %v, costs %v", k, p.budget, p.cost)
+	}
+}
