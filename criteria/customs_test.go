@@ -56,6 +56,11 @@ func TestCustomsSideCompile(t *testing.T) {
 		paths:  []string{"equivalences[0].satisfies[0]"},
 		reason: "no operator's certificate meets an obligation of Customs",
 	}, {
+		name:   "a level other than required",
+		req:    criteria.Requirement{ID: "B.C1", Criterion: "B", Title: criteria.NewText("x"), Side: criteria.SideCustoms, Level: criteria.Desired, Source: "s"},
+		paths:  []string{"requirements[0].level"},
+		reason: "an obligation binds Customs in full: it is not desired or a bonus",
+	}, {
 		name:   "unknown criterion, no source",
 		req:    criteria.Requirement{ID: "Z.C1", Criterion: "Z", Title: criteria.NewText("x"), Side: criteria.SideCustoms},
 		paths:  []string{"requirements[0].criterion", "requirements[0]"},
@@ -92,4 +97,11 @@ func TestBindsCustoms(t *testing.T) {
 			assert.Equal(t, tt.want, criteria.Requirement{ID: "B.1", Side: tt.side}.BindsCustoms(), tt.reason)
 		})
 	}
+}
+
+// An obligation may say level: required, which is what it is anyway.
+func TestCustomsSideRequiredLevel(t *testing.T) {
+	_, err := criteria.Compile(customsConfig(criteria.Requirement{ID: "B.C1", Criterion: "B", Title: criteria.NewText("x"), Side: criteria.SideCustoms,
+		Level: criteria.Required, MetBy: []string{"lifecycle.issues"}, Source: "SAFE B"}))
+	assert.NoError(t, err, "required is an obligation's level: saying so is no mistake")
 }
