@@ -110,6 +110,17 @@ func TestSelector_failingRule(t *testing.T) {
 		error:  "rule arms failed: ",
 		reason: "the error lane is proposed like any other lane: the highest proposed wins, and the failure is still reported",
 	}, {
+		name: "a rule reaching the error lane first decides",
+		mod: func(c *risk.SelectivityConfig) {
+			c.ErrorLane = risk.Yellow
+			c.Rules = append(c.Rules, risk.Rule{ID: "all", Lane: risk.Yellow, Priority: 5, When: "value > 0"})
+		},
+		d:     risk.Declaration{ID: "D6", Value: 500, Facts: map[string]any{"code": "93O1"}},
+		lane:  risk.Yellow,
+		cause: risk.ByRule, rule: "all", fired: []string{"all"}, failed: []string{"arms"},
+		error:  "rule arms failed: ",
+		reason: "all comes before arms in precedence and already proposed yellow, the error lane: the first to propose the lane decides it, and the failure is still reported",
+	}, {
 		name:  "a NaN mass",
 		d:     risk.Declaration{ID: "D7", Value: 500, GrossMass: math.NaN(), Facts: map[string]any{"code": "0101"}},
 		lane:  risk.Red,
@@ -223,4 +234,36 @@ func TestSelector_SelectBatch_failures(t *testing.T) {
 	assert.Equal(t, 100, byRule["arms"].Decided, "a failure is not counted as the rule deciding by firing")
 	assert.Equal(t, 0, byRule["heavy"].Failed)
 	assert.Equal(t, []string{"arms", "cheap", "heavy"}, slices.Sorted(maps.Keys(byRule)))
+}
+
+// The random draw is made only when there is a random rate: Draw is 0
+// when RandomRate is 0, and the selector's Draw otherwise.
+func TestSelector_drawOnlyWithARandomRate(t *testing.T) {
+	aeo := &risk.Operator{ID: "OP1", Status: "authorized"}
+	d := risk.Declaration{ID: "D1", Value: 500, Facts: map[string]any{"code": "0101"}}
+	tests := []struct {
+		name   string
+		mod    func(*risk.SelectivityConfig)
+		op     *risk.Operator
+		rate   float64
+		reason string
+	}{
+		{name: "no random selection", rate: 0, reason: "the profile sets no random rate"},
+		{name: "random selection", mod: func(c *risk.SelectivityConfig) { c.MinRandomRate = 0.1 }, rate: 0.1, reason: "a tenth at random"},
+		{name: "an AEO spared random selection", mod: func(c *risk.SelectivityConfig) { c.MinRandomRate = 0.1 }, op: aeo, rate: 0,
+			reason: "the treatment's random factor of 0 leaves no random rate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := risk.CompileSelectivity(coded(tt.mod))
+			require.NoError(t, err)
+			dec := s.Select(&d, tt.op)
+			assert.Equal(t, tt.rate, dec.RandomRate, tt.reason)
+			if tt.rate == 0 {
+				assert.Zero(t, dec.Draw, "no random rate, no draw: %s", tt.reason)
+			} else {
+				assert.Equal(t, s.Draw(d.ID), dec.Draw, tt.reason)
+			}
+		})
+	}
 }
