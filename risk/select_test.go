@@ -561,3 +561,35 @@ func TestTreatmentReachedOnlyThroughMRA(t *testing.T) {
 	_, err := risk.CompileSelectivity(cfg)
 	assert.ErrorContains(t, err, "statuses is required", "a treatment nobody reaches still needs its statuses")
 }
+
+// A Decision lists at most MaxListed rule outcomes, and counts them all.
+func TestDecision_listsAtMostMaxListed(t *testing.T) {
+	tests := []struct {
+		name   string
+		n      int
+		reason string
+	}{
+		{name: "exactly MaxListed", n: risk.MaxListed, reason: "every outcome fits the list"},
+		{name: "more than MaxListed", n: risk.MaxListed + 4, reason: "the list stops at MaxListed; the count goes on"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := risk.SelectivityConfig{}
+			var want []string
+			for i := range tt.n {
+				id := fmt.Sprintf("r%02d", i)
+				cfg.Rules = append(cfg.Rules, risk.Rule{ID: id, Lane: risk.Yellow, When: "value > 0"})
+				if i < risk.MaxListed {
+					want = append(want, id)
+				}
+			}
+			s, err := risk.CompileSelectivity(cfg)
+			require.NoError(t, err)
+			d := decl("D-1")
+			dec := s.Select(&d, nil)
+			assert.Equal(t, want, dec.Fired(), tt.reason)
+			assert.Equal(t, tt.n, dec.NumFired(), tt.reason)
+			assert.Equal(t, "r00", dec.Rule, "the first rule in precedence decides")
+		})
+	}
+}
