@@ -292,3 +292,39 @@ func TestGrantReadsCriteria(t *testing.T) {
 		})
 	}
 }
+
+// A criterion's tally counts each outcome of its requirements; the
+// inapplicable ones are counted apart and carry no points or weight.
+func TestCriterionTally(t *testing.T) {
+	req := func(id string, mod func(*criteria.Requirement)) criteria.Requirement {
+		r := criteria.Requirement{ID: id, Criterion: "G", Title: criteria.NewText(id), When: "facts." + id + " == 'met'",
+			Partly: "facts." + id + " == 'partly'", Source: "SAFE G"}
+		if mod != nil {
+			mod(&r)
+		}
+		return r
+	}
+	cfg := criteria.Config{
+		Scoring:  criteria.Scoring{Met: 2, Partly: 1, NotMet: -1},
+		Criteria: []criteria.Criterion{{ID: "G", Title: criteria.NewText("Cargo security")}},
+		Requirements: []criteria.Requirement{
+			req("met", nil), req("partly", nil), req("notmet", nil), req("unknown", nil),
+			req("seals", func(r *criteria.Requirement) { r.Roles = []string{"exporter"} }),
+			req("iso", nil),
+		},
+		Equivalences: []criteria.Equivalence{{ID: "iso28000", Certification: "ISO 28000", Satisfies: []string{"iso"}}},
+	}
+	for _, r := range cfg.Requirements {
+		cfg.Facts = append(cfg.Facts, criteria.FactDecl{Name: r.ID, Type: "string"})
+	}
+	set := criteria.MustCompile(cfg)
+	f := &criteria.Facts{Date: asOf, Roles: []string{"importer"}, Certificates: map[string]string{"ISO 28000": "cert-1"},
+		Values: map[string]any{"met": "met", "partly": "partly", "notmet": "no", "seals": "met", "iso": "no"}}
+	res, err := set.Evaluate(t.Context(), f)
+	require.NoError(t, err)
+	want := criteria.Tally{Met: 1, Partly: 1, NotMet: 1, Indeterminate: 1, NotApplicable: 1, Equivalent: 1,
+		Applicable: 5, Points: 2 + 1 - 1 + 2, Weight: 5, WeightMet: 2, WeightPartly: 1}
+	if diff := cmp.Diff(want, res.Criteria[0].Tally); diff != "" {
+		t.Errorf("tally (-want +got):\n%s\nmet, partly, not met, unknown, an exporter's requirement and one satisfied by ISO 28000: one of each outcome", diff)
+	}
+}
