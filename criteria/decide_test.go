@@ -328,3 +328,35 @@ func TestCriterionTally(t *testing.T) {
 		t.Errorf("tally (-want +got):\n%s\nmet, partly, not met, unknown, an exporter's requirement and one satisfied by ISO 28000: one of each outcome", diff)
 	}
 }
+
+// DecideInto into a Result already used allocates nothing per operator,
+// whatever the operator: the lists of failed and pending criteria, the
+// findings and the verify-on-site list reuse the Result's memory.
+func TestDecideIntoAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop what it holds")
+	}
+	cfg := eu()
+	for i := range cfg.Requirements {
+		cfg.Requirements[i].Evidence = []criteria.Evidence{criteria.OnSite}
+	}
+	set := criteria.MustCompile(cfg)
+	ops := []*criteria.Facts{
+		subject(map[string]any{"compliance": true, "competence": true, "security": true}),
+		subject(map[string]any{"compliance": true, "competence": false}),
+		subject(map[string]any{"compliance": false, "security": true}),
+	}
+	var res criteria.Result
+	ctx := t.Context()
+	for _, o := range ops {
+		require.NoError(t, set.DecideInto(ctx, o, &res))
+	}
+	i := 0
+	allocs := testing.AllocsPerRun(300, func() {
+		if err := set.DecideInto(ctx, ops[i%len(ops)], &res); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	})
+	assert.Zero(t, allocs, "DecideInto allocates %v times per operator", allocs)
+}

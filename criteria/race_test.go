@@ -1,0 +1,5 @@
+//go:build race
+
+package criteria_test
+
+const raceEnabled = true
