@@ -125,3 +125,19 @@ func TestCompile_unknownLabelListsTheKnown(t *testing.T) {
 		})
 	}
 }
+
+// A grid row with more ratings than there are consequences is refused,
+// not read past the end of the matrix.
+func TestCompile_gridRowTooLong(t *testing.T) {
+	cfg := demo()
+	cfg.Matrix.Grid = [][]string{
+		{"low", "low", "low", "low", "low"},
+		{"low", "low", "low", "medium", "medium"},
+		{"low", "low", "medium", "high", "high", "extreme"},
+		{"low", "medium", "high", "high", "extreme"},
+		{"medium", "high", "high", "extreme", "extreme"},
+	}
+	_, err := risk.Compile(cfg, risk.WithEnv(&operatorEnv{}))
+	require.Error(t, err)
+	assert.Equal(t, "matrix.grid[2]: each row needs one rating per consequence (5); this one has 6", err.Error())
+}
