@@ -1,0 +1,477 @@
+package lifecycle_test
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/calendar"
+	"github.com/safe-aeo/engine/diag"
+	"github.com/safe-aeo/engine/lifecycle"
+)
+
+// Tests of checks the other tests pass by: the bounds of a period part by
+// part, the grounds and the treatment cycle's rules in the programme file,
+// the order of items alike in date and kind, and walking a trail.
+
+// problems returns "path: message" for each problem of cfg, or nil.
+func problems(t *testing.T, cfg lifecycle.Config) []string {
+	t.Helper()
+	err := cfg.Validate()
+	if err == nil {
+		return nil
+	}
+	var list diag.List
+	require.True(t, errors.As(err, &list), "Validate returns a diag.List, got %T", err)
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Path+": "+e.Message)
+	}
+	return out
+}
+
+func TestPeriodBoundsPartByPart(t *testing.T) {
+	const maxDays = 366 * lifecycle.MaxPeriodYears
+	tests := []struct {
+		name   string
+		p      calendar.Period
+		ok     bool
+		reason string
+	}{
+		{"years at the bound", calendar.Period{Years: lifecycle.MaxPeriodYears}, true, "200 years is the longest period"},
+		{"a century in months", calendar.Period{Months: 1200}, true, "100 years written in months"},
+		{"months over the bound", calendar.Period{Months: 12*lifecycle.MaxPeriodYears + 1}, false, "a month more than 200 years"},
+		{"days at the bound", calendar.Period{Days: maxDays}, true, "200 years of 366 days"},
+		{"days over the bound", calendar.Period{Days: maxDays + 1}, false, "a day more than the bound"},
+		{"working days at the bound", calendar.Period{WorkingDays: maxDays}, true, "working days are bounded as days are"},
+		{"working days over the bound", calendar.Period{WorkingDays: maxDays + 1}, false, "a working day more than the bound"},
+		{"years and days at the bound", calendar.Period{Years: 100, Days: 366 * 100}, true, "parts adding up to the bound"},
+		{"years and days over the bound", calendar.Period{Years: 100, Days: 366*100 + 1}, false, "parts adding up to a day more"},
+		{"months and working days over the bound", calendar.Period{Months: 12 * 100, WorkingDays: 366 * 100}, false,
+			"1200 months count as 1200 × 31 days, more than 100 years of 366 days"},
+		{"months and working days at the bound", calendar.Period{Months: 100, WorkingDays: maxDays - 31*100}, true,
+			"100 months of 31 days and the rest in working days reach the bound exactly"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problems(t, lifecycle.Config{Suspension: lifecycle.SuspensionRules{Period: tt.p}})
+			if tt.ok {
+				assert.Empty(t, got, tt.reason)
+				return
+			}
+			want := []string{"suspension.period: period " + tt.p.String() + " is longer than 200 years"}
+			assert.Equal(t, want, got, tt.reason)
+		})
+	}
+}
+
+func TestGroundsAndCycleConfig(t *testing.T) {
+	tests := []struct {
+		name   string
+		cfg    lifecycle.Config
+		want   []string
+		reason string
+	}{{
+		name: "grounds stated with their sources",
+		cfg: lifecycle.Config{Grounds: lifecycle.GroundRules{
+			Suspension: []lifecycle.Ground{{Text: "the holder no longer meets a criterion", Source: "UCC Art 16"}},
+			Revocation: []lifecycle.Ground{{Text: "fraud", Source: "UCC Art 28"}},
+		}},
+		reason: "a ground in words the operator can read, with its legal source, is what the public document needs",
+	}, {
+		name: "grounds without text or source",
+		cfg: lifecycle.Config{Grounds: lifecycle.GroundRules{
+			Suspension: []lifecycle.Ground{{Text: "fine", Source: "UCC"}, {Text: " ", Source: "UCC Art 16"}},
+			Revocation: []lifecycle.Ground{{Text: "fraud", Source: "\t"}, {}},
+		}},
+		want: []string{
+			"grounds.suspension[1].text: state the ground",
+			"grounds.revocation[0].source: a ground needs its legal source",
+			"grounds.revocation[1].text: state the ground",
+			"grounds.revocation[1].source: a ground needs its legal source",
+		},
+		reason: "a ground no one can read, or one with no law behind it, cannot be published",
+	}, {
+		name: "a time for an unknown step",
+		cfg: lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{
+			Within: map[string]calendar.Period{"analysis": {Days: 20}, "audit": {Days: 10}},
+		}},
+		want:   []string{`control_cycle.within.audit: unknown step "audit"; want one of trader_file, analysis`},
+		reason: "a misspelt step would set no deadline at all",
+	}, {
+		name: "a negative time for an unknown step",
+		cfg: lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{
+			Within: map[string]calendar.Period{"audit": {Days: -1}},
+		}},
+		want: []string{
+			"control_cycle.within.audit: period -1d is negative",
+			`control_cycle.within.audit: unknown step "audit"`,
+		},
+		reason: "the period under an unknown key is checked as a period too",
+	}, {
+		name: "skips",
+		cfg: lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{
+			Within:         map[string]calendar.Period{"audit_prepared": {Days: 10}},
+			ChangedControl: calendar.Period{Months: 3},
+			Skip: []lifecycle.ControlStep{
+				lifecycle.StepAuditPrepared, lifecycle.StepNone, lifecycle.StepTraderFile, lifecycle.StepTreatmentPlan,
+				lifecycle.StepAuditPrepared, lifecycle.StepControlChanged,
+			},
+		}},
+		want: []string{
+			"control_cycle.within.audit_prepared: a time for audit_prepared, which control_cycle.skip skips",
+			"control_cycle.skip[1]: want one of trader_file",
+			"control_cycle.skip[2]: trader_file opens or closes the cycle and cannot be skipped",
+			"control_cycle.skip[3]: treatment_plan opens or closes the cycle and cannot be skipped",
+			"control_cycle.skip[4]: audit_prepared listed twice",
+			"control_cycle.within.audit_prepared: a time for audit_prepared, which control_cycle.skip skips",
+			"control_cycle.changed_control: a period for the changed method of control, which control_cycle.skip skips",
+		},
+		reason: "the cycle opens with the trader's file and closes with the plan of treatment; a skipped step has no time",
+	}, {
+		name: "the last step and beyond",
+		cfg: lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{
+			Skip: []lifecycle.ControlStep{lifecycle.StepControlProgramme, lifecycle.StepTreatmentPlan + 1},
+		}},
+		want:   []string{"control_cycle.skip[1]: want one of trader_file"},
+		reason: "the step after the last is no step; the one before the plan may be skipped",
+	}, {
+		name: "coordinator bands",
+		cfg: lifecycle.Config{Coordinator: lifecycle.CoordinatorRules{Capacity: 100, Size: []lifecycle.WeightBand{
+			{Min: 0, Weight: 1}, {Min: math.NaN(), Weight: 2}, {Min: -5, Weight: 3}, {Min: 10, Weight: 0},
+		}}},
+		want: []string{
+			"coordinator.size[1].min: must be a finite number of 0 or more",
+			"coordinator.size[1].min: bands go up",
+			"coordinator.size[2].min: must be a finite number of 0 or more",
+			"coordinator.size[2].min: bands go up",
+		},
+		reason: "a band's lower bound is a finite number of 0 or more, above the one before; a weight of 0 is allowed",
+	}, {
+		name: "coordinator capacity not finite",
+		cfg: lifecycle.Config{Coordinator: lifecycle.CoordinatorRules{Capacity: math.Inf(1),
+			Complexity: map[string]float64{"simple": 1}}},
+		want:   []string{"coordinator.capacity: must be a finite number of 0 or more"},
+		reason: "an infinite capacity limits nothing",
+	}, {
+		name: "coordinator capacity with weights",
+		cfg: lifecycle.Config{Coordinator: lifecycle.CoordinatorRules{Capacity: 0.5,
+			Complexity: map[string]float64{"simple": 1}}},
+		reason: "a capacity below one weight is still a capacity",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problems(t, tt.cfg)
+			require.Len(t, got, len(tt.want), "%s\n%s", tt.reason, strings.Join(got, "\n"))
+			for i, w := range tt.want {
+				assert.True(t, strings.HasPrefix(got[i], w), "problem %d is %q, want it to start %q; %s", i, got[i], w, tt.reason)
+			}
+		})
+	}
+}
+
+func TestDueOrderOfItemsAlike(t *testing.T) {
+	day := ymd(2025, 3, 3)
+	at := day.AddDate(0, 1, 0)
+
+	t.Run("consent notices by partner", func(t *testing.T) {
+		l := newPartnerMachine(t, lifecycle.Config{})
+		f := authorizedFlow(t, l, day, "", "AEOS")
+		f.do(consentEvent(lifecycle.EventGiveConsent, at, "US")).
+			do(consentEvent(lifecycle.EventGiveConsent, at, "PL")).
+			do(exportEvent(at, []string{"XX/OP-1#5"}, "US", "PL")).
+			do(consentEvent(lifecycle.EventWithdrawConsent, at.AddDate(0, 0, 1)))
+		want := []lifecycle.DueItem{
+			{Kind: lifecycle.DueConsentNotice, Rule: "consent", Due: calendar.Date(at.AddDate(0, 0, 1)), Partner: "PL"},
+			{Kind: lifecycle.DueConsentNotice, Rule: "consent", Due: calendar.Date(at.AddDate(0, 0, 1)), Partner: "US"},
+		}
+		if diff := cmp.Diff(want, l.Due(f.a, at.AddDate(0, 0, 1))); diff != "" {
+			t.Errorf("notices alike in date and kind are listed by partner (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("reassessments by change", func(t *testing.T) {
+		l := newMachine(t, lifecycle.Config{Changes: lifecycle.ChangeRules{ReassessWithin: calendar.Period{Days: 60}}})
+		f := authorizedFlow(t, l, day, "", "AEOS")
+		f.do(notifyEvent(at, lifecycle.Change{Kind: "new_site"}, lifecycle.Change{Kind: "business_model"}))
+		due := calendar.Date(at.AddDate(0, 0, 60))
+		want := []lifecycle.DueItem{
+			{Kind: lifecycle.DueReassessment, Rule: "changes.reassess_within", Due: due, Change: "business_model"},
+			{Kind: lifecycle.DueReassessment, Rule: "changes.reassess_within", Due: due, Change: "new_site"},
+		}
+		if diff := cmp.Diff(want, l.Due(f.a, at)); diff != "" {
+			t.Errorf("reassessments alike in date are listed by change, not in the order notified (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("issues by reference", func(t *testing.T) {
+		l := newMachine(t, lifecycle.Config{Issues: lifecycle.IssueRules{AcknowledgeWithin: calendar.Period{Days: 5}}})
+		f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+		for _, id := range []string{"Q-2", "Q-1"} {
+			ev := withReasons(operatorEvent(lifecycle.EventRaiseIssue, day), "which office clears our declarations?")
+			ev.Issue = id
+			f.do(ev)
+		}
+		due := dateAt(2025, time.March, 8)
+		want := []lifecycle.DueItem{
+			{Kind: lifecycle.DueIssueAcknowledgement, Rule: "issues.acknowledge_within", Due: due, Issue: "Q-1"},
+			{Kind: lifecycle.DueIssueAcknowledgement, Rule: "issues.acknowledge_within", Due: due, Issue: "Q-2"},
+		}
+		if diff := cmp.Diff(want, l.Due(f.a, day)); diff != "" {
+			t.Errorf("acknowledgements alike in date are listed by issue (-want +got):\n%s", diff)
+		}
+	})
+}
+
+func TestIssueNamed(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	l := newMachine(t, lifecycle.Config{Issues: lifecycle.IssueRules{AnswerWithin: calendar.Period{Days: 30}}})
+	f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+	raise := withReasons(operatorEvent(lifecycle.EventRaiseIssue, day), "may we lodge electronically?")
+	raise.Issue = "Q-1"
+	f.do(raise)
+	for _, k := range []lifecycle.EventKind{lifecycle.EventAcknowledgeIssue, lifecycle.EventAnswerIssue, lifecycle.EventCloseIssue} {
+		for _, id := range []string{"", "  "} {
+			ev := withReasons(officerEvent(k, day.AddDate(0, 0, 1)), "answered by letter")
+			ev.Issue = id
+			requireRule(t, f.try(ev), lifecycle.ErrInvalidEvent, "event.issue", k.String()+" names the issue it acts on")
+		}
+	}
+}
+
+func TestNotifyChangeAgain(t *testing.T) {
+	day := ymd(2025, 3, 3)
+	at := day.AddDate(0, 1, 0)
+	tests := []struct {
+		name     string
+		cfg      lifecycle.ChangeRules
+		changes  [][]lifecycle.Change // one notification per entry
+		want     []lifecycle.PendingChange
+		wantDue  []lifecycle.DueItem
+		reason   string
+		asOfDays int
+	}{{
+		name:    "a listed kind with no deadline",
+		cfg:     lifecycle.ChangeRules{Kinds: map[string]lifecycle.ChangeKind{"new_directors": {Requirements: []string{"A.1"}}}},
+		changes: [][]lifecycle.Change{{{Kind: "new_directors"}}},
+		want: []lifecycle.PendingChange{{Kind: "new_directors", Notified: at, Seq: 4, Requirements: []string{"A.1"},
+			Rule: "changes.kinds.new_directors"}},
+		wantDue: []lifecycle.DueItem{{Kind: lifecycle.DueReassessment, Rule: "changes.kinds.new_directors",
+			Due: calendar.Date(at), Change: "new_directors", Requirements: []string{"A.1"}}},
+		asOfDays: 100,
+		reason:   "with no deadline the reassessment is due from the notification, under the kind's own rule, and never overdue",
+	}, {
+		name:     "any kind, no deadline",
+		changes:  [][]lifecycle.Change{{{Kind: "new_owner"}}},
+		want:     []lifecycle.PendingChange{{Kind: "new_owner", Notified: at, Seq: 4, Rule: "changes"}},
+		wantDue:  []lifecycle.DueItem{{Kind: lifecycle.DueReassessment, Rule: "changes", Due: calendar.Date(at), Change: "new_owner"}},
+		asOfDays: 100,
+		reason:   "a programme that lists no kinds takes any change, under the section's rule",
+	}, {
+		name: "the same kind notified again",
+		cfg:  lifecycle.ChangeRules{ReassessWithin: calendar.Period{Days: 60}},
+		changes: [][]lifecycle.Change{
+			{{Kind: "new_site", Detail: "a warehouse"}, {Kind: "new_owner"}},
+			{{Kind: "new_site", Detail: "a second warehouse"}},
+		},
+		want: []lifecycle.PendingChange{
+			{Kind: "new_site", Detail: "a second warehouse", Notified: at.AddDate(0, 0, 10), Seq: 5,
+				Due: calendar.Date(at.AddDate(0, 0, 70)), Rule: "changes.reassess_within"},
+			{Kind: "new_owner", Notified: at, Seq: 4, Due: calendar.Date(at.AddDate(0, 0, 60)), Rule: "changes.reassess_within"},
+		},
+		wantDue: []lifecycle.DueItem{
+			{Kind: lifecycle.DueReassessment, Rule: "changes.reassess_within", Due: calendar.Date(at.AddDate(0, 0, 60)), Change: "new_owner"},
+			{Kind: lifecycle.DueReassessment, Rule: "changes.reassess_within", Due: calendar.Date(at.AddDate(0, 0, 70)), Change: "new_site"},
+		},
+		asOfDays: 10,
+		reason:   "a second notification of a kind still open joins it: one reassessment, by the later deadline",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newMachine(t, lifecycle.Config{Changes: tt.cfg})
+			f := authorizedFlow(t, l, day, "", "AEOS")
+			for i, chs := range tt.changes {
+				f.do(notifyEvent(at.AddDate(0, 0, 10*i), chs...))
+			}
+			if diff := cmp.Diff(tt.want, f.a.Changes); diff != "" {
+				t.Errorf("pending changes mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+			if diff := cmp.Diff(tt.wantDue, l.Due(f.a, at.AddDate(0, 0, tt.asOfDays))); diff != "" {
+				t.Errorf("Due mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+		})
+	}
+}
+
+func TestChangeString(t *testing.T) {
+	tests := []struct {
+		ch     lifecycle.Change
+		want   string
+		reason string
+	}{
+		{lifecycle.Change{Kind: "new_site"}, "new_site", "a change without detail is its kind"},
+		{lifecycle.Change{Kind: "new_site", Detail: "a bonded warehouse"}, "new_site (a bonded warehouse)", "the detail follows in brackets"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.ch.String(), tt.reason)
+	}
+}
+
+func TestWalk(t *testing.T) {
+	f := sampleHistory(t)
+	states, err := f.l.ReplayStates(f.recs)
+	require.NoError(t, err)
+
+	var seen []lifecycle.Record
+	var befores, afters []lifecycle.Authorization
+	visit := func(r lifecycle.Record, before, after lifecycle.Authorization) {
+		seen = append(seen, r)
+		befores = append(befores, before)
+		afters = append(afters, after)
+	}
+	got, err := f.l.Walk(f.recs, visit)
+	require.NoError(t, err)
+	if diff := cmp.Diff(f.a, got); diff != "" {
+		t.Errorf("Walk ends where the live state is (-live +walked):\n%s", diff)
+	}
+	if diff := cmp.Diff([]lifecycle.Record(f.recs), seen); diff != "" {
+		t.Errorf("visit is called with each record, in order (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(states, afters); diff != "" {
+		t.Errorf("the state after each record is the replayed one (-want +got):\n%s", diff)
+	}
+	wantBefore := append([]lifecycle.Authorization{{}}, states[:len(states)-1]...)
+	if diff := cmp.Diff(wantBefore, befores); diff != "" {
+		t.Errorf("the state before each record is the one after the record before it (-want +got):\n%s", diff)
+	}
+
+	got, err = lifecycle.WalkVersions(f.recs, func(string) *lifecycle.Machine { return f.l }, nil)
+	require.NoError(t, err, "a walk without a visitor is a replay")
+	if diff := cmp.Diff(f.a, got); diff != "" {
+		t.Errorf("WalkVersions without a visitor mismatch (-live +walked):\n%s", diff)
+	}
+
+	forged := copyRecords(f.recs)
+	forged[7].To = lifecycle.StatusSuspended
+	forged = rechain(t, forged)
+	seen = nil
+	_, err = f.l.Walk(forged, visit)
+	require.ErrorIs(t, err, lifecycle.ErrReplayMismatch, "a walk verifies the trail as Replay does")
+	assert.Len(t, seen, 7, "the records before the forged one are visited")
+}
+
+func TestOmissionOfAcceptance(t *testing.T) {
+	l := machineFor(t, "gcc") // acceptance_deadline: 30d
+	day := ymd(2025, time.January, 10)
+	tests := []struct {
+		name   string
+		at     time.Time
+		accept bool
+		ok     bool
+		reason string
+	}{
+		{"on the last day", ymd(2025, time.February, 9), false, false, "on the 30th day the application may still be accepted"},
+		{"the day after", ymd(2025, time.February, 10), false, true, "RKC 10.2: an application left unaccepted past the deadline is an appealable omission"},
+		{"accepted in time", ymd(2025, time.February, 10), true, false, "once accepted, acceptance is no longer owed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+			if tt.accept {
+				f.do(acceptEvent(day.AddDate(0, 0, 3)))
+			}
+			err := f.try(appealEvent(tt.at, lifecycle.StageCustomsReview, lifecycle.DecisionOmission))
+			if !tt.ok {
+				requireRule(t, err, lifecycle.ErrInvalidTransition, "nothing-to-appeal", tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.Equal(t, lifecycle.DecisionOmission, f.a.Appeal.Decision.Kind, tt.reason)
+			assert.Equal(t, dateAt(2025, time.February, 9), f.a.Appeal.Decision.At, "the omission dates from the missed deadline")
+		})
+	}
+}
+
+func TestWeight(t *testing.T) {
+	l := newMachine(t, capacityConfig())
+	tests := []struct {
+		name    string
+		w       lifecycle.Workload
+		want    float64
+		wantErr string
+		reason  string
+	}{
+		{"smallest", lifecycle.Workload{Employees: intp(0), Declarations: intp(0), Complexity: "simple"}, 2 + 1 + 0,
+			"", "no employees and no declarations fall in the first bands, which start at 0"},
+		{"just below a band", lifecycle.Workload{Employees: intp(49), Declarations: intp(9999), Complexity: "complex"}, 2 + 1 + 10,
+			"", "49 employees and 9,999 declarations stay in the first bands"},
+		{"on a band's lower bound", lifecycle.Workload{Employees: intp(50), Declarations: intp(10000), Complexity: "complex"}, 5 + 8 + 10,
+			"", "a band counts from its Min included"},
+		{"top bands", lifecycle.Workload{Employees: intp(1000), Declarations: intp(100000), Complexity: "multinational"}, 30 + 15 + 25,
+			"", "MultiCom's scale: 30 + 15 + 25"},
+		{"negative employees", lifecycle.Workload{Employees: intp(-1), Declarations: intp(10), Complexity: "simple"}, 0,
+			"the operator's workload gives no employees, which coordinator.capacity weighs", "a negative count is no count"},
+		{"nothing known", lifecycle.Workload{Declarations: intp(-3)}, 0,
+			"the operator's workload gives no employees, declarations, complexity, which coordinator.capacity weighs",
+			"fail closed: every missing measure is named"},
+		{"unknown complexity", lifecycle.Workload{Employees: intp(10), Declarations: intp(10), Complexity: "tricky"}, 0,
+			`unknown complexity "tricky"; want one of complex, multinational, simple`, "a class the programme does not weigh"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := l.Weight(tt.w)
+			if tt.wantErr != "" {
+				require.EqualError(t, err, tt.wantErr, tt.reason)
+				assert.Zero(t, got, tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.InDelta(t, tt.want, got, 1e-9, tt.reason)
+		})
+	}
+
+	none, err := newMachine(t, lifecycle.Config{}).Weight(lifecycle.Workload{})
+	require.NoError(t, err, "a programme without a capacity weighs nothing")
+	assert.Zero(t, none)
+}
+
+func TestCapacityLimit(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	w := &lifecycle.Workload{Employees: intp(1000), Declarations: intp(100000), Complexity: "multinational"} // 70
+	tests := []struct {
+		name    string
+		p       lifecycle.Portfolio
+		wantErr error
+		reason  string
+	}{
+		{"filled to capacity", lifecycle.Portfolio{Load: 30, Operators: 3}, nil, "30 + 70 is the capacity of 100, not beyond it"},
+		{"just beyond capacity", lifecycle.Portfolio{Load: 30.5, Operators: 3}, lifecycle.ErrOverloaded, "30.5 + 70 exceeds 100"},
+		{"an empty portfolio", lifecycle.Portfolio{}, nil, "a coordinator with no operators yet"},
+		{"negative load", lifecycle.Portfolio{Load: -1}, lifecycle.ErrInvalidEvent, "a load below 0 is no load"},
+		{"negative operators", lifecycle.Portfolio{Load: 1, Operators: -1}, lifecycle.ErrInvalidEvent, "a count below 0 is no count"},
+		{"load not a number", lifecycle.Portfolio{Load: math.NaN()}, lifecycle.ErrInvalidEvent, "NaN compares false with everything: refuse it"},
+		{"infinite load", lifecycle.Portfolio{Load: math.Inf(-1)}, lifecycle.ErrInvalidEvent, "an infinite load is no load"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newMachine(t, capacityConfig())
+			f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+			ev := officerEvent(lifecycle.EventAssignCoordinator, day.AddDate(0, 0, 1))
+			p := tt.p
+			ev.Coordinator, ev.Workload, ev.Portfolio = "officer Visser", w, &p
+			err := f.try(ev)
+			if tt.wantErr != nil {
+				requireRule(t, err, tt.wantErr, "coordinator.capacity", tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.InDelta(t, 70, f.a.Coordinator.Weight, 1e-9, "the operator's weight is kept for the next snapshot")
+		})
+	}
+}
