@@ -475,3 +475,172 @@ func TestCapacityLimit(t *testing.T) {
 		})
 	}
 }
+
+func TestQueueText(t *testing.T) {
+	asOf := dateAt(2025, time.April, 12)
+	tests := []struct {
+		name   string
+		q      lifecycle.Queue
+		want   string
+		reason string
+	}{{
+		name:   "empty",
+		q:      lifecycle.Queue{AsOf: asOf},
+		want:   "Work queue as of 2025-04-12\n\nDue\n  nothing\n",
+		reason: "an empty queue says so, and shows no empty sections",
+	}, {
+		name: "coordinators without capacity, mentoring, over capacity",
+		q: lifecycle.Queue{AsOf: asOf, Coordinators: []lifecycle.CoordinatorLoad{
+			{Officer: "officer Jansen", Mentoring: []string{"ABCXYZ"}},
+			{Officer: "officer Smit", Operators: []string{"OP-1"}, Load: 0},
+			{Officer: "officer Visser", Operators: []string{"A", "B"}, Mentoring: []string{"C"}, Load: 120, Capacity: 100, Over: true, Overdue: 1},
+		}},
+		want: "Work queue as of 2025-04-12\n\nCoordinators\n" +
+			"  officer Jansen       load 0, 0 operator(s); mentoring ABCXYZ\n" +
+			"  officer Smit         load 0, 1 operator(s): OP-1\n" +
+			"  officer Visser       load 120 of 100 OVER CAPACITY, 2 operator(s): A, B; mentoring C; 1 overdue\n" +
+			"\nDue\n  nothing\n",
+		reason: "no capacity shows no limit; a mentor with no operators of its own lists whom it mentors; an overload is flagged",
+	}, {
+		name: "items and cycles",
+		q: lifecycle.Queue{AsOf: asOf, Items: []lifecycle.QueueItem{
+			{Operator: "OP-1", DueItem: lifecycle.DueItem{Kind: lifecycle.DueSuspensionEnd, Rule: "suspension.period", Type: "AEOS", Due: dateAt(2025, time.April, 1), Overdue: true}},
+			{Operator: "OP-1", Officer: "officer Smit", DueItem: lifecycle.DueItem{Kind: lifecycle.DueIssueAnswer, Rule: "issues.answer_within", Issue: "Q-1", Due: dateAt(2025, time.April, 20)}},
+			{Operator: "OP-2", DueItem: lifecycle.DueItem{Kind: lifecycle.DueControlStep, Rule: "control_cycle.repeat", Step: lifecycle.StepTraderFile, Due: dateAt(2025, time.May, 1)}},
+			{Operator: "OP-3", DueItem: lifecycle.DueItem{Kind: lifecycle.DueConsentNotice, Rule: "consent", Partner: "PL", Due: dateAt(2025, time.May, 2)}},
+		}, Cycles: []lifecycle.CycleStanding{
+			{Operator: "OP-2", Cycle: 1, Last: lifecycle.StepTreatmentPlan, LastAt: dateAt(2025, time.March, 1), LastBy: "officer-a", Next: lifecycle.StepTraderFile, NextDue: dateAt(2025, time.May, 1)},
+			{Operator: "OP-4", Cycle: 2, Last: lifecycle.StepAnalysis, LastAt: dateAt(2025, time.March, 2), LastBy: "officer-b"},
+			{Operator: "OP-5", Next: lifecycle.StepTraderFile, Overdue: true},
+		}},
+		want: "Work queue as of 2025-04-12\n\nDue\n" +
+			"! 2025-04-01  OP-1         suspension_end AEOS                -                    (suspension.period)\n" +
+			"  2025-04-20  OP-1         issue_answer Q-1                   officer Smit         (issues.answer_within)\n" +
+			"  2025-05-01  OP-2         control_step trader_file           -                    (control_cycle.repeat)\n" +
+			"  2025-05-02  OP-3         consent_notice                     -                    (consent)\n" +
+			"\nTreatment cycle\n" +
+			"  OP-2         cycle 1, step 10 treatment_plan on 2025-03-01 by officer-a; next step 1 trader_file by 2025-05-01\n" +
+			"  OP-4         cycle 2, step 2 analysis on 2025-03-02 by officer-b; cycle complete\n" +
+			"  OP-5         not started; next step 1 trader_file (overdue)\n",
+		reason: "an item names its type, issue or step; one with no coordinator falls to no one (-); a cycle with nothing next is complete",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, tt.q.Text()); diff != "" {
+				t.Errorf("Text mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+		})
+	}
+}
+
+func TestQueueLoads(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	cfg := capacityConfig()
+	cfg.Coordinator.Mentoring = calendar.Period{Months: 1}
+	cfg.DecisionDeadline = calendar.Period{Days: 10}
+	l := newMachine(t, cfg)
+	assign := func(f *flow, k lifecycle.EventKind, at time.Time, officer string, w lifecycle.Workload, load float64) {
+		ev := officerEvent(k, at)
+		ev.Coordinator, ev.Workload, ev.Portfolio = officer, &w, &lifecycle.Portfolio{Load: load}
+		f.do(ev)
+	}
+	heavy := lifecycle.Workload{Employees: intp(1000), Declarations: intp(100000), Complexity: "multinational"} // 70
+	light := lifecycle.Workload{Employees: intp(10), Declarations: intp(10), Complexity: "complex"}             // 13
+
+	big := startFlow(t, l).do(lodgeEvent(day, "", "AEO")).do(acceptEvent(day))
+	assign(big, lifecycle.EventAssignCoordinator, day, "officer Visser", heavy, 0)
+	small := startFlow(t, l).do(lodgeEvent(day, "", "AEO")).do(acceptEvent(day))
+	assign(small, lifecycle.EventAssignCoordinator, day, "officer Visser", light, 0)
+	assign(small, lifecycle.EventRotateCoordinator, day.AddDate(0, 0, 5), "officer Jansen", light, 0)
+	// Filled exactly to capacity: the host's snapshot was taken when the
+	// officer's load was 30, and it has grown since, as loads do.
+	exact := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+	assign(exact, lifecycle.EventAssignCoordinator, day, "officer Jansen", lifecycle.Workload{Employees: intp(1000), Declarations: intp(100000), Complexity: "simple"}, 0) // 45
+	cases := []lifecycle.Case{{Operator: "BIG", State: big.a}, {Operator: "SMALL", State: small.a}, {Operator: "EXACT", State: exact.a}}
+
+	tests := []struct {
+		name   string
+		asOf   time.Time
+		cases  []lifecycle.Case
+		want   []lifecycle.CoordinatorLoad
+		reason string
+	}{{
+		name:  "mentoring, overdue",
+		asOf:  day.AddDate(0, 0, 12),
+		cases: cases,
+		want: []lifecycle.CoordinatorLoad{
+			{Officer: "officer Jansen", Operators: []string{"EXACT", "SMALL"}, Load: 45 + 13, Capacity: 100, Overdue: 1},
+			{Officer: "officer Visser", Operators: []string{"BIG"}, Mentoring: []string{"SMALL"}, Load: 70, Capacity: 100, Overdue: 1},
+		},
+		reason: "the outgoing coordinator mentors until the overlap ends; each coordinator counts its operators' overdue items",
+	}, {
+		name:  "mentoring over",
+		asOf:  day.AddDate(0, 1, 6),
+		cases: cases[1:2],
+		want: []lifecycle.CoordinatorLoad{
+			{Officer: "officer Jansen", Operators: []string{"SMALL"}, Load: 13, Capacity: 100, Overdue: 1},
+		},
+		reason: "the day after the mentoring ends the mentor no longer carries the operator",
+	}, {
+		name:  "at capacity, then over",
+		asOf:  day,
+		cases: []lifecycle.Case{{Operator: "BIG", State: big.a}, {Operator: "EXACT", State: withCoordinator(exact.a, "officer Visser", 30)}},
+		want: []lifecycle.CoordinatorLoad{
+			{Officer: "officer Visser", Operators: []string{"BIG", "EXACT"}, Load: 100, Capacity: 100},
+		},
+		reason: "a load equal to the capacity is not over it",
+	}, {
+		name:  "over",
+		asOf:  day,
+		cases: []lifecycle.Case{{Operator: "BIG", State: big.a}, {Operator: "EXACT", State: withCoordinator(exact.a, "officer Visser", 30.5)}},
+		want: []lifecycle.CoordinatorLoad{
+			{Officer: "officer Visser", Operators: []string{"BIG", "EXACT"}, Load: 100.5, Capacity: 100, Over: true},
+		},
+		reason: "a load beyond the capacity is flagged for the office to rebalance",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := l.Queue(tt.cases, tt.asOf)
+			if diff := cmp.Diff(tt.want, q.Coordinators); diff != "" {
+				t.Errorf("coordinators mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+		})
+	}
+}
+
+// withCoordinator returns a with its coordinator replaced, as a host's
+// record of another assignment would hold it.
+func withCoordinator(a lifecycle.Authorization, officer string, weight float64) lifecycle.Authorization {
+	a.Coordinator = &lifecycle.ClientCoordinator{Officer: officer, Weight: weight}
+	return a
+}
+
+func TestTablesSorted(t *testing.T) {
+	// Each table is listed in order, one entry per edge, so that a
+	// reviewer reads it as a table and a diff shows what changed.
+	tr := lifecycle.Transitions()
+	require.NotEmpty(t, tr)
+	for i := 1; i < len(tr); i++ {
+		x, y := tr[i-1], tr[i]
+		assert.True(t, x.From < y.From || x.From == y.From && x.Event < y.Event,
+			"transition %d (%s on %s) is not after %d (%s on %s): sorted by status and event, once each", i, y.Event, y.From, i-1, x.Event, x.From)
+	}
+	at := lifecycle.AppealTransitions()
+	require.NotEmpty(t, at)
+	for i := 1; i < len(at); i++ {
+		x, y := at[i-1], at[i]
+		assert.True(t, x.From < y.From || x.From == y.From && x.Event < y.Event,
+			"appeal transition %d (%s in %s) is not after %d (%s in %s): sorted by phase and event, once each", i, y.Event, y.From, i-1, x.Event, x.From)
+	}
+	ef := lifecycle.AppealEffects()
+	require.NotEmpty(t, ef)
+	for i := 1; i < len(ef); i++ {
+		x, y := ef[i-1], ef[i]
+		assert.True(t, x.Against < y.Against || x.Against == y.Against && x.From < y.From,
+			"appeal effect %d (%s from %s) is not after %d (%s from %s): sorted by decision and status, once each", i, y.Against, y.From, i-1, x.Against, x.From)
+	}
+
+	tr[0].To[0], ef[0].To[0] = lifecycle.StatusNone, lifecycle.StatusNone
+	assert.NotEqual(t, lifecycle.StatusNone, lifecycle.Transitions()[0].To[0], "the slices are fresh: changing one changes no table")
+	assert.NotEqual(t, lifecycle.StatusNone, lifecycle.AppealEffects()[0].To[0], "the slices are fresh: changing one changes no table")
+}
