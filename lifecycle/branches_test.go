@@ -71,13 +71,27 @@ func TestPeriodBoundsPartByPart(t *testing.T) {
 	}
 }
 
-func TestGroundsAndCycleConfig(t *testing.T) {
+func TestConfigChecks(t *testing.T) {
 	tests := []struct {
 		name   string
 		cfg    lifecycle.Config
 		want   []string
 		reason string
 	}{{
+		name:   "every site in the sample",
+		cfg:    lifecycle.Config{Validation: lifecycle.ValidationRules{SampleMinimum: 0, SamplePercent: 100}},
+		reason: "100 per cent is the largest share: every site is validated",
+	}, {
+		name:   "more than every site",
+		cfg:    lifecycle.Config{Validation: lifecycle.ValidationRules{SamplePercent: 101}},
+		want:   []string{"validation.sample_percent: must be between 0 and 100, got 101"},
+		reason: "a share of the sites is at most all of them",
+	}, {
+		name:   "a negative share",
+		cfg:    lifecycle.Config{Validation: lifecycle.ValidationRules{SampleMinimum: 1, SamplePercent: -1}},
+		want:   []string{"validation.sample_percent: must be between 0 and 100, got -1"},
+		reason: "a share below 0 is no share",
+	}, {
 		name: "grounds stated with their sources",
 		cfg: lifecycle.Config{Grounds: lifecycle.GroundRules{
 			Suspension: []lifecycle.Ground{{Text: "the holder no longer meets a criterion", Source: "UCC Art 16"}},
@@ -644,3 +658,63 @@ func TestTablesSorted(t *testing.T) {
 	assert.NotEqual(t, lifecycle.StatusNone, lifecycle.Transitions()[0].To[0], "the slices are fresh: changing one changes no table")
 	assert.NotEqual(t, lifecycle.StatusNone, lifecycle.AppealEffects()[0].To[0], "the slices are fresh: changing one changes no table")
 }
+
+func TestAppealAfterReasons(t *testing.T) {
+	l := machineFor(t, "eu")
+	day := ymd(2025, time.January, 6)
+	refused := day.AddDate(0, 0, 60)
+	tests := []struct {
+		name    string
+		given   bool
+		against lifecycle.DecisionKind
+		ok      bool
+		reason  string
+	}{
+		{"naming the decision", false, lifecycle.DecisionRefusal, true, "the appeal is against the decision whose reasons were requested"},
+		{"naming none", true, lifecycle.DecisionNone, true, "an appeal naming no decision is against the one whose reasons were given"},
+		{"naming the decision after the reasons", true, lifecycle.DecisionRefusal, true, "the refusal, named, after its reasons were given"},
+		{"naming another decision", false, lifecycle.DecisionSuspension, false, "the reasons requested are those of the refusal"},
+		{"naming another after the reasons", true, lifecycle.DecisionRevocation, false, "nor, once given, does another decision take its place"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startFlow(t, l).do(lodgeEvent(day, "", "AEOC")).do(acceptEvent(day)).
+				do(decideEvent(lifecycle.EventRefuse, refused)).
+				do(operatorEvent(lifecycle.EventRequestReasons, refused.AddDate(0, 0, 2)))
+			if tt.given {
+				f.do(withReasons(officerEvent(lifecycle.EventGiveReasons, refused.AddDate(0, 0, 9))))
+			}
+			err := f.try(appealEvent(refused.AddDate(0, 0, 20), lifecycle.StageCustomsReview, tt.against))
+			if !tt.ok {
+				requireRule(t, err, lifecycle.ErrInvalidTransition, "nothing-to-appeal", tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.Equal(t, lifecycle.AppealLodged, f.a.Appeal.Phase, tt.reason)
+			assert.Equal(t, lifecycle.DecisionRefusal, f.a.Appeal.Decision.Kind, tt.reason)
+		})
+	}
+}
+
+func TestQueueOrder(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	l := newMachine(t, lifecycle.Config{AcceptanceDeadline: calendar.Period{Days: 30}, DecisionDeadline: calendar.Period{Days: 10}})
+	lodged := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))                                          // acceptance due 2 April
+	examined := startFlow(t, l).do(lodgeEvent(day, "", "AEO")).do(acceptEvent(day.AddDate(0, 0, 20))) // decision due 2 April
+	cases := []lifecycle.Case{
+		{Operator: "ZED", State: lodged.a},
+		{Operator: "ACME", State: examined.a},
+		{Operator: "ACME", State: lodged.a}, // a second file of the same operator
+	}
+	q := l.Queue(cases, day)
+	var got []string
+	for _, it := range q.Items {
+		got = append(got, it.Operator+" "+it.Kind.String()+" "+day0(it.Due))
+	}
+	want := []string{"ACME acceptance 2025-04-02", "ACME decision 2025-04-02", "ZED acceptance 2025-04-02"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("items due the same day are listed by operator, then by kind (-want +got):\n%s", diff)
+	}
+}
+
+func day0(t time.Time) string { return t.Format(time.DateOnly) }
