@@ -718,3 +718,100 @@ func TestQueueOrder(t *testing.T) {
 }
 
 func day0(t time.Time) string { return t.Format(time.DateOnly) }
+
+func TestChangeKindToken(t *testing.T) {
+	tests := []struct {
+		kind   string
+		ok     bool
+		reason string
+	}{
+		{"az", true, "lower-case letters, first and last"},
+		{"AZ", true, "upper-case letters, first and last"},
+		{"09", true, "digits, first and last"},
+		{"new_site-2", true, "'_' and '-' join the words"},
+		{"a`", false, "the character before 'a'"},
+		{"a{", false, "the character after 'z'"},
+		{"a@", false, "the character before 'A'"},
+		{"a[", false, "the character after 'Z'"},
+		{"a/", false, "the character before '0'"},
+		{"a:", false, "the character after '9'"},
+		{"new site", false, "no spaces"},
+		{"é", false, "letters are ASCII, as in the programme file's other keys"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.kind, func(t *testing.T) {
+			got := problems(t, lifecycle.Config{Changes: lifecycle.ChangeRules{Kinds: map[string]lifecycle.ChangeKind{tt.kind: {}}}})
+			if tt.ok {
+				assert.Empty(t, got, tt.reason)
+				return
+			}
+			want := []string{"changes.kinds." + tt.kind + ": a kind of change is a token of letters, digits and '_', such as new_site"}
+			assert.Equal(t, want, got, tt.reason)
+		})
+	}
+}
+
+func TestPartners(t *testing.T) {
+	tests := []struct {
+		name     string
+		partners []lifecycle.ExchangePartner
+		wantErr  string
+		reason   string
+	}{
+		{"empty ID", []lifecycle.ExchangePartner{{ID: "PL"}, {ID: " "}}, "lifecycle: an exchange partner has an empty ID", "a partner is named"},
+		{"twice", []lifecycle.ExchangePartner{{ID: "PL"}, {ID: "US"}, {ID: "PL", NoConsent: true}}, `lifecycle: exchange partner "PL" given twice`,
+			"one entry per partner, so that its consent rule is not in doubt"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := lifecycle.New(lifecycle.Config{}, testFP, nil, lifecycle.WithPartners(tt.partners...))
+			require.EqualError(t, err, tt.wantErr, tt.reason)
+		})
+	}
+
+	l := newPartnerMachine(t, lifecycle.Config{})
+	assert.Equal(t, []lifecycle.ExchangePartner{{ID: "PL"}, {ID: "US"}, {ID: "XB", NoConsent: true}}, l.Partners(), "sorted by ID")
+	assert.Nil(t, newMachine(t, lifecycle.Config{}).Partners(), "nil when none was set")
+
+	day := ymd(2025, 3, 3)
+	f := authorizedFlow(t, l, day, "", "AEOS")
+	err := f.try(consentEvent(lifecycle.EventGiveConsent, day.AddDate(0, 1, 0), "ZZ"))
+	requireRule(t, err, lifecycle.ErrInvalidEvent, "event.partners", "consent to a partner the programme does not exchange with")
+	assert.Contains(t, err.Error(), `the programme exchanges no data with "ZZ"; it exchanges with PL, US, XB`, "the refusal lists the partners")
+
+	open := authorizedFlow(t, newMachine(t, lifecycle.Config{}), day, "", "AEOS")
+	require.NoError(t, open.try(consentEvent(lifecycle.EventGiveConsent, day.AddDate(0, 1, 0), "ZZ")),
+		"without a list of partners, any partner the host names is taken")
+}
+
+func TestConsentInForce(t *testing.T) {
+	l := newPartnerMachine(t, lifecycle.Config{})
+	day := ymd(2025, 3, 3)
+	given, withdrawn := ymd(2025, 4, 7), ymd(2025, 5, 5)
+	f := authorizedFlow(t, l, day, "", "AEOS").
+		do(consentEvent(lifecycle.EventGiveConsent, given, "PL")).
+		do(exportEvent(given, []string{"XX/OP-1#5"}, "PL")).
+		do(consentEvent(lifecycle.EventWithdrawConsent, withdrawn, "PL"))
+	tests := []struct {
+		at     time.Time
+		want   bool
+		reason string
+	}{
+		{given.AddDate(0, 0, -1), false, "not before it is given"},
+		{dateAt(2025, time.April, 7), true, "from the day it is given, at any hour"},
+		{withdrawn.AddDate(0, 0, -1), true, "until the day before the withdrawal"},
+		{dateAt(2025, time.May, 5), false, "not on the day of the withdrawal"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, f.a.ConsentTo("PL", tt.at), "%s: %s", tt.at.Format(time.DateOnly), tt.reason)
+	}
+	assert.False(t, f.a.ConsentTo("US", given), "no consent to a partner never named")
+
+	f.do(consentEvent(lifecycle.EventGiveConsent, withdrawn.AddDate(0, 0, 3), "PL"))
+	want := []lifecycle.ConsentState{{Partner: "PL", Given: withdrawn.AddDate(0, 0, 3), Exported: given, NoticeDue: true}}
+	if diff := cmp.Diff(want, f.a.Consent); diff != "" {
+		t.Errorf("a renewed consent keeps what was sent and the notice owed (-want +got):\n%s", diff)
+	}
+	f.do(exportEvent(withdrawn.AddDate(0, 0, 4), []string{"XX/OP-1#9"}, "PL"))
+	assert.False(t, f.a.Consent[0].NoticeDue, "data sent under the renewed consent settles the notice")
+}
