@@ -815,3 +815,63 @@ func TestConsentInForce(t *testing.T) {
 	f.do(exportEvent(withdrawn.AddDate(0, 0, 4), []string{"XX/OP-1#9"}, "PL"))
 	assert.False(t, f.a.Consent[0].NoticeDue, "data sent under the renewed consent settles the notice")
 }
+
+func TestAllowedAppealReopens(t *testing.T) {
+	cfg := lifecycle.Config{
+		DecisionDeadline: calendar.Period{Days: 120},
+		ReapplyBar:       lifecycle.ReapplyBar{AfterRefusal: calendar.Period{Years: 1}, AfterWithdrawal: calendar.Period{Years: 1}},
+		Appeal:           lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{{Stage: lifecycle.StageCustomsReview, Window: calendar.Period{Days: 30}}}},
+	}
+	l := newMachine(t, cfg)
+	day := ymd(2025, time.January, 6)
+	ruling := day.AddDate(0, 2, 0)
+	tests := []struct {
+		name         string
+		decide       lifecycle.Event
+		accepted     bool
+		wantAccepted time.Time
+		wantBars     []lifecycle.ReapplicationBar
+		reason       string
+	}{{
+		name:         "non-acceptance overturned",
+		decide:       decideEvent(lifecycle.EventReject, day.AddDate(0, 0, 10)),
+		wantAccepted: ruling,
+		wantBars:     []lifecycle.ReapplicationBar{{Type: "AEOS", Until: dateAt(2025, time.December, 9), Rule: "reapply_bar.after_withdrawal", Seq: 1}},
+		reason:       "the application is accepted by the ruling and examined from then; the earlier withdrawal's bar stays",
+	}, {
+		name:         "refusal overturned",
+		decide:       decideEvent(lifecycle.EventRefuse, day.AddDate(0, 0, 40)),
+		accepted:     true,
+		wantAccepted: day,
+		wantBars:     []lifecycle.ReapplicationBar{{Type: "AEOS", Until: dateAt(2025, time.December, 9), Rule: "reapply_bar.after_withdrawal", Seq: 1}},
+		reason:       "the examination reopens as it was accepted; the refusal's bar is lifted, the earlier withdrawal's stays",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// An application for AEOS, withdrawn: its bar outlives it.
+			f := startFlow(t, l).do(lodgeEvent(day.AddDate(0, -1, 0), "", "AEOS")).
+				do(withReasons(operatorEvent(lifecycle.EventWithdraw, day.AddDate(0, 0, -28)))).
+				do(lodgeEvent(day, "", "AEOC"))
+			if tt.accepted {
+				f.do(acceptEvent(day))
+			}
+			f.do(tt.decide)
+			require.Len(t, f.a.Bars, len(tt.wantBars)+btoi(tt.accepted), "the refusal bars a new application; a non-acceptance does not")
+			f.do(appealEvent(tt.decide.At.AddDate(0, 0, 5), lifecycle.StageCustomsReview, lifecycle.DecisionNone))
+			f.do(rulingEvent(lifecycle.EventAllowAppeal, ruling, "officer-r", lifecycle.ActorOfficer))
+			assert.Equal(t, lifecycle.StatusExamination, f.a.Status, tt.reason)
+			assert.Equal(t, tt.wantAccepted, f.a.AcceptedAt, tt.reason)
+			assert.Equal(t, dateAt(2025, time.July, 4), f.a.DecisionDue, "120 days from the ruling")
+			if diff := cmp.Diff(tt.wantBars, f.a.Bars); diff != "" {
+				t.Errorf("bars mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
