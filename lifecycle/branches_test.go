@@ -875,3 +875,30 @@ func btoi(b bool) int {
 	}
 	return 0
 }
+
+func TestRenewalRefusalOverturned(t *testing.T) {
+	cfg := lifecycle.Config{
+		Validity: lifecycle.ValidityRules{Term: calendar.Years(5), RenewalWindow: calendar.Months(6), RenewalDecision: calendar.Days(30)},
+		Appeal:   lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{{Stage: lifecycle.StageCustomsReview, Window: calendar.Days(30)}}},
+	}
+	l := newMachine(t, cfg)
+	f := granted(t, l, ymd(2024, 3, 1), "AEO").
+		do(operatorEvent(lifecycle.EventLodgeRenewal, ymd(2028, 12, 1))).
+		do(decideEvent(lifecycle.EventRefuseRenewal, ymd(2028, 12, 20))).
+		do(appealEvent(ymd(2029, 1, 5), lifecycle.StageCustomsReview, lifecycle.DecisionNone))
+	require.Nil(t, f.a.Renewal, "the refusal closed the renewal")
+
+	ruling := ymd(2029, 2, 1)
+	allowed := f.fork().do(rulingEvent(lifecycle.EventAllowAppeal, ruling, "officer-r", lifecycle.ActorOfficer))
+	assert.Equal(t, &lifecycle.Renewal{LodgedAt: ruling, DecisionDue: dateAt(2029, time.March, 3)}, allowed.a.Renewal,
+		"RKC 10.12: the renewal is open again from the ruling, with a new decision deadline")
+	assert.Equal(t, lifecycle.StatusAuthorized, allowed.a.Status)
+
+	relodged := f.fork().do(operatorEvent(lifecycle.EventLodgeRenewal, ymd(2029, 1, 10))).
+		do(rulingEvent(lifecycle.EventAllowAppeal, ruling, "officer-r", lifecycle.ActorOfficer))
+	assert.Equal(t, &lifecycle.Renewal{LodgedAt: ymd(2029, 1, 10), DecisionDue: dateAt(2029, time.February, 9)}, relodged.a.Renewal,
+		"a renewal lodged again meanwhile is the one that runs")
+
+	dismissed := f.fork().do(rulingEvent(lifecycle.EventDismissAppeal, ruling, "officer-r", lifecycle.ActorOfficer))
+	assert.Nil(t, dismissed.a.Renewal, "a dismissed appeal leaves the renewal refused")
+}
