@@ -902,3 +902,71 @@ func TestRenewalRefusalOverturned(t *testing.T) {
 	dismissed := f.fork().do(rulingEvent(lifecycle.EventDismissAppeal, ruling, "officer-r", lifecycle.ActorOfficer))
 	assert.Nil(t, dismissed.a.Renewal, "a dismissed appeal leaves the renewal refused")
 }
+
+func TestResubmitKeepsWhatItDoesNotRestate(t *testing.T) {
+	cfg := lifecycle.Config{
+		AcceptanceDeadline: calendar.Days(30),
+		CompletionWindow:   calendar.Days(30),
+		Validation:         lifecycle.ValidationRules{SampleMinimum: 2},
+	}
+	l := newMachine(t, cfg)
+	day := ymd(2025, 1, 6)
+	at := day.AddDate(0, 0, 10)
+	type want struct {
+		applied, sites, classes []string
+		grade                   string
+		required                int
+	}
+	kept := want{applied: []string{"AEOC", "AEOS"}, sites: []string{"S-1", "S-2", "S-3"}, classes: []string{"sme"}, grade: "T1", required: 2}
+	tests := []struct {
+		name   string
+		edit   func(*lifecycle.Event)
+		want   want
+		reason string
+	}{{
+		name:   "nothing restated",
+		edit:   func(*lifecycle.Event) {},
+		want:   kept,
+		reason: "a completed application keeps its types, grade, sites and classes",
+	}, {
+		name:   "types",
+		edit:   func(ev *lifecycle.Event) { ev.Types = []string{"AEOS"} },
+		want:   want{applied: []string{"AEOS"}, sites: kept.sites, classes: kept.classes, grade: "T1", required: 2},
+		reason: "the types restated replace those applied for",
+	}, {
+		name:   "grade",
+		edit:   func(ev *lifecycle.Event) { ev.Grade = "T2" },
+		want:   want{applied: kept.applied, sites: kept.sites, classes: kept.classes, grade: "T2", required: 2},
+		reason: "a grade restated replaces the grade",
+	}, {
+		name:   "sites",
+		edit:   func(ev *lifecycle.Event) { ev.Sites = []string{"S-9"} },
+		want:   want{applied: kept.applied, sites: []string{"S-9"}, classes: kept.classes, grade: "T1", required: 1},
+		reason: "new sites replace the old, and the sample is drawn from them again: at least 2, never more than there are",
+	}, {
+		name:   "classes",
+		edit:   func(ev *lifecycle.Event) { ev.Classes = []string{"importer", "carrier"} },
+		want:   want{applied: kept.applied, sites: kept.sites, classes: []string{"carrier", "importer"}, grade: "T1", required: 2},
+		reason: "classes restated replace the classes, sorted",
+	}}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			lodge := lodgeEvent(day, "T1", "AEOS", "AEOC")
+			lodge.Sites, lodge.Classes = []string{"S-3", "S-1", "S-2"}, []string{"sme"}
+			f := startFlow(t, l).do(lodge).
+				do(operatorEvent(lifecycle.EventRequestCustomsValidation, day.AddDate(0, 0, 1))).
+				do(withReasons(officerEvent(lifecycle.EventReturn, day.AddDate(0, 0, 5))))
+			ev := operatorEvent(lifecycle.EventResubmit, at)
+			tt.edit(&ev)
+			f.do(ev)
+			got := want{applied: f.a.Applied, sites: f.a.Sites, classes: f.a.Classes, grade: f.a.Grade, required: f.a.Validation.Required}
+			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(want{})); diff != "" {
+				t.Errorf("resubmitted application mismatch (-want +got): %s\n%s", tt.reason, diff)
+			}
+			assert.True(t, f.a.Validation.CustomsRequested, "the request that Customs validate stands; %s", tt.reason)
+			assert.Equal(t, lifecycle.StatusLodged, f.a.Status)
+			assert.Equal(t, dateAt(2025, time.February, 15), f.a.AcceptanceDue, "the acceptance deadline runs again from the resubmission")
+			assert.True(t, f.a.CompletionDue.IsZero(), "nothing is left to complete")
+		})
+	}
+}
