@@ -970,3 +970,67 @@ func TestResubmitKeepsWhatItDoesNotRestate(t *testing.T) {
 		})
 	}
 }
+
+func TestGrantAndRefusalDetails(t *testing.T) {
+	day := ymd(2025, 1, 6)
+	l := newMachine(t, lifecycle.Config{Validation: lifecycle.ValidationRules{SampleMinimum: 2}})
+	examined := func(t *testing.T, grade string) *flow {
+		lodge := lodgeEvent(day, grade, "AEOS")
+		lodge.Sites = []string{"S-1", "S-2", "S-3"}
+		return startFlow(t, l).do(lodge).do(acceptEvent(day))
+	}
+
+	t.Run("a site validated again", func(t *testing.T) {
+		f := examined(t, "")
+		f.do(validateEvent(day.AddDate(0, 0, 2), lifecycle.ValidationOnSite, false, "S-1"))
+		f.do(validateEvent(day.AddDate(0, 0, 9), lifecycle.ValidationOnSite, true, "S-1"))
+		want := []lifecycle.SiteResult{{Site: "S-1", Method: lifecycle.ValidationOnSite, Satisfied: true, At: day.AddDate(0, 0, 9)}}
+		if diff := cmp.Diff(want, f.a.Validation.Sites); diff != "" {
+			t.Errorf("a second visit to a site replaces the first, even the first site of the list (-want +got):\n%s", diff)
+		}
+		err := f.try(grantEvent(day.AddDate(0, 0, 10), "", "AEOS"))
+		requireRule(t, err, lifecycle.ErrNotValidated, "validation-complete", "one site of the two the sample needs")
+		assert.Contains(t, err.Error(), ": 1 of the 2 sites the sample needs were found satisfactory", "the refusal counts the sites that count")
+	})
+
+	tests := []struct {
+		name    string
+		grade   string
+		granted string
+		wantMsg string
+		reason  string
+	}{
+		{"no grade", "", "", "the assessment does not recommend AEOS without a grade", "an ungraded grant needs an ungraded recommendation"},
+		{"another grade", "T1", "T2", "the assessment does not recommend AEOS at grade T2", "a grant at a grade needs a recommendation at that grade"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := examined(t, tt.grade).
+				do(validateEvent(day.AddDate(0, 0, 2), lifecycle.ValidationOnSite, true, "S-1", "S-2"))
+			ev := grantEvent(day.AddDate(0, 0, 10), tt.granted, "AEOS")
+			ev.Assessment = assessmentRef(ev.At, "T9", "AEOS")
+			err := f.try(ev)
+			requireRule(t, err, lifecycle.ErrNotRecommended, "recommended", tt.reason)
+			assert.Contains(t, err.Error(), tt.wantMsg, tt.reason)
+		})
+	}
+
+	refusals := []struct {
+		name   string
+		grade  string
+		want   string
+		reason string
+	}{
+		{"at the grade applied for", "", "T1", "a refusal naming no grade refuses the grade applied for"},
+		{"at the grade named", "T2", "T2", "a refusal may name the grade refused"},
+	}
+	for _, tt := range refusals {
+		t.Run("refused "+tt.name, func(t *testing.T) {
+			f := examined(t, "T1")
+			ev := decideEvent(lifecycle.EventRefuse, day.AddDate(0, 0, 20))
+			ev.Grade = tt.grade
+			f.do(ev)
+			assert.Equal(t, []lifecycle.TypeState{{Type: "AEOS", Grade: tt.want}}, f.a.Decision.Types, tt.reason)
+		})
+	}
+}
