@@ -1034,3 +1034,27 @@ func TestGrantAndRefusalDetails(t *testing.T) {
 		})
 	}
 }
+
+func TestSuspendAndLiftNamedTypes(t *testing.T) {
+	l := machineFor(t, "eu") // hearing_period: 30d
+	day := ymd(2025, 1, 6)
+	f := authorizedFlow(t, l, day, "", "AEOC", "AEOS")
+	at := day.AddDate(0, 3, 0)
+
+	first := withReasons(officerEvent(lifecycle.EventSuspend, at))
+	first.Types = []string{"AEOC"} // the first type held
+	f.do(first)
+	assert.Equal(t, lifecycle.StatusPartlySuspended, f.a.Status, "a type named is suspended, the other stays in force")
+	assert.True(t, f.a.Types[0].Suspended, "AEOC is suspended")
+	assert.False(t, f.a.Types[1].Suspended, "AEOS is not")
+
+	f.do(withReasons(officerEvent(lifecycle.EventProposeRevocation, at.AddDate(0, 0, 10))))
+	require.Equal(t, lifecycle.StatusRevocationProposed, f.a.Status)
+	require.False(t, f.a.HearingEnds.IsZero())
+	f.do(officerEvent(lifecycle.EventLift, at.AddDate(0, 0, 20)))
+	assert.Equal(t, lifecycle.StatusAuthorized, f.a.Status, "lifting the suspension ends the proposed revocation")
+	assert.True(t, f.a.RevocationProposedAt.IsZero(), "the proposal is cleared")
+	assert.True(t, f.a.HearingEnds.IsZero(), "and the hearing period with it")
+	requireRule(t, f.try(decideEvent(lifecycle.EventRevoke, at.AddDate(0, 2, 0))), lifecycle.ErrNotHeard, "right-to-be-heard",
+		"a revocation is proposed again, and the holder heard, before it is decided")
+}
