@@ -59,23 +59,25 @@ func TestDecodeError_Error(t *testing.T) {
 }
 
 func TestRecordDates(t *testing.T) {
+	const years, offset = "the date must be in the years 1 to 9999", "the time zone offset must be less than 24 hours"
 	tests := []struct {
-		name   string
-		at     string
-		ok     bool
-		reason string
+		name    string
+		at      string
+		wantMsg string
+		reason  string
 	}{
-		{"year 1", "0001-01-02T00:00:00Z", true, "the first year JSON and the calendar can hold"},
-		{"year 9999", "9999-12-31T22:00:00-01:00", true, "the last year, in the record's own zone"},
-		{"year 0", "0000-12-31T00:00:00Z", false, "before the years 1 to 9999"},
-		{"offset just under a day", "2025-01-01T00:00:00+23:59", true, "the largest offset a time zone may have"},
-		{"offset just under minus a day", "2025-01-01T00:00:00-23:59", true, "and the smallest"},
+		{"year 1", "0001-01-02T00:00:00Z", "", "the first year JSON and the calendar can hold"},
+		{"year 9999", "9999-12-31T22:00:00-01:00", "", "the last year, in the record's own zone"},
+		{"year 0", "0000-12-31T00:00:00Z", years, "before the years 1 to 9999"},
+		{"offset just under a day", "2025-01-01T00:00:00+23:59", "", "the largest offset a time zone may have"},
+		{"offset just under minus a day", "2025-01-01T00:00:00-23:59", "", "and the smallest"},
+		{"offset of minus a day", "2025-01-01T00:00:00-24:00", offset, "no zone is a whole day behind: encoding/json would refuse to write it"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := `[{"benefit":"x","operator":"y","at":"` + tt.at + `","quantity":1}]`
 			got, err := benefits.ReadJSON(strings.NewReader(in))
-			if tt.ok {
+			if tt.wantMsg == "" {
 				require.NoError(t, err, tt.reason)
 				require.Len(t, got, 1)
 				var b bytes.Buffer
@@ -85,7 +87,7 @@ func TestRecordDates(t *testing.T) {
 			var de *benefits.DecodeError
 			require.True(t, errors.As(err, &de), "want *DecodeError, got %v; %s", err, tt.reason)
 			assert.Equal(t, "at", de.Field, tt.reason)
-			assert.Equal(t, "the date must be in the years 1 to 9999", de.Msg, tt.reason)
+			assert.Equal(t, tt.wantMsg, de.Msg, tt.reason)
 			assert.ErrorIs(t, err, benefits.ErrInvalidRecord, tt.reason)
 		})
 	}
@@ -96,4 +98,25 @@ func TestRecordDates(t *testing.T) {
 	require.True(t, errors.As(err, &re), "want *RecordError, got %v", err)
 	assert.Equal(t, "at", re.Field, "the year 10000 is after the years 1 to 9999")
 	assert.ErrorIs(t, err, benefits.ErrInvalidRecord)
+}
+
+func TestRecordError_Error(t *testing.T) {
+	at := date(2025, 3, 3)
+	tests := []struct {
+		name   string
+		e      benefits.RecordError
+		want   string
+		reason string
+	}{
+		{"everything", benefits.RecordError{Index: 2, Benefit: "safe.release.fast-lane", Operator: "OP-A", At: at, Field: "quantity", Msg: "-1 is negative", Err: benefits.ErrInvalidQuantity},
+			`benefits: record 2 "safe.release.fast-lane" for "OP-A" on 2025-03-03: quantity: -1 is negative: invalid quantity`,
+			"a record of a batch is placed by its position, benefit, operator, date and field"},
+		{"added alone", benefits.RecordError{Benefit: "b", Operator: "o", Msg: "is required", Field: "at", Err: benefits.ErrInvalidRecord},
+			`benefits: record "b" for "o": at: is required: invalid record`, "a record added alone has no position, and here no date"},
+		{"nothing known", benefits.RecordError{Msg: "is required"},
+			"benefits: record: is required", "what is unknown is left out"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.e.Error(), tt.reason)
+	}
 }
