@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -91,6 +92,27 @@ func TestConfigChecks(t *testing.T) {
 		cfg:    lifecycle.Config{Validation: lifecycle.ValidationRules{SampleMinimum: 1, SamplePercent: -1}},
 		want:   []string{"validation.sample_percent: must be between 0 and 100, got -1"},
 		reason: "a share below 0 is no share",
+	}, {
+		name: "a stage listed twice",
+		cfg: lifecycle.Config{Appeal: lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{
+			{Stage: lifecycle.StageCustomsReview}, {Stage: lifecycle.StageCustomsReview},
+		}}},
+		want:   []string{"appeal.stages[1].stage: customs_review must come before customs_review; list each stage once"},
+		reason: "RKC Chapter 10: each stage once, in order",
+	}, {
+		name: "a stage beyond the last",
+		cfg: lifecycle.Config{Appeal: lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{
+			{Stage: lifecycle.StageJudicial}, {Stage: lifecycle.StageInformalReview + 1},
+		}}},
+		want:   []string{"appeal.stages[1].stage: want one of request_reasons, customs_review, independent_review, judicial"},
+		reason: "a stage number no stage has is refused, not ordered",
+	}, {
+		name: "a negative time for a known step",
+		cfg: lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{
+			Within: map[string]calendar.Period{"trader_file": {Days: 30}, "treatment_plan": {Days: -1}},
+		}},
+		want:   []string{"control_cycle.within.treatment_plan: period -1d is negative"},
+		reason: "the time of each step is checked, the last step's too",
 	}, {
 		name: "grounds stated with their sources",
 		cfg: lifecycle.Config{Grounds: lifecycle.GroundRules{
@@ -1057,4 +1079,105 @@ func TestSuspendAndLiftNamedTypes(t *testing.T) {
 	assert.True(t, f.a.HearingEnds.IsZero(), "and the hearing period with it")
 	requireRule(t, f.try(decideEvent(lifecycle.EventRevoke, at.AddDate(0, 2, 0))), lifecycle.ErrNotHeard, "right-to-be-heard",
 		"a revocation is proposed again, and the holder heard, before it is decided")
+}
+
+// fullConfig sets every list and map of a Config, validly.
+func fullConfig() lifecycle.Config {
+	on := true
+	return lifecycle.Config{
+		DecisionDeadline: calendar.Days(120),
+		ReapplyBar:       lifecycle.ReapplyBar{AfterRevocation: calendar.Years(3), ByGrade: map[string]lifecycle.ReapplyBar{"T3": {AfterRevocation: calendar.Years(1)}}},
+		Appeal: lifecycle.AppealRules{
+			Stages:         []lifecycle.AppealStageRule{{Stage: lifecycle.StageCustomsReview, Window: calendar.Days(30)}},
+			Windows:        map[string]calendar.Period{"suspension": calendar.Days(15)},
+			Excluded:       []string{"annulment"},
+			InformalReview: lifecycle.InformalReviewRules{Decisions: []string{"refusal"}, Window: calendar.Days(30)},
+		},
+		Validation: lifecycle.ValidationRules{
+			RequireOnSite: &on, ThirdParty: true, Validators: []string{"Bureau Veritas"},
+			Relax: []lifecycle.OnSiteRelaxation{{Classes: []string{"sme"}, Requirements: []string{"I.1"},
+				Methods: []lifecycle.ValidationMethod{lifecycle.ValidationRemote}, Source: "guidance"}},
+			Joint: lifecycle.JointRules{Partners: []string{"NL"}},
+		},
+		Coordinator: lifecycle.CoordinatorRules{Capacity: 100, Size: []lifecycle.WeightBand{{Weight: 1}}, Volume: []lifecycle.WeightBand{{Weight: 2}},
+			Complexity: map[string]float64{"simple": 1}},
+		ControlCycle: lifecycle.ControlCycleRules{Within: map[string]calendar.Period{"analysis": calendar.Days(20)}, Skip: []lifecycle.ControlStep{lifecycle.StepFileProcessed}},
+		Changes:      lifecycle.ChangeRules{Kinds: map[string]lifecycle.ChangeKind{"new_site": {Requirements: []string{"I.1"}, Criteria: []string{"security"}}}},
+		Grounds:      lifecycle.GroundRules{Suspension: []lifecycle.Ground{{Text: "a criterion no longer met", Source: "UCC Art 16"}}},
+		Certificates: map[string]lifecycle.CertificateRules{"LO": {ReapplyBar: lifecycle.ReapplyBar{AfterRevocation: calendar.Years(2)},
+			AppealWindows: map[string]calendar.Period{"revocation": calendar.Days(60)}}},
+		Sources: map[string]lifecycle.RuleSource{"decision_deadline": {Ref: "UCC Art 22(3)"}},
+	}
+}
+
+func TestConfigIsCopied(t *testing.T) {
+	cfg := fullConfig()
+	l, err := lifecycle.New(cfg, testFP, map[string][]string{"security": {"AEOS", "LO"}})
+	require.NoError(t, err)
+	scribble := func(c *lifecycle.Config) {
+		c.ReapplyBar.ByGrade["T3"] = lifecycle.ReapplyBar{AfterRevocation: calendar.Years(9)}
+		c.Appeal.Stages[0].Window = calendar.Days(1)
+		c.Appeal.Windows["suspension"] = calendar.Days(1)
+		c.Appeal.Excluded[0] = "refusal"
+		c.Appeal.InformalReview.Decisions[0] = "revocation"
+		*c.Validation.RequireOnSite = false
+		c.Validation.Validators[0] = "anyone"
+		c.Validation.Relax[0].Classes[0] = "everyone"
+		c.Validation.Relax[0].Requirements[0] = "A.1"
+		c.Validation.Relax[0].Methods[0] = lifecycle.ValidationDocumentReview
+		c.Validation.Joint.Partners[0] = "XX"
+		c.Coordinator.Size[0].Weight = 50
+		c.Coordinator.Volume[0].Weight = 50
+		c.Coordinator.Complexity["simple"] = 50
+		c.ControlCycle.Within["analysis"] = calendar.Days(1)
+		c.ControlCycle.Skip[0] = lifecycle.StepAnalysis
+		c.Changes.Kinds["new_site"].Requirements[0] = "A.1"
+		c.Changes.Kinds["new_site"].Criteria[0] = "solvency"
+		c.Grounds.Suspension[0].Text = "anything"
+		c.Certificates["LO"].AppealWindows["revocation"] = calendar.Days(1)
+		c.Certificates["LO"] = lifecycle.CertificateRules{}
+		c.Sources["decision_deadline"] = lifecycle.RuleSource{Ref: "nothing"}
+	}
+	scribble(&cfg)
+	if diff := cmp.Diff(fullConfig(), l.Config(), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("changing the configuration given to New changed the machine's (-want +got):\n%s", diff)
+	}
+	got := l.Config()
+	scribble(&got)
+	if diff := cmp.Diff(fullConfig(), l.Config(), cmpopts.EquateEmpty()); diff != "" {
+		t.Errorf("changing the configuration Config returned changed the machine's (-want +got):\n%s", diff)
+	}
+}
+
+func TestControlStepEvent(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	l := newMachine(t, lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{Within: map[string]calendar.Period{"trader_file": {Days: 30}}}})
+	f := authorizedFlow(t, l, day, "", "AEO")
+	for _, st := range []lifecycle.ControlStep{lifecycle.StepNone, lifecycle.StepTreatmentPlan + 1} {
+		ev := officerEvent(lifecycle.EventControlStep, day.AddDate(0, 1, 0))
+		ev.Step = st
+		requireRule(t, f.try(ev), lifecycle.ErrInvalidEvent, "event.step", "a step of the ten, by number 1 to 10")
+	}
+
+	// The step due is shown while the file is open: held or examined.
+	due := func(a lifecycle.Authorization, at time.Time) []lifecycle.ControlStep {
+		var out []lifecycle.ControlStep
+		for _, d := range l.Due(a, at) {
+			if d.Kind == lifecycle.DueControlStep {
+				out = append(out, d.Step)
+			}
+		}
+		return out
+	}
+	at := day.AddDate(0, 0, 20)
+	assert.Equal(t, []lifecycle.ControlStep{lifecycle.StepTraderFile}, due(f.a, at), "the grant puts the trader's file on the queue")
+	revoked := f.fork().do(withReasons(officerEvent(lifecycle.EventProposeRevocation, at))).
+		do(decideEvent(lifecycle.EventRevoke, at.AddDate(0, 0, 1)))
+	require.Equal(t, lifecycle.StatusRevoked, revoked.a.Status)
+	assert.Empty(t, due(revoked.a, at.AddDate(0, 0, 1)), "no treatment of a trader whose authorization is revoked")
+	reapplied := revoked.do(lodgeEvent(at.AddDate(0, 0, 2), "", "AEO"))
+	assert.Empty(t, due(reapplied.a, at.AddDate(0, 0, 2)), "nor while a new application waits to be accepted")
+	reapplied.do(acceptEvent(at.AddDate(0, 0, 3)))
+	assert.Equal(t, []lifecycle.ControlStep{lifecycle.StepTraderFile}, due(reapplied.a, at.AddDate(0, 0, 3)),
+		"the cycle outlives the application and is due again once the new one is examined")
 }
