@@ -216,6 +216,23 @@ func TestDueOrderOfItemsAlike(t *testing.T) {
 	day := ymd(2025, 3, 3)
 	at := day.AddDate(0, 1, 0)
 
+	t.Run("kinds due the same day", func(t *testing.T) {
+		l := newMachine(t, lifecycle.Config{
+			Revalidation: lifecycle.RevalidationRules{Cycle: calendar.Years(1)},
+			Monitoring:   lifecycle.MonitoringRules{SelfAssessment: calendar.Years(1), SpotCheck: calendar.Years(1)},
+		})
+		f := authorizedFlow(t, l, day, "", "AEOS")
+		due := calendar.Date(day.AddDate(1, 0, 15))
+		want := []lifecycle.DueItem{
+			{Kind: lifecycle.DueRevalidation, Rule: "revalidation.cycle", Due: due},
+			{Kind: lifecycle.DueSelfAssessment, Rule: "monitoring.self_assessment", Due: due},
+			{Kind: lifecycle.DueSpotCheck, Rule: "monitoring.spot_check", Due: due},
+		}
+		if diff := cmp.Diff(want, l.Due(f.a, at)); diff != "" {
+			t.Errorf("items due the same day are listed by kind (-want +got):\n%s", diff)
+		}
+	})
+
 	t.Run("consent notices by partner", func(t *testing.T) {
 		l := newPartnerMachine(t, lifecycle.Config{})
 		f := authorizedFlow(t, l, day, "", "AEOS")
