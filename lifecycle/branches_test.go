@@ -1198,3 +1198,21 @@ func TestControlStepEvent(t *testing.T) {
 	assert.Equal(t, []lifecycle.ControlStep{lifecycle.StepTraderFile}, due(reapplied.a, at.AddDate(0, 0, 3)),
 		"the cycle outlives the application and is due again once the new one is examined")
 }
+
+func TestAuditError_Error(t *testing.T) {
+	tests := []struct {
+		name   string
+		e      lifecycle.AuditError
+		want   string
+		reason string
+	}{
+		{"tampered", lifecycle.AuditError{Index: 3, Detail: "hash mismatch", Err: lifecycle.ErrTampered},
+			"lifecycle: audit record 3: hash mismatch: " + strings.TrimPrefix(lifecycle.ErrTampered.Error(), "lifecycle: "),
+			"the record, what is wrong, and the sentinel once prefixed"},
+		{"no sentinel", lifecycle.AuditError{Index: 0, Detail: "empty trail"},
+			"lifecycle: audit record 0: empty trail", "without an underlying error the detail says it all"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, tt.e.Error(), tt.reason)
+	}
+}
