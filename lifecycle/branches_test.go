@@ -180,13 +180,14 @@ func TestConfigChecks(t *testing.T) {
 	}, {
 		name: "coordinator bands",
 		cfg: lifecycle.Config{Coordinator: lifecycle.CoordinatorRules{Capacity: 100, Size: []lifecycle.WeightBand{
-			{Min: 0, Weight: 1}, {Min: math.NaN(), Weight: 2}, {Min: -5, Weight: 3}, {Min: 10, Weight: 0},
+			{Min: 0, Weight: 1}, {Min: math.NaN(), Weight: 2}, {Min: -5, Weight: 3}, {Min: 10, Weight: 0}, {Min: 10, Weight: 4},
 		}}},
 		want: []string{
 			"coordinator.size[1].min: must be a finite number of 0 or more",
 			"coordinator.size[1].min: bands go up",
 			"coordinator.size[2].min: must be a finite number of 0 or more",
 			"coordinator.size[2].min: bands go up",
+			"coordinator.size[4].min: bands go up: 10 is not above 10",
 		},
 		reason: "a band's lower bound is a finite number of 0 or more, above the one before; a weight of 0 is allowed",
 	}, {
@@ -489,6 +490,20 @@ func TestWeight(t *testing.T) {
 		})
 	}
 
+	only := []struct {
+		rules lifecycle.CoordinatorRules
+		w     lifecycle.Workload
+	}{
+		{lifecycle.CoordinatorRules{Capacity: 10, Complexity: map[string]float64{"simple": 1}}, lifecycle.Workload{Complexity: "simple"}},
+		{lifecycle.CoordinatorRules{Capacity: 10, Size: []lifecycle.WeightBand{{Weight: 1}}}, lifecycle.Workload{Employees: intp(5)}},
+		{lifecycle.CoordinatorRules{Capacity: 10, Volume: []lifecycle.WeightBand{{Weight: 1}}}, lifecycle.Workload{Declarations: intp(5)}},
+	}
+	for _, o := range only {
+		w, err := newMachine(t, lifecycle.Config{Coordinator: o.rules}).Weight(o.w)
+		require.NoError(t, err, "a programme weighs only by the measures it sets, and asks for no other")
+		assert.InDelta(t, 1, w, 1e-9)
+	}
+
 	none, err := newMachine(t, lifecycle.Config{}).Weight(lifecycle.Workload{})
 	require.NoError(t, err, "a programme without a capacity weighs nothing")
 	assert.Zero(t, none)
@@ -642,6 +657,12 @@ func TestQueueLoads(t *testing.T) {
 			{Officer: "officer Visser", Operators: []string{"BIG", "EXACT"}, Load: 100, Capacity: 100},
 		},
 		reason: "a load equal to the capacity is not over it",
+	}, {
+		name:   "below capacity",
+		asOf:   day,
+		cases:  []lifecycle.Case{{Operator: "EXACT", State: withCoordinator(exact.a, "officer Smit", 30)}},
+		want:   []lifecycle.CoordinatorLoad{{Officer: "officer Smit", Operators: []string{"EXACT"}, Load: 30, Capacity: 100}},
+		reason: "a load below the capacity is not over it",
 	}, {
 		name:  "over",
 		asOf:  day,
@@ -1215,4 +1236,43 @@ func TestAuditError_Error(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.e.Error(), tt.reason)
 	}
+}
+
+func TestQueueWithoutCapacity(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	l := newMachine(t, lifecycle.Config{})
+	assert.Equal(t, lifecycle.Queue{AsOf: day}, l.Queue(nil, day), "no cases, an empty queue")
+
+	f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+	q := l.Queue([]lifecycle.Case{{Operator: "OP", State: withCoordinator(f.a, "officer Smit", 30)}}, day)
+	assert.Equal(t, []lifecycle.CoordinatorLoad{{Officer: "officer Smit", Operators: []string{"OP"}, Load: 30}}, q.Coordinators,
+		"without a capacity no load is over it, whatever weight the host's state carries")
+}
+
+func TestQueueCycles(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	cfg := lifecycle.Config{ControlCycle: lifecycle.ControlCycleRules{Within: map[string]calendar.Period{"trader_file": {Days: 30}}}}
+	l := newMachine(t, cfg)
+	step := func(f *flow, at time.Time, st lifecycle.ControlStep) {
+		ev := officerEvent(lifecycle.EventControlStep, at)
+		ev.Step, ev.Evidence = st, []string{"report"}
+		f.do(ev)
+	}
+	done := authorizedFlow(t, l, day, "", "AEO")
+	for i, st := range []lifecycle.ControlStep{lifecycle.StepTraderFile, lifecycle.StepAnalysis, lifecycle.StepFileProcessed,
+		lifecycle.StepControlChanged, lifecycle.StepReanalysis, lifecycle.StepAuditPrepared, lifecycle.StepAuditDone,
+		lifecycle.StepAuditReport, lifecycle.StepControlProgramme, lifecycle.StepTreatmentPlan} {
+		step(done, day.AddDate(0, 1, i), st)
+	}
+	require.Equal(t, lifecycle.StepNone, done.a.Control.Next, "without control_cycle.repeat nothing is due after the plan")
+	idle := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+	idle.a.Control = &lifecycle.ControlCycle{} // a host's record of a cycle never started, nothing due
+	due := authorizedFlow(t, l, day, "", "AEO")
+
+	q := l.Queue([]lifecycle.Case{{Operator: "DONE", State: done.a}, {Operator: "IDLE", State: idle.a}, {Operator: "DUE", State: due.a}}, day)
+	var got []string
+	for _, c := range q.Cycles {
+		got = append(got, c.Operator)
+	}
+	assert.Equal(t, []string{"DONE", "DUE"}, got, "an operator is listed once it has started a cycle, or has one due; not otherwise")
 }
