@@ -1276,3 +1276,85 @@ func TestQueueCycles(t *testing.T) {
 	}
 	assert.Equal(t, []string{"DONE", "DUE"}, got, "an operator is listed once it has started a cycle, or has one due; not otherwise")
 }
+
+func TestDenied(t *testing.T) {
+	a := lifecycle.Authorization{DeniedBenefits: []lifecycle.BenefitDenial{{Benefit: "fast-lane"}, {Benefit: "fewer-checks"}}}
+	tests := []struct {
+		benefit string
+		want    bool
+		reason  string
+	}{
+		{"fast-lane", true, "a benefit denied"},
+		{"fewer-checks", true, "another benefit denied"},
+		{"priority", false, "a benefit not denied, while others are"},
+		{"", false, "no benefit"},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, a.Denied(tt.benefit), "%q: %s", tt.benefit, tt.reason)
+	}
+	assert.False(t, lifecycle.Authorization{}.Denied("fast-lane"), "nothing denied")
+}
+
+func TestRecordSharesNothingWithTheEvent(t *testing.T) {
+	day := ymd(2025, time.March, 3)
+	l := newMachine(t, capacityConfig())
+	tests := []struct {
+		name   string
+		w      lifecycle.Workload
+		reason string
+	}{
+		{"employees and declarations", lifecycle.Workload{Employees: intp(10), Declarations: intp(10), Complexity: "simple"}, "both counts are the record's own"},
+		{"employees only", lifecycle.Workload{Employees: intp(10), Complexity: "simple"}, "a count not given stays not given"},
+		{"declarations only", lifecycle.Workload{Declarations: intp(10), Complexity: "simple"}, "a count not given stays not given"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startFlow(t, l).do(lodgeEvent(day, "", "AEO"))
+			ev := officerEvent(lifecycle.EventAssignCoordinator, day.AddDate(0, 0, 1))
+			w := tt.w
+			ev.Coordinator, ev.Workload, ev.Portfolio = "officer Visser", &w, &lifecycle.Portfolio{}
+			_, rec, err := l.Apply(f.a, ev)
+			if err != nil {
+				// A workload missing a measure is refused: the refusal
+				// must not fail on the count that is missing.
+				requireRule(t, err, lifecycle.ErrInvalidEvent, "coordinator.capacity", tt.reason)
+				return
+			}
+			if w.Employees != nil {
+				*w.Employees = 999
+			}
+			if w.Declarations != nil {
+				*w.Declarations = 999
+			}
+			ev.Portfolio.Load = 999
+			require.NoError(t, lifecycle.Trail(append(f.recs, rec)).Verify(), "the record shares nothing with the event given; %s", tt.reason)
+			assert.Equal(t, tt.w.Employees == nil, rec.Event.Workload.Employees == nil, tt.reason)
+			assert.Equal(t, tt.w.Declarations == nil, rec.Event.Workload.Declarations == nil, tt.reason)
+		})
+	}
+}
+
+func TestOutOfRangeValues(t *testing.T) {
+	// Values a host may hold by mistake, or forge: they must not panic.
+	assert.Equal(t, lifecycle.ActorUnknown, (lastKind + 1).Role(), "an event kind beyond the last has no role")
+	assert.Equal(t, lifecycle.ActorUnknown, lifecycle.EventKind(255).Role())
+
+	l := machineFor(t, "eu")
+	phase := lifecycle.AppealWithdrawn + 1
+	a := lifecycle.Authorization{Status: lifecycle.StatusAuthorized, Appeal: &lifecycle.AppealState{Phase: phase}}
+	isAppeal := func(k lifecycle.EventKind) bool { return k >= lifecycle.EventRequestReasons && k <= lastAppealKind }
+	got := l.Permitted(a)
+	assert.NotEmpty(t, got, "the status's own events stay permitted")
+	for _, k := range got {
+		assert.False(t, isAppeal(k), "no appeal event is permitted in an appeal phase beyond the last (%s)", k)
+	}
+	got = l.Permitted(lifecycle.Authorization{Status: lifecycle.StatusLapsed + 1})
+	assert.NotEmpty(t, got, "an appeal may still be requested: its track runs beside the status")
+	for _, k := range got {
+		assert.True(t, isAppeal(k), "no event of the status track is permitted in a status beyond the last (%s)", k)
+	}
+
+	// Without declared dependencies any type may be a separate certificate.
+	_, err := lifecycle.New(lifecycle.Config{Certificates: map[string]lifecycle.CertificateRules{"LO": {}}}, testFP, nil)
+	require.NoError(t, err, "a programme that declares no types cannot refuse a certificate's type")
+}
