@@ -1354,7 +1354,12 @@ func TestOutOfRangeValues(t *testing.T) {
 		assert.True(t, isAppeal(k), "no event of the status track is permitted in a status beyond the last (%s)", k)
 	}
 
+	_, _, err := l.Apply(lifecycle.Authorization{Status: lifecycle.StatusLapsed + 1}, lodgeEvent(ymd(2025, 1, 6), "", "AEOC"))
+	requireRule(t, err, lifecycle.ErrInvalidTransition, "transition", "an event on a status beyond the last is refused")
+	_, _, err = l.Apply(a, appealEvent(ymd(2025, 1, 6), lifecycle.StageCustomsReview, lifecycle.DecisionNone))
+	requireRule(t, err, lifecycle.ErrInvalidTransition, "transition", "an appeal event in a phase beyond the last is refused")
+
 	// Without declared dependencies any type may be a separate certificate.
-	_, err := lifecycle.New(lifecycle.Config{Certificates: map[string]lifecycle.CertificateRules{"LO": {}}}, testFP, nil)
+	_, err = lifecycle.New(lifecycle.Config{Certificates: map[string]lifecycle.CertificateRules{"LO": {}}}, testFP, nil)
 	require.NoError(t, err, "a programme that declares no types cannot refuse a certificate's type")
 }
