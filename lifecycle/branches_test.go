@@ -1363,3 +1363,134 @@ func TestOutOfRangeValues(t *testing.T) {
 	_, err = lifecycle.New(lifecycle.Config{Certificates: map[string]lifecycle.CertificateRules{"LO": {}}}, testFP, nil)
 	require.NoError(t, err, "a programme that declares no types cannot refuse a certificate's type")
 }
+
+func TestEventListsChecked(t *testing.T) {
+	day := ymd(2025, 1, 6)
+	l := newPartnerMachine(t, lifecycle.Config{})
+	f := startFlow(t, l).do(lodgeEvent(day, "", "AEOC"))
+	lists := []struct {
+		rule string
+		set  func(*lifecycle.Event, []string)
+	}{
+		{"event.types", func(e *lifecycle.Event, v []string) { e.Types = v }},
+		{"event.benefits", func(e *lifecycle.Event, v []string) { e.Benefits = v }},
+		{"event.partners", func(e *lifecycle.Event, v []string) { e.Partners = v }},
+		{"event.records", func(e *lifecycle.Event, v []string) { e.Records = v }},
+		{"event.classes", func(e *lifecycle.Event, v []string) { e.Classes = v }},
+		{"event.validation.requirements", func(e *lifecycle.Event, v []string) {
+			e.Validation = &lifecycle.ValidationReport{Method: lifecycle.ValidationOnSite, Requirements: v}
+		}},
+		{"event.sites", func(e *lifecycle.Event, v []string) { e.Sites = v }},
+	}
+	for _, list := range lists {
+		for _, bad := range []struct {
+			entries []string
+			msg     string
+		}{{[]string{"a", " "}, "an empty name"}, {[]string{"a", "b", "a"}, `"a" given twice`}} {
+			t.Run(list.rule+" "+bad.msg, func(t *testing.T) {
+				// Every other list is valid, so that the check of this one
+				// is what refuses the event.
+				ev := officerEvent(lifecycle.EventAccept, day)
+				list.set(&ev, bad.entries)
+				err := f.try(ev)
+				requireRule(t, err, lifecycle.ErrInvalidEvent, list.rule, "each list of an event names each entry once")
+				assert.Contains(t, err.Error(), bad.msg)
+			})
+		}
+	}
+}
+
+func TestObservations(t *testing.T) {
+	l := machineFor(t, "eu")
+	day := ymd(2025, 1, 6)
+	f := authorizedFlow(t, l, day, "", "AEOC").do(withReasons(officerEvent(lifecycle.EventProposeRevocation, day.AddDate(0, 2, 0))))
+	at := day.AddDate(0, 2, 10)
+	requireRule(t, f.try(operatorEvent(lifecycle.EventObservations, at)), lifecycle.ErrNoReasons, "reasons",
+		"the holder's views are stated")
+	f.do(withReasons(operatorEvent(lifecycle.EventObservations, at), "the breach was remedied"))
+	assert.Equal(t, at, f.a.HeardAt, "the holder is heard on the day it states its views")
+}
+
+func TestValidationChecksAndRules(t *testing.T) {
+	day := ymd(2025, 1, 6)
+	cfg := lifecycle.Config{Validation: lifecycle.ValidationRules{Relax: []lifecycle.OnSiteRelaxation{
+		{Classes: []string{"sme"}, Requirements: []string{"I.1"}, Methods: []lifecycle.ValidationMethod{lifecycle.ValidationRemote}, Source: "guidance"},
+		{Methods: []lifecycle.ValidationMethod{lifecycle.ValidationDocumentReview, lifecycle.ValidationRemote}, Source: "national rule"},
+	}}}
+	var got []string
+	for _, r := range cfg.Rules() {
+		if strings.HasPrefix(r.Key, "validation.relax") {
+			got = append(got, r.Key+": "+r.Value)
+		}
+	}
+	assert.Equal(t, []string{
+		"validation.relax[0]: remote for sme on I.1",
+		"validation.relax[1]: document_review, remote",
+	}, got, "a relaxation is listed with its methods, and the classes and requirements it is limited to, if any")
+
+	l := newMachine(t, lifecycle.Config{})
+	lodge := lodgeEvent(day, "", "AEO")
+	lodge.Sites = []string{"S-1"}
+	f := startFlow(t, l).do(lodge).do(acceptEvent(day))
+	report := func(at time.Time, m lifecycle.ValidationMethod, reqs ...string) lifecycle.Event {
+		ev := validateEvent(at, m, true, "S-1")
+		ev.Validation.Requirements = reqs
+		return ev
+	}
+	f.do(report(day.AddDate(0, 0, 1), lifecycle.ValidationOnSite, "I.2", "I.1")).
+		do(report(day.AddDate(0, 0, 2), lifecycle.ValidationDocumentReview, "I.1"))
+	want := []lifecycle.RequirementCheck{
+		{Requirement: "I.1", Method: lifecycle.ValidationDocumentReview},
+		{Requirement: "I.1", Method: lifecycle.ValidationOnSite},
+		{Requirement: "I.2", Method: lifecycle.ValidationOnSite},
+	}
+	if diff := cmp.Diff(want, f.a.Validation.Checks); diff != "" {
+		t.Errorf("the requirements verified are listed by requirement, then method (-want +got):\n%s", diff)
+	}
+}
+
+func TestGrantRefusalNamesWhatCounts(t *testing.T) {
+	day := ymd(2025, 1, 6)
+	relaxed := lifecycle.Config{Validation: lifecycle.ValidationRules{Relax: []lifecycle.OnSiteRelaxation{
+		{Classes: []string{"sme"}, Methods: []lifecycle.ValidationMethod{lifecycle.ValidationRemote}, Source: "guidance"},
+	}}}
+	tests := []struct {
+		name    string
+		cfg     lifecycle.Config
+		classes []string
+		want    string
+		reason  string
+	}{
+		{"visits only", lifecycle.Config{}, nil, "found satisfactory by visits, with no site found wanting", "by default only a visit counts"},
+		{"not of the class relaxed", relaxed, []string{"importer"}, "found satisfactory by visits, with no site found wanting",
+			"a relaxation for SMEs does not count for another operator"},
+		{"of the class relaxed", relaxed, []string{"sme"}, "found satisfactory by visits or remote, with no site found wanting",
+			"for an SME a remote session counts too"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			l := newMachine(t, tt.cfg)
+			lodge := lodgeEvent(day, "", "AEO")
+			lodge.Classes = tt.classes
+			f := startFlow(t, l).do(lodge).do(acceptEvent(day))
+			err := f.try(grantEvent(day.AddDate(0, 0, 10), "", "AEO"))
+			requireRule(t, err, lifecycle.ErrNotValidated, "validation-complete", tt.reason)
+			assert.Contains(t, err.Error(), tt.want, tt.reason)
+		})
+	}
+}
+
+func TestEventYears(t *testing.T) {
+	l := newMachine(t, lifecycle.Config{})
+	f := startFlow(t, l)
+	require.NoError(t, f.try(lodgeEvent(time.Date(1, time.January, 2, 9, 0, 0, 0, time.UTC), "", "AEO")),
+		"the year 1 is the first JSON and the calendar can hold")
+	require.NoError(t, f.try(acceptEvent(time.Date(9999, time.January, 2, 9, 0, 0, 0, time.UTC))),
+		"and the year 9999 the last")
+
+	closed, err := lifecycle.New(lifecycle.Config{}, testFP, nil, lifecycle.WithTypes())
+	require.NoError(t, err)
+	err = startFlow(t, closed).try(lodgeEvent(ymd(2025, 1, 6), "", "AEO"))
+	requireRule(t, err, lifecycle.ErrInvalidEvent, "event.types", "a programme closed to types it does not list")
+	assert.Contains(t, err.Error(), `"AEO": the programme defines no authorization types`, "and which lists none says so")
+}
