@@ -1494,3 +1494,71 @@ func TestEventYears(t *testing.T) {
 	requireRule(t, err, lifecycle.ErrInvalidEvent, "event.types", "a programme closed to types it does not list")
 	assert.Contains(t, err.Error(), `"AEO": the programme defines no authorization types`, "and which lists none says so")
 }
+
+func TestRefuseRenewal(t *testing.T) {
+	l := newMachine(t, lifecycle.Config{Validity: lifecycle.ValidityRules{Term: calendar.Years(5), RenewalDecision: calendar.Days(30)}})
+	f := granted(t, l, ymd(2024, 3, 1), "AEO")
+	at := ymd(2028, 12, 20)
+	requireRule(t, f.try(decideEvent(lifecycle.EventRefuseRenewal, at)), lifecycle.ErrInvalidTransition, "renewal-open",
+		"Customs refuses only a renewal lodged")
+	f.do(operatorEvent(lifecycle.EventLodgeRenewal, ymd(2028, 12, 1)))
+	noApprover := decideEvent(lifecycle.EventRefuseRenewal, at)
+	noApprover.Approver = ""
+	requireRule(t, f.try(noApprover), lifecycle.ErrFourEyes, "four-eyes", "a refusal of renewal is a decision: four eyes")
+	noReasons := decideEvent(lifecycle.EventRefuseRenewal, at)
+	noReasons.Reasons = nil
+	requireRule(t, f.try(noReasons), lifecycle.ErrNoReasons, "reasons", "and it states its reasons")
+	f.do(decideEvent(lifecycle.EventRefuseRenewal, at))
+	assert.Nil(t, f.a.Renewal, "the renewal is closed")
+	require.NotNil(t, f.a.Decision)
+	assert.Equal(t, lifecycle.DecisionRenewalRefusal, f.a.Decision.Kind, "an appealable decision")
+	assert.Equal(t, []lifecycle.TypeState{{Type: "AEO"}}, f.a.Decision.Types)
+}
+
+func TestRestoreBenefits(t *testing.T) {
+	l := newMachine(t, lifecycle.Config{})
+	day := ymd(2025, 1, 6)
+	restore := func(at time.Time, benefits ...string) lifecycle.Event {
+		ev := officerEvent(lifecycle.EventRestoreBenefits, at)
+		ev.Benefits = benefits
+		return ev
+	}
+	f := granted(t, l, day, "AEO")
+	requireRule(t, f.try(restore(day.AddDate(0, 1, 0))), lifecycle.ErrInvalidTransition, "nothing-to-restore", "no benefit is denied")
+	deny := withReasons(officerEvent(lifecycle.EventDenyBenefits, day.AddDate(0, 1, 0)))
+	deny.Benefits = []string{"fast_lane", "reduced_examination", "priority"}
+	f.do(deny)
+	requireRule(t, f.try(restore(day.AddDate(0, 2, 0), "mutual_recognition")), lifecycle.ErrInvalidEvent, "event.benefits",
+		"only a benefit denied is restored")
+
+	one := f.fork().do(restore(day.AddDate(0, 2, 0), "fast_lane"))
+	var left []string
+	for _, d := range one.a.DeniedBenefits {
+		left = append(left, d.Benefit)
+	}
+	assert.Equal(t, []string{"priority", "reduced_examination"}, left, "a benefit named is restored, the others stay denied")
+
+	all := f.fork().do(restore(day.AddDate(0, 2, 0)))
+	assert.Empty(t, all.a.DeniedBenefits, "a restoration naming none restores every benefit denied")
+}
+
+func TestHearingSubject(t *testing.T) {
+	cfg := lifecycle.Config{
+		Hearings: lifecycle.HearingRules{ScheduleWithin: calendar.Days(15)},
+		Appeal:   lifecycle.AppealRules{Stages: []lifecycle.AppealStageRule{{Stage: lifecycle.StageCustomsReview, Window: calendar.Days(30)}}},
+	}
+	l := newMachine(t, cfg)
+	day := ymd(2025, 1, 6)
+	f := startFlow(t, l).do(lodgeEvent(day, "", "AEO")).do(acceptEvent(day)).
+		do(decideEvent(lifecycle.EventRefuse, day.AddDate(0, 1, 0)))
+	request := func(at time.Time) lifecycle.Event {
+		return withReasons(operatorEvent(lifecycle.EventRequestHearing, at))
+	}
+	requireRule(t, f.try(request(day.AddDate(0, 1, 2))), lifecycle.ErrInvalidTransition, "hearing-subject",
+		"a refused application has nothing left to be heard on")
+	f.do(appealEvent(day.AddDate(0, 1, 5), lifecycle.StageCustomsReview, lifecycle.DecisionNone))
+	require.NoError(t, f.fork().try(request(day.AddDate(0, 1, 6))), "while its appeal is pending the appellant may be heard")
+	f.do(rulingEvent(lifecycle.EventDismissAppeal, day.AddDate(0, 2, 0), "officer-r", lifecycle.ActorOfficer))
+	requireRule(t, f.try(request(day.AddDate(0, 2, 1))), lifecycle.ErrInvalidTransition, "hearing-subject",
+		"once the appeal is dismissed there is nothing to be heard on")
+}
