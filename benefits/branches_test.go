@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // Tests of checks the other tests pass by: what each refusal names, and
@@ -118,5 +119,161 @@ func TestRecordError_Error(t *testing.T) {
 	}
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, tt.e.Error(), tt.reason)
+	}
+}
+
+// compileErrors returns "path: message" for each problem Compile reports.
+func compileErrors(t *testing.T, cfg benefits.Config) []string {
+	t.Helper()
+	_, err := benefits.Compile(cfg)
+	if err == nil {
+		return nil
+	}
+	var list diag.List
+	require.True(t, errors.As(err, &list), "Compile returns a diag.List, got %T", err)
+	var out []string
+	for _, e := range list {
+		out = append(out, e.Path+": "+e.Message)
+	}
+	return out
+}
+
+func TestCompile_firstBenefit(t *testing.T) {
+	// Each setting keyed by a benefit reaches the first benefit of the
+	// first catalogue as it reaches the others.
+	bs, _, err := benefits.Builtin(benefits.CatalogueSAFE)
+	require.NoError(t, err)
+	first := bs[0].ID
+	tests := []struct {
+		name   string
+		cfg    benefits.Config
+		check  func(t *testing.T, c *benefits.Catalogue)
+		reason string
+	}{
+		{"dropped", benefits.Config{Catalogues: []string{"safe"}, Drop: []string{first}},
+			func(t *testing.T, c *benefits.Catalogue) {
+				_, ok := c.Benefit(first)
+				assert.False(t, ok)
+				assert.Equal(t, len(bs)-1, c.Len())
+			}, "a benefit dropped is gone"},
+		{"overridden", benefits.Config{Catalogues: []string{"safe"}, Override: []benefits.Benefit{{ID: first, Title: "Less data"}}},
+			func(t *testing.T, c *benefits.Catalogue) {
+				b, ok := c.Benefit(first)
+				require.True(t, ok)
+				assert.Equal(t, "Less data", b.Title)
+			}, "an override changes what it sets"},
+		{"measured", benefits.Config{Catalogues: []string{"safe"}, Measures: map[string]string{first: "declarations"}},
+			func(t *testing.T, c *benefits.Catalogue) {
+				b, _ := c.Benefit(first)
+				assert.Equal(t, "declarations", b.Measure)
+			}, "a measure set by ID"},
+		{"activated", benefits.Config{Catalogues: []string{"safe"}, Activation: map[string]benefits.Activation{first: {Milestone: "p8"}}},
+			func(t *testing.T, c *benefits.Catalogue) {
+				a, ok := c.Activation(first)
+				require.True(t, ok)
+				assert.Equal(t, "p8", a.Milestone)
+			}, "an activation set by ID"},
+		{"baselined", benefits.Config{Catalogues: []string{"safe"}, Baselines: map[string]benefits.Baseline{first: {NormalMinutes: 30}}},
+			func(t *testing.T, c *benefits.Catalogue) {
+				bl, ok := c.Baseline(first)
+				require.True(t, ok)
+				assert.InDelta(t, 30, bl.NormalMinutes, 1e-9)
+			}, "a baseline set by ID"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := benefits.Compile(tt.cfg)
+			require.NoError(t, err, tt.reason)
+			tt.check(t, c)
+		})
+	}
+	got := compileErrors(t, benefits.Config{Catalogues: []string{"safe"}, Add: []benefits.Benefit{{ID: first, Title: "again", Source: "x"}}})
+	assert.Equal(t, []string{"add[0].id: benefit \"" + first + "\" already exists; change it with override, or drop it first"}, got,
+		"an addition may not redefine the first benefit either")
+}
+
+func TestCompile_overridesAndSteps(t *testing.T) {
+	c, err := benefits.Compile(benefits.Config{Catalogues: []string{"stairway", "safe"}})
+	require.NoError(t, err, "a catalogue without steps keeps the stairway's")
+	assert.Len(t, c.Steps(), 3, "the stairway's three steps")
+
+	c, err = benefits.Compile(benefits.Config{Catalogues: []string{"stairway"}, Override: []benefits.Benefit{
+		{ID: "stair.speed", BusinessModels: []string{"4-2"}, DependsOn: []string{"AEOS"}, Level: 2},
+		{ID: "stair.no-interventions", Title: "No interventions"},
+	}})
+	require.NoError(t, err)
+	b, _ := c.Benefit("stair.speed")
+	assert.Equal(t, []string{"4-2"}, b.BusinessModels, "an override sets the business models")
+	assert.Equal(t, []string{"AEOS"}, b.DependsOn, "and the types it depends on")
+	assert.Equal(t, 2, b.Level, "and the step")
+	builtin, _, err := benefits.Builtin(benefits.CatalogueStairway)
+	require.NoError(t, err)
+	var orig benefits.Benefit
+	for _, x := range builtin {
+		if x.ID == "stair.no-interventions" {
+			orig = x
+		}
+	}
+	b, _ = c.Benefit("stair.no-interventions")
+	assert.Equal(t, "No interventions", b.Title)
+	assert.Equal(t, orig.Level, b.Level, "what an override does not set stays as it was")
+	assert.Equal(t, orig.BusinessModels, b.BusinessModels)
+	assert.Equal(t, orig.DependsOn, b.DependsOn)
+
+	tests := []struct {
+		name   string
+		cfg    benefits.Config
+		want   []string
+		first  bool // only the first problems matter
+		reason string
+	}{
+		{"an override on a step the stairway lacks",
+			benefits.Config{Catalogues: []string{"stairway"}, Override: []benefits.Benefit{{ID: "stair.speed", Level: 9}}},
+			[]string{`override[0].level: benefit "stair.speed" is on step 9 of the stairway, which has steps 1 to 3`},
+			false, "the override that sets the step is blamed"},
+		{"a stairway too short for a built-in benefit overridden",
+			benefits.Config{Catalogues: []string{"stairway"}, Steps: []benefits.Step{{Level: 1, Title: "one"}, {Level: 2, Title: "two"}},
+				Override: []benefits.Benefit{{ID: "stair.no-interventions", Title: "No interventions"}}},
+			[]string{`steps: benefit "stair.no-interventions" is on step 3 of the stairway, which has steps 1 to 2`},
+			true, "an override that does not set the step is not blamed for the steps (nor are the other step-3 benefits after it)"},
+		{"additions without IDs",
+			benefits.Config{Catalogues: []string{"none"}, Add: []benefits.Benefit{{Title: "a", Source: "x"}, {Title: "b", Source: "x"}}},
+			[]string{"add[0]: id is required", "add[1]: id is required"},
+			false, "each benefit without an ID is reported as such, not as a duplicate of the other"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := compileErrors(t, tt.cfg)
+			if tt.first && len(got) > len(tt.want) {
+				got = got[:len(tt.want)]
+			}
+			assert.Equal(t, tt.want, got, tt.reason)
+		})
+	}
+}
+
+func TestEligible_milestones(t *testing.T) {
+	c, err := benefits.Compile(benefits.Config{Catalogues: []string{"none"}, Add: []benefits.Benefit{
+		{ID: "x.pilot-lane", Title: "Pilot lane", Source: "plan", Eligible: `"pilot" in milestones`},
+	}})
+	require.NoError(t, err)
+	at := date(2025, 6, 1)
+	tests := []struct {
+		name       string
+		milestones map[string]time.Time
+		want       benefits.Status
+		reason     string
+	}{
+		{"reached", map[string]time.Time{"pilot": date(2025, 5, 1), "other": date(2025, 4, 1)}, benefits.Granted, "a milestone reached is in milestones"},
+		{"not yet", map[string]time.Time{"pilot": date(2025, 7, 1)}, benefits.NotEligible, "a milestone reached later is not yet"},
+		{"none", nil, benefits.NotEligible, "no milestone reached"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := &benefits.Holder{Operator: "OP", Status: "authorized", Types: []string{"AEO"}, Milestones: tt.milestones}
+			e, err := c.Decide(h, "x.pilot-lane", at)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, e.Status, "%s: %s", e.Reason, tt.reason)
+		})
 	}
 }
