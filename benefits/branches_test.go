@@ -277,3 +277,56 @@ func TestEligible_milestones(t *testing.T) {
 		})
 	}
 }
+
+func TestReport_edges(t *testing.T) {
+	c, err := benefits.Compile(benefits.Config{
+		Catalogues: []string{"none"},
+		Add: []benefits.Benefit{
+			{ID: "a.first", Title: "First", Source: "test", Measure: "uses"},
+			{ID: "b.timed", Title: "Timed", Source: "test", Measure: "uses"},
+			{ID: "c.expected", Title: "Expected", Source: "test", Measure: "uses"},
+		},
+		Baselines: map[string]benefits.Baseline{
+			"b.timed":    {NormalMinutes: 30},
+			"c.expected": {ExpectedPerMonth: 4},
+			"a.first":    {ExpectedPerMonth: 0.0001},
+		},
+	})
+	require.NoError(t, err)
+	l := benefits.NewLedger(c)
+	at := date(2025, 3, 3)
+	require.NoError(t, l.Restore([]benefits.Record{
+		{Benefit: "b.timed", Operator: "OP-A", At: at, Quantity: 2, Minutes: 40},
+		{Benefit: "b.timed", Operator: "OP-A", At: at, Quantity: 1},                // not timed: no saving is computed
+		{Benefit: "a.first", Operator: "OP-B", At: at, Quantity: 0, Minutes: 10},   // minutes on no quantity
+		{Benefit: "c.expected", Operator: "OP-A", At: at, Quantity: 3, Minutes: 9}, // timed, but no normal minutes
+	}))
+	rep, err := l.Report(date(2025, 3, 3), date(2025, 3, 4), benefits.GroupBy{Benefit: true})
+	require.NoError(t, err)
+	rows := map[string]benefits.Row{}
+	for _, r := range rep.Rows {
+		rows[r.Benefit] = r
+	}
+	require.Len(t, rows, 3, "one row per benefit, the catalogue's first included: %v", rep.Rows)
+
+	first := rows["a.first"]
+	assert.Equal(t, 1, first.Operators, "the only operator of a group is counted, whatever its number in the ledger")
+	assert.Zero(t, first.MinutesPerUnit, "minutes on no quantity give no minutes per unit, not infinity")
+	require.NotNil(t, first.Baseline, "the first benefit's baseline is compared")
+	assert.Zero(t, first.Baseline.Expected, "an expectation that rounds to nothing")
+	assert.Zero(t, first.Baseline.Achieved, "is achieved by nothing, not by infinity")
+
+	timed := rows["b.timed"]
+	assert.InDelta(t, 2*30-40, timed.MinutesSaved, 1e-9, "only the timed record saves time against the 30 normal minutes")
+	require.NotNil(t, timed.Baseline)
+	assert.InDelta(t, 10, timed.Baseline.SavedPerUnit, 1e-9, "40 minutes for 2 units against 30 each")
+
+	expected := rows["c.expected"]
+	assert.Zero(t, expected.MinutesSaved, "without normal minutes nothing is saved, nor lost")
+	require.NotNil(t, expected.Baseline)
+	assert.Zero(t, expected.Baseline.SavedPerUnit, "without normal minutes there is nothing to save against")
+	assert.InDelta(t, 4/31.0, expected.Baseline.Expected, 1e-4, "4 a month over one day of March")
+
+	var b bytes.Buffer
+	require.NoError(t, rep.WriteJSON(&b), "a report holds no infinity that JSON cannot write")
+}
