@@ -1,0 +1,183 @@
+// Command uncovered completes a go-gremlins mutation run.
+//
+// Gremlins tests only the mutants that Go's coverage profile places inside
+// a covered block, and reports the others as NOT COVERED. The profile has
+// no block for the expressions of a switch's case clauses (a block ends at
+// the switch's opening brace and the next starts after a case's colon), so
+// a mutant there is reported NOT COVERED even when the tests run that line
+// on every call. This command takes gremlins' machine-readable report,
+// applies each NOT COVERED mutant itself through `go test -overlay`, and
+// runs the package's tests on it: a failing run kills the mutant, a passing
+// one lets it live, exactly as gremlins would have judged it. Mutants on
+// code the tests never reach live here too, so nothing is counted killed
+// that no test kills.
+//
+// Usage, from the module root:
+//
+//	gremlins unleash -o /tmp/risk.json ./risk
+//	go run ./internal/tools/uncovered -report /tmp/risk.json -dir risk
+//
+// It prints each mutant it ran and the totals over the whole report, and
+// with -o writes the report again with the statuses it found.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+type mutation struct {
+	Type   string `json:"type"`
+	Status string `json:"status"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+}
+
+type fileReport struct {
+	Name      string     `json:"file_name"`
+	Mutations []mutation `json:"mutations"`
+}
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "uncovered:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("uncovered", flag.ContinueOnError)
+	report := fs.String("report", "", "gremlins' JSON report (gremlins unleash -o FILE)")
+	dir := fs.String("dir", ".", "the package directory gremlins was run on, relative to the module root")
+	out := fs.String("o", "", "write the report again, with the statuses found, to this file")
+	timeout := fs.Duration("timeout", 5*time.Minute, "time allowed for one mutant's tests, build included")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *report == "" {
+		return errors.New("-report is required")
+	}
+	raw, err := os.ReadFile(*report)
+	if err != nil {
+		return err
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		return fmt.Errorf("%s: %w", *report, err)
+	}
+	var files []fileReport
+	if err := json.Unmarshal(doc["files"], &files); err != nil {
+		return fmt.Errorf("%s: files: %w", *report, err)
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+
+	tmp, err := os.MkdirTemp("", "uncovered")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+
+	pkg := filepath.Clean(*dir)
+	if !filepath.IsAbs(pkg) {
+		pkg = "./" + filepath.ToSlash(pkg)
+	}
+	for fi := range files {
+		path, err := filepath.Abs(filepath.Join(*dir, files[fi].Name))
+		if err != nil {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for mi := range files[fi].Mutations {
+			m := &files[fi].Mutations[mi]
+			if m.Status != "NOT COVERED" {
+				continue
+			}
+			mutated, err := mutate(src, m.Line, m.Column, m.Type)
+			if err != nil {
+				return fmt.Errorf("%s:%w", files[fi].Name, err)
+			}
+			m.Status, err = test(tmp, path, mutated, pkg, *timeout)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", m.Status, filepath.Join(*dir, files[fi].Name), m.Line, m.Column, m.Type)
+		}
+	}
+
+	counts := map[string]int{}
+	total := 0
+	for _, f := range files {
+		for _, m := range f.Mutations {
+			counts[m.Status]++
+			total++
+		}
+	}
+	fmt.Fprintf(stdout, "\nall %d mutants: killed %d, lived %d, timed out %d, not viable %d, not covered %d\n",
+		total, counts["KILLED"], counts["LIVED"], counts["TIMED OUT"], counts["NOT VIABLE"], counts["NOT COVERED"])
+	if viable := total - counts["NOT VIABLE"]; viable > 0 {
+		fmt.Fprintf(stdout, "killed: %.1f%% of the viable mutants (%d of %d); timed out counted apart\n",
+			100*float64(counts["KILLED"])/float64(viable), counts["KILLED"], viable)
+	}
+	if *out != "" {
+		doc["files"], err = json.Marshal(files)
+		if err != nil {
+			return err
+		}
+		b, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(*out, append(b, '\n'), 0o644)
+	}
+	return nil
+}
+
+// test runs the package's tests with path replaced by mutated, and says
+// what became of the mutant.
+func test(tmp, path string, mutated []byte, pkg string, timeout time.Duration) (string, error) {
+	mutant := filepath.Join(tmp, filepath.Base(path))
+	if err := os.WriteFile(mutant, mutated, 0o644); err != nil {
+		return "", err
+	}
+	overlay := filepath.Join(tmp, "overlay.json")
+	b, err := json.Marshal(map[string]map[string]string{"Replace": {path: mutant}})
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(overlay, b, 0o644); err != nil {
+		return "", err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "go", "test", "-count=1", "-overlay", overlay, "-timeout", timeout.String(), pkg)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	err = cmd.Run()
+	switch {
+	case err == nil:
+		return "LIVED", nil
+	case ctx.Err() != nil || strings.Contains(output.String(), "test timed out"):
+		return "TIMED OUT", nil
+	case strings.Contains(output.String(), "[build failed]") || strings.Contains(output.String(), "[setup failed]"):
+		return "NOT VIABLE", nil
+	}
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return "KILLED", nil
+	}
+	return "", err
+}

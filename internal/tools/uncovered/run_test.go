@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestRun runs two NOT COVERED mutants of a small module's switch: the
+// tests reach one case and kill its mutant; the other case is never
+// reached, so its mutant lives.
+func TestRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests a module twice")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	write := func(name, text string) {
+		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
+		require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644))
+	}
+	write("go.mod", "module example.com/m\n\ngo 1.25\n")
+	write("p/p.go", `package p
+
+func Sign(a int) int {
+	switch {
+	case a > 0:
+		return 1
+	case a < -100:
+		return -100
+	}
+	return 0
+}
+`)
+	write("p/p_test.go", `package p
+
+import "testing"
+
+func TestSign(t *testing.T) {
+	if Sign(5) != 1 || Sign(0) != 0 {
+		t.Fatal("wrong sign")
+	}
+}
+`)
+	report := map[string]any{
+		"go_module": "example.com/m",
+		"files": []fileReport{{Name: "p.go", Mutations: []mutation{
+			{Type: "CONDITIONALS_NEGATION", Status: "NOT COVERED", Line: 5, Column: 9},
+			{Type: "CONDITIONALS_BOUNDARY", Status: "NOT COVERED", Line: 7, Column: 9},
+			{Type: "ARITHMETIC_BASE", Status: "KILLED", Line: 3, Column: 1},
+		}}},
+	}
+	b, err := json.Marshal(report)
+	require.NoError(t, err)
+	write("report.json", string(b))
+
+	t.Chdir(dir)
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-report", "report.json", "-dir", "p", "-o", "after.json"}, &out))
+	assert.Contains(t, out.String(), "KILLED      p/p.go:5:9 CONDITIONALS_NEGATION")
+	assert.Contains(t, out.String(), "LIVED       p/p.go:7:9 CONDITIONALS_BOUNDARY")
+	assert.Contains(t, out.String(), "all 3 mutants: killed 2, lived 1, timed out 0, not viable 0, not covered 0")
+
+	var after struct {
+		Module string       `json:"go_module"`
+		Files  []fileReport `json:"files"`
+	}
+	raw, err := os.ReadFile("after.json")
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal(raw, &after))
+	assert.Equal(t, "example.com/m", after.Module, "the rest of the report is kept")
+	require.Len(t, after.Files, 1)
+	var statuses []string
+	for _, m := range after.Files[0].Mutations {
+		statuses = append(statuses, m.Status)
+	}
+	assert.Equal(t, []string{"KILLED", "LIVED", "KILLED"}, statuses)
+	src, err := os.ReadFile("p/p.go")
+	require.NoError(t, err)
+	assert.Contains(t, string(src), "case a > 0:", "the source itself is never changed")
+}
+
+func TestRunRefusesAStaleReport(t *testing.T) {
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte("package p\n\nvar x = 1\n"), 0o644))
+	b, err := json.Marshal(map[string]any{"files": []fileReport{{Name: "p.go", Mutations: []mutation{
+		{Type: "ARITHMETIC_BASE", Status: "NOT COVERED", Line: 3, Column: 9},
+	}}}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "r.json"), b, 0o644))
+	err = run([]string{"-report", filepath.Join(dir, "r.json"), "-dir", dir}, &bytes.Buffer{})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "p.go:3:9")
+}
