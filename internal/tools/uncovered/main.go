@@ -6,9 +6,10 @@
 // the switch's opening brace and the next starts after a case's colon), so
 // a mutant there is reported NOT COVERED even when the tests run that line
 // on every call. This command takes gremlins' machine-readable report,
-// applies each NOT COVERED mutant itself through `go test -overlay`, and
-// runs the package's tests on it: a failing run kills the mutant, a passing
-// one lets it live, exactly as gremlins would have judged it. Mutants on
+// applies each NOT COVERED mutant itself (or those of the statuses given
+// with -run) through `go test -overlay`, and runs the package's tests on
+// it: a failing run kills the mutant, a passing one lets it live, exactly
+// as gremlins would have judged it. Mutants on
 // code the tests never reach live here too, so nothing is counted killed
 // that no test kills.
 //
@@ -62,6 +63,7 @@ func run(args []string, stdout io.Writer) error {
 	dir := fs.String("dir", ".", "the package directory gremlins was run on, relative to the module root")
 	out := fs.String("o", "", "write the report again, with the statuses found, to this file")
 	timeout := fs.Duration("timeout", 5*time.Minute, "time allowed for one mutant's tests, build included")
+	statuses := fs.String("run", "NOT COVERED", "comma-separated statuses of the mutants to run (e.g. \"NOT COVERED,TIMED OUT\" to run again those a loaded machine timed out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,6 +83,10 @@ func run(args []string, stdout io.Writer) error {
 		return fmt.Errorf("%s: files: %w", *report, err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	torun := map[string]bool{}
+	for _, st := range strings.Split(*statuses, ",") {
+		torun[strings.TrimSpace(st)] = true
+	}
 
 	tmp, err := os.MkdirTemp("", "uncovered")
 	if err != nil {
@@ -103,7 +109,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		for mi := range files[fi].Mutations {
 			m := &files[fi].Mutations[mi]
-			if m.Status != "NOT COVERED" {
+			if !torun[m.Status] {
 				continue
 			}
 			mutated, err := mutate(src, m.Line, m.Column, m.Type)

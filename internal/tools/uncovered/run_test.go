@@ -14,7 +14,8 @@ import (
 
 // TestRun runs two NOT COVERED mutants of a small module's switch: the
 // tests reach one case and kill its mutant; the other case is never
-// reached, so its mutant lives.
+// reached, so its boundary mutant lives. A mutant that timed out is run
+// again when asked.
 func TestRun(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and tests a module twice")
@@ -56,6 +57,7 @@ func TestSign(t *testing.T) {
 			{Type: "CONDITIONALS_NEGATION", Status: "NOT COVERED", Line: 5, Column: 9},
 			{Type: "CONDITIONALS_BOUNDARY", Status: "NOT COVERED", Line: 7, Column: 9},
 			{Type: "ARITHMETIC_BASE", Status: "KILLED", Line: 3, Column: 1},
+			{Type: "CONDITIONALS_NEGATION", Status: "TIMED OUT", Line: 7, Column: 9},
 		}}},
 	}
 	b, err := json.Marshal(report)
@@ -64,10 +66,12 @@ func TestSign(t *testing.T) {
 
 	t.Chdir(dir)
 	var out bytes.Buffer
-	require.NoError(t, run([]string{"-report", "report.json", "-dir", "p", "-o", "after.json"}, &out))
+	require.NoError(t, run([]string{"-report", "report.json", "-dir", "p", "-o", "after.json", "-run", "NOT COVERED, TIMED OUT"}, &out))
 	assert.Contains(t, out.String(), "KILLED      p/p.go:5:9 CONDITIONALS_NEGATION")
 	assert.Contains(t, out.String(), "LIVED       p/p.go:7:9 CONDITIONALS_BOUNDARY")
-	assert.Contains(t, out.String(), "all 3 mutants: killed 2, lived 1, timed out 0, not viable 0, not covered 0")
+	assert.Contains(t, out.String(), "KILLED      p/p.go:7:9 CONDITIONALS_NEGATION", "a mutant timed out on a loaded machine is run again")
+	assert.NotContains(t, out.String(), "p/p.go:3:1", "a killed mutant is not run again")
+	assert.Contains(t, out.String(), "all 4 mutants: killed 3, lived 1, timed out 0, not viable 0, not covered 0")
 
 	var after struct {
 		Module string       `json:"go_module"`
@@ -82,7 +86,7 @@ func TestSign(t *testing.T) {
 	for _, m := range after.Files[0].Mutations {
 		statuses = append(statuses, m.Status)
 	}
-	assert.Equal(t, []string{"KILLED", "LIVED", "KILLED"}, statuses)
+	assert.Equal(t, []string{"KILLED", "LIVED", "KILLED", "KILLED"}, statuses)
 	src, err := os.ReadFile("p/p.go")
 	require.NoError(t, err)
 	assert.Contains(t, string(src), "case a > 0:", "the source itself is never changed")
