@@ -300,3 +300,79 @@ func TestNaturalLowered(t *testing.T) {
 		require.True(t, ok, "%s: %s", w, why)
 	}
 }
+
+// BenchmarkNaturalParallel runs the natural forms through the engine's
+// public paths on every P: one goroutine per P, each with its own result
+// (and, for Lane, either the Selector's pool or its own Session). Run with
+// -cpu 1,2: ns/op at 1 over ns/op at 2 is the parallel speed-up on two
+// cores, meaningful only on a machine with nothing else running.
+func BenchmarkNaturalParallel(b *testing.B) {
+	ctx := context.Background()
+	ops := Operators(3, nInputs)
+	set := compileSet(b, loadNatural(b))
+	b.Run("assess/explained", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var res criteria.Result
+			for i := 0; pb.Next(); i++ {
+				if err := set.EvaluateInto(ctx, ops[i%nInputs], &res); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	b.Run("assess/decide", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var res criteria.Result
+			for i := 0; pb.Next(); i++ {
+				if err := set.DecideInto(ctx, ops[i%nInputs], &res); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	ins := RiskInputs(3, nInputs)
+	m := riskMapModel(b, RiskNatural)
+	b.Run("risk/map", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			var out risk.Map
+			for i := 0; pb.Next(); i++ {
+				if err := m.MapInto(ctx, ins[i%nInputs], nil, &out); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	lins := laneInputs(Declarations(3, nInputs))
+	sel := laneSelector(b, LaneNatural.Red, LaneNatural.Yellow)
+	b.Run("lane/select", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for i := 0; pb.Next(); i++ {
+				in := &lins[i%nInputs]
+				if dec := sel.Select(&in.d, in.op); dec.Lane == risk.NoLane {
+					b.Error("no lane")
+					return
+				}
+			}
+		})
+	})
+	b.Run("lane/session", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			ss := sel.Session()
+			for i := 0; pb.Next(); i++ {
+				in := &lins[i%nInputs]
+				if dec := ss.Select(&in.d, in.op); dec.Lane == risk.NoLane {
+					b.Error("no lane")
+					return
+				}
+			}
+		})
+	})
+}
