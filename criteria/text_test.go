@@ -178,6 +178,62 @@ func TestTextIn(t *testing.T) {
 	}
 }
 
+func TestTextHas(t *testing.T) {
+	en, fr, es := language.English, language.French, language.Spanish
+	plain := criteria.NewText("Declare.")
+	tests := []struct {
+		name      string
+		text      criteria.Text
+		lang, def language.Tag
+		want      bool
+		reason    string
+	}{
+		{"plain in the programme's language", plain, en, en, true, "a plain text is written in the programme's language"},
+		{"plain in another language", plain, fr, en, false, "a plain text says nothing in French when the programme is in English"},
+		{"plain in a French programme", plain, fr, fr, true, "the same plain text is French in a French programme"},
+		{"tagged plain", plain.Tagged(fr), fr, en, true, "once tagged, the text is in its tag's language"},
+		{"tagged plain, programme's language", plain.Tagged(fr), en, en, false, "a text tagged French is not English because the programme is"},
+		{"mapping", plain.Tagged(en).With(es, "Declare.es"), es, en, true, "a language of the mapping"},
+		{"mapping without it", plain.Tagged(en).With(es, "Declare.es"), fr, en, false, "a language the mapping lacks"},
+		{"region is not the language", plain.Tagged(en).With(language.MustParse("fr-CA"), "x"), fr, en, false, "Has is exact: fr-CA is not fr"},
+		{"zero", criteria.Text{}, en, en, false, "an empty text is in no language"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.text.Has(tt.lang, tt.def), tt.reason)
+		})
+	}
+}
+
+func TestTextValues(t *testing.T) {
+	en, fr := language.English, language.French
+	plain := criteria.NewText("Declare.")
+	assert.True(t, criteria.NewText("").IsZero(), "an empty string is no text")
+	assert.True(t, plain.Plain())
+	assert.Equal(t, []language.Tag{language.Und}, plain.Languages(), "a plain text's language is not known until tagged")
+
+	tagged := plain.Tagged(en)
+	assert.True(t, tagged.Plain(), "a tagged plain text is still written as one string")
+	assert.Equal(t, []language.Tag{en}, tagged.Languages())
+	assert.Equal(t, []language.Tag{language.Und}, plain.Languages(), "Tagged leaves the text it is called on alone")
+	assert.True(t, tagged.Tagged(en).Equal(tagged), "tagging again in the same language changes nothing")
+	assert.Equal(t, []language.Tag{fr}, tagged.Tagged(fr).Languages(), "a plain text takes the language it is tagged with last")
+
+	both := tagged.With(fr, "Déclarez.")
+	assert.False(t, both.Plain(), "a text in two languages is a mapping")
+	assert.True(t, both.Tagged(fr).Equal(both), "a mapping is not retagged")
+	assert.Equal(t, []language.Tag{en, fr}, both.Languages(), "in the order written")
+	assert.Equal(t, []language.Tag{en}, tagged.Languages(), "With leaves the text it is called on alone")
+	replaced := both.With(en, "Declare now.")
+	assert.Equal(t, []language.Tag{fr, en}, replaced.Languages(), "With replaces the text in exactly that language")
+	assert.Equal(t, "Declare now.", replaced.In(en, en))
+	assert.Equal(t, "Déclarez.", replaced.String(), "String is the text written first")
+	assert.False(t, replaced.Equal(both), "different texts are not equal")
+	assert.False(t, both.Equal(both.With(fr, "Déclarez.").With(en, "Declare.")), "the same texts in another order are written differently")
+	assert.True(t, both.Equal(tagged.With(fr, "Déclarez.")))
+	assert.Empty(t, criteria.Text{}.String())
+}
+
 func FuzzTextDecode(f *testing.F) {
 	f.Add("operator: Declare.\n")
 	f.Add("operator: {en: Declare., fr: Déclarez., es-419: Declare.}\n")
