@@ -248,3 +248,35 @@ func TestGreedyTakesTheBestRatio(t *testing.T) {
 		require.Equal(t, want, p.greedy(), "case %d: budget %v, costs %v", k, p.budget, p.cost)
 	}
 }
+
+func TestSortRisks(t *testing.T) {
+	tests := []struct {
+		reason string
+		in     []Risk
+		want   []string
+	}{
+		{"the heavier first, whatever the products",
+			[]Risk{{ID: "a", Weight: 5, Product: 9}, {ID: "b", Weight: 10, Product: 2}},
+			[]string{"b", "a"}},
+		{"equal weights: the larger product first, whatever the IDs",
+			[]Risk{{ID: "a", Weight: 5, Product: 3}, {ID: "b", Weight: 5, Product: 9}},
+			[]string{"b", "a"}},
+		{"equal weights and products: by ID",
+			[]Risk{{ID: "b", Weight: 5, Product: 3}, {ID: "a", Weight: 5, Product: 3}},
+			[]string{"a", "b"}},
+		{"all three keys at once",
+			[]Risk{{ID: "c", Weight: 1, Product: 25}, {ID: "z", Weight: 4, Product: 1}, {ID: "y", Weight: 4, Product: 6}, {ID: "x", Weight: 4, Product: 6}},
+			[]string{"x", "y", "z", "c"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			rs := slices.Clone(tt.in)
+			sortRisks(rs)
+			var got []string
+			for _, r := range rs {
+				got = append(got, r.ID)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
