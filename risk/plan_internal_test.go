@@ -280,3 +280,69 @@ func TestSortRisks(t *testing.T) {
 		})
 	}
 }
+
+func TestFits(t *testing.T) {
+	tests := []struct {
+		reason       string
+		budget, cost float64
+		want         bool
+	}{
+		{"a cost equal to a small budget fits", 10, 10, true},
+		{"a cost equal to a large budget fits", 1e5, 1e5, true},
+		{"a cost equal to a budget of one hour fits", 1, 1, true},
+		{"a cost a hair within a large budget fits", 2e6, 2e6 - 1e-3, true},
+		{"a cost over a small budget does not", 10, 10.001, false},
+		{"a cost over a large budget does not", 1e5, 1e5 + 1, false},
+		{"nothing fits a zero budget but nothing", 0, 0.5, false},
+		{"a free control fits a zero budget", 0, 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			p := &problem{budget: tt.budget}
+			assert.Equal(t, tt.want, p.fits(tt.cost))
+		})
+	}
+}
+
+// TestSolveCheaperOfEqualWeight is a case where the greedy start covers as
+// much weight as the optimum but at a higher cost: the search must prefer
+// the cheaper choice.
+func TestSolveCheaperOfEqualWeight(t *testing.T) {
+	p := &problem{words: 1, budget: 10, weight: []float64{6, 6}}
+	both, first, second := make(bitset, 1), make(bitset, 1), make(bitset, 1)
+	both.set(0)
+	both.set(1)
+	first.set(0)
+	second.set(1)
+	p.cover = []bitset{both, first, second}
+	p.cost = []float64{4.5, 1, 4}
+	g := p.greedy()
+	require.Equal(t, 12.0, g.weight, "greedy covers both risks")
+	set, exact := p.solve(1000)
+	assert.True(t, exact)
+	assert.Equal(t, []int{0}, set, "one control of 4.5 hours covers what the greedy start covers in 5")
+	weight, cost := p.value(set)
+	assert.Equal(t, 12.0, weight)
+	assert.Equal(t, 4.5, cost)
+}
+
+func TestNear(t *testing.T) {
+	tests := []struct {
+		reason string
+		a, b   float64
+		want   bool
+	}{
+		{"equal", 3, 3, true},
+		{"within a relative billionth", 1e6, 1e6 + 1e-4, true},
+		{"within an absolute billionth near zero", 0, 1e-10, true},
+		{"apart", 3, 3.001, false},
+		{"opposite signs are not near", 5, -5, false},
+		{"far apart near zero", 0, 1e-6, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.reason, func(t *testing.T) {
+			assert.Equal(t, tt.want, near(tt.a, tt.b))
+			assert.Equal(t, tt.want, near(tt.b, tt.a), "near is symmetric")
+		})
+	}
+}
