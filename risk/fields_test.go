@@ -1,6 +1,7 @@
 package risk_test
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -151,4 +152,41 @@ func TestSelectFactsOffTheFastPath(t *testing.T) {
 			assert.Equal(t, tt.fired, len(dec.Fired()) == 1, tt.reason)
 		})
 	}
+}
+
+// TestSelectOrderOfEqualRules checks that of rules of the same lane and
+// priority that fire, the first written decides, and a higher priority
+// decides over it.
+func TestSelectOrderOfEqualRules(t *testing.T) {
+	rules := []risk.Rule{
+		{ID: "first", Lane: risk.Red, When: `origin == "CN"`},
+		{ID: "second", Lane: risk.Red, When: `value > 10`},
+		{ID: "third", Lane: risk.Red, When: `origin != ""`},
+	}
+	s := risk.MustCompileSelectivity(risk.SelectivityConfig{Rules: rules, Seed: "order"})
+	d := risk.Declaration{ID: "D-1", Origin: "CN", Value: 100}
+	dec := s.Select(&d, nil)
+	assert.Equal(t, "first", dec.Rule, "equal lanes and priorities: the order written")
+
+	rules[2].Priority = 1
+	s = risk.MustCompileSelectivity(risk.SelectivityConfig{Rules: rules, Seed: "order"})
+	dec = s.Select(&d, nil)
+	assert.Equal(t, "third", dec.Rule, "a higher priority decides")
+}
+
+// TestSelectivityRuleCount checks the bound on the number of rules at
+// its edge: rules as many as a decision can index compile, one more is
+// refused.
+func TestSelectivityRuleCount(t *testing.T) {
+	const most = 1<<16 - 1
+	cfg := risk.SelectivityConfig{Seed: "many", Rules: make([]risk.Rule, most)}
+	for i := range cfg.Rules {
+		cfg.Rules[i] = risk.Rule{ID: "r" + strconv.Itoa(i), Lane: risk.Yellow, When: `value > 10`}
+	}
+	_, err := risk.CompileSelectivity(cfg)
+	require.NoError(t, err, "%d rules", most)
+	cfg.Rules = append(cfg.Rules, risk.Rule{ID: "one-more", Lane: risk.Yellow, When: `value > 10`})
+	_, err = risk.CompileSelectivity(cfg)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "at most 65535 rules")
 }
