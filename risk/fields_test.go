@@ -190,3 +190,35 @@ func TestSelectivityRuleCount(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "at most 65535 rules")
 }
+
+// TestSeedNeededByFactors checks when a treatment's factors make the
+// selection random, so that a seed is required: a factor other than 1
+// scales a rate, so the draw decides.
+func TestSeedNeededByFactors(t *testing.T) {
+	tests := []struct {
+		name       string
+		rule, rand *float64
+		seed       bool
+		reason     string
+	}{
+		{"no factors", nil, nil, false, "a treatment that changes no rate draws nothing"},
+		{"factors of 1", ptr(1.0), ptr(1.0), false, "a factor of 1 changes no rate"},
+		{"a rule factor", ptr(0.2), nil, true, "a rule factor of 0.2 fires a fifth of the time: a draw"},
+		{"a random factor", nil, ptr(0.5), true, "a random factor makes a random rate"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := risk.SelectivityConfig{
+				Rules: []risk.Rule{{ID: "r", Lane: risk.Red, When: `origin == "CN"`}},
+				AEO:   []risk.Treatment{{ID: "aeo", Statuses: []string{"authorized"}, RuleFactor: tt.rule, RandomFactor: tt.rand}},
+			}
+			_, err := risk.CompileSelectivity(cfg)
+			if !tt.seed {
+				assert.NoError(t, err, tt.reason)
+				return
+			}
+			require.Error(t, err, tt.reason)
+			assert.Contains(t, err.Error(), "seed is required when selection is random", tt.reason)
+		})
+	}
+}
