@@ -196,8 +196,9 @@
 // Every evaluation of a dimension, a risk condition or a lane rule is
 // bounded in work ([WithMaxSteps]) and memory ([WithMemoryBudget]), and
 // arithmetic that gives a number that is not finite fails (see
-// internal/rules): such a dimension is Failed, such a condition
-// Undecided, such a lane rule skipped.
+// internal/rules): such a dimension is Failed (and counted at the worst
+// score), such a condition Undecided (and its risk raised), such a lane
+// rule failed, which sends the declaration to the error lane.
 //
 // [Selector.SelectBatch] spreads a batch over goroutines of its own; a host
 // that runs its own goroutines (reading declarations from files, say)
