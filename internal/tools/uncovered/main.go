@@ -62,7 +62,7 @@ func run(args []string, stdout io.Writer) error {
 	report := fs.String("report", "", "gremlins' JSON report (gremlins unleash -o FILE)")
 	dir := fs.String("dir", ".", "the package directory gremlins was run on, relative to the module root")
 	out := fs.String("o", "", "write the report again, with the statuses found, to this file")
-	timeout := fs.Duration("timeout", 5*time.Minute, "time allowed for one mutant's tests, build included")
+	timeout := fs.Duration("timeout", 0, "time allowed for one mutant's tests, build included (default: ten times the unmutated run, at least 30s)")
 	statuses := fs.String("run", "NOT COVERED", "comma-separated statuses of the mutants to run (e.g. \"NOT COVERED,TIMED OUT\" to run again those a loaded machine timed out)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -98,6 +98,14 @@ func run(args []string, stdout io.Writer) error {
 	if !filepath.IsAbs(pkg) {
 		pkg = "./" + filepath.ToSlash(pkg)
 	}
+	// Every mutant is applied before any test runs, so that a report
+	// that no longer matches the source is refused at once.
+	type job struct {
+		m          *mutation
+		name, path string
+		mutated    []byte
+	}
+	var jobs []job
 	for fi := range files {
 		path, err := filepath.Abs(filepath.Join(*dir, files[fi].Name))
 		if err != nil {
@@ -116,12 +124,27 @@ func run(args []string, stdout io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("%s:%w", files[fi].Name, err)
 			}
-			m.Status, err = test(tmp, path, mutated, pkg, *timeout)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", m.Status, filepath.Join(*dir, files[fi].Name), m.Line, m.Column, m.Type)
+			jobs = append(jobs, job{m, files[fi].Name, path, mutated})
 		}
+	}
+	if len(jobs) > 0 {
+		// The tests must pass on the code as it is, or every mutant
+		// would count as killed; their time sets the default timeout.
+		start := time.Now()
+		if out, err := exec.Command("go", "test", "-count=1", pkg).CombinedOutput(); err != nil {
+			return fmt.Errorf("the tests of %s fail without any mutant:\n%s", pkg, out)
+		}
+		if *timeout <= 0 {
+			*timeout = max(30*time.Second, 10*time.Since(start))
+		}
+	}
+	for _, j := range jobs {
+		status, err := test(tmp, j.path, j.mutated, pkg, *timeout)
+		if err != nil {
+			return err
+		}
+		j.m.Status = status
+		fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", status, filepath.Join(*dir, j.name), j.m.Line, j.m.Column, j.m.Type)
 	}
 
 	counts := map[string]int{}

@@ -104,3 +104,27 @@ func TestRunRefusesAStaleReport(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "p.go:3:9")
 }
+
+func TestRunRefusesFailingTests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and tests a module")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.25\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte("package p\n\nfunc One() int { return 1 + 0 }\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p_test.go"), []byte("package p\n\nimport \"testing\"\n\nfunc TestOne(t *testing.T) {\n\tif One() != 2 {\n\t\tt.Fatal(\"not two\")\n\t}\n}\n"), 0o644))
+	b, err := json.Marshal(map[string]any{"files": []fileReport{{Name: "p.go", Mutations: []mutation{
+		{Type: "ARITHMETIC_BASE", Status: "NOT COVERED", Line: 3, Column: 27},
+	}}}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "r.json"), b, 0o644))
+	t.Chdir(dir)
+	var out bytes.Buffer
+	err = run([]string{"-report", "r.json"}, &out)
+	require.Error(t, err, "tests that fail on the code as it is would count every mutant killed")
+	assert.Contains(t, err.Error(), "fail without any mutant")
+	assert.Empty(t, out.String(), "no mutant is run")
+}
