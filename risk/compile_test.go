@@ -54,6 +54,12 @@ func TestCompile_limitsAccepted(t *testing.T) {
 		},
 		reason: "refer is one of the two policies",
 	}, {
+		name: "a band from 100",
+		edit: func(c *risk.Config) {
+			c.Levels = append(c.Levels, risk.LevelBand{Level: "extreme", Min: 100})
+		},
+		reason: "the last band may start at the highest score, 100: only a score of 100 reaches it",
+	}, {
 		name: "small positive weights and costs",
 		edit: func(c *risk.Config) {
 			c.Dimensions[0].Weight = 1e-9
