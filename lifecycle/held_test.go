@@ -1,0 +1,99 @@
+package lifecycle_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/lifecycle"
+)
+
+// Tests of events on an authorization held: the holder's surrender of some
+// or all of its types, and the grade a reassessment confirms.
+
+func TestSurrender(t *testing.T) {
+	l := machineFor(t, "eu")
+	day := ymd(2025, time.January, 6)
+	at := ymd(2025, time.June, 2)
+	tests := []struct {
+		name       string
+		types      []string
+		wantStatus lifecycle.Status
+		wantTypes  []string
+		reason     string
+	}{
+		{"one type of two", []string{"AEOS"}, lifecycle.StatusAuthorized, []string{"AEOC"},
+			"the holder gives up AEOS and keeps AEOC in force"},
+		{"every type named", []string{"AEOC", "AEOS"}, lifecycle.StatusWithdrawn, nil,
+			"nothing is left held: the authorization is withdrawn"},
+		{"the whole authorization", nil, lifecycle.StatusWithdrawn, nil,
+			"naming no type surrenders them all"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := authorizedFlow(t, l, day, "", "AEOC", "AEOS")
+			ev := withReasons(operatorEvent(lifecycle.EventWithdraw, at), "the business is sold")
+			ev.Types = tt.types
+			f.do(ev)
+			assert.Equal(t, tt.wantStatus, f.a.Status, tt.reason)
+			var held []string
+			for _, ty := range f.a.Types {
+				held = append(held, ty.Type)
+			}
+			assert.Equal(t, tt.wantTypes, held, tt.reason)
+			assert.Equal(t, tt.wantTypes, nilIfEmpty(f.a.ActiveTypes(at)), tt.reason)
+		})
+	}
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func TestReassessmentGrade(t *testing.T) {
+	l := machineFor(t, "eu")
+	day := ymd(2025, time.January, 6)
+	at := ymd(2026, time.March, 2)
+	tests := []struct {
+		name      string
+		grade     string
+		recommend string
+		ok        bool
+		want      string
+		reason    string
+	}{
+		{"no grade given", "", "T1", true, "T1",
+			"a reassessment that names no grade confirms the grade held, on an assessment that recommends it"},
+		{"a new grade", "T2", "T2", true, "T2",
+			"the grade named is the one confirmed, on an assessment that recommends it"},
+		{"no grade given, the held grade not recommended", "", "T2", false, "",
+			"the grade held must be the one the assessment recommends"},
+		{"a new grade not recommended", "T2", "T1", false, "",
+			"a grade the assessment does not recommend is not confirmed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := authorizedFlow(t, l, day, "T1", "AEOC", "AEOS").
+				do(officerEvent(lifecycle.EventStartReassessment, at)).
+				do(validateEvent(at.AddDate(0, 0, 7), lifecycle.ValidationOnSite, true))
+			ev := officerEvent(lifecycle.EventConfirmReassessment, at.AddDate(0, 0, 14))
+			ev.Grade = tt.grade
+			ev.Assessment = assessmentRef(ev.At, tt.recommend, "AEOC", "AEOS")
+			err := f.try(ev)
+			if !tt.ok {
+				requireRule(t, err, lifecycle.ErrNotRecommended, "recommended", tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.True(t, f.a.ReassessmentOpen.IsZero(), "the reassessment is closed")
+			for _, ty := range f.a.Types {
+				assert.Equal(t, tt.want, ty.Grade, "%s: %s", ty.Type, tt.reason)
+			}
+		})
+	}
+}
