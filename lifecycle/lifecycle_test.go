@@ -398,6 +398,17 @@ func TestLifecycleGuards(t *testing.T) {
 		rule:   "four-eyes",
 		reason: "four eyes on refusal",
 	}, {
+		name: "annulment without reasons",
+		flow: func() *flow { return authorized(eu) },
+		event: func() lifecycle.Event {
+			ev := decideEvent(lifecycle.EventAnnul, later)
+			ev.Reasons = nil
+			return ev
+		},
+		want:   lifecycle.ErrNoReasons,
+		rule:   "reasons",
+		reason: "an annulment states the incorrect or incomplete information it rests on",
+	}, {
 		name:   "revocation without approver",
 		flow:   func() *flow { return authorized(gcc) },
 		event:  func() lifecycle.Event { ev := decideEvent(lifecycle.EventRevoke, later); ev.Approver = ""; return ev },
