@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/safe-aeo/engine/calendar"
 	"github.com/safe-aeo/engine/lifecycle"
 )
 
@@ -91,6 +92,52 @@ func TestReassessmentGrade(t *testing.T) {
 			}
 			require.NoError(t, err, tt.reason)
 			assert.True(t, f.a.ReassessmentOpen.IsZero(), "the reassessment is closed")
+			for _, ty := range f.a.Types {
+				assert.Equal(t, tt.want, ty.Grade, "%s: %s", ty.Type, tt.reason)
+			}
+		})
+	}
+}
+
+func TestRenewalGrade(t *testing.T) {
+	l := newMachine(t, lifecycle.Config{Validity: lifecycle.ValidityRules{Term: calendar.Years(5), RenewalWindow: calendar.Months(6)}})
+	at := ymd(2029, time.January, 15)
+	tests := []struct {
+		name      string
+		grade     string
+		recommend string
+		ok        bool
+		want      string
+		reason    string
+	}{
+		{"no grade given", "", "T1", true, "T1",
+			"a renewal that names no grade renews the grade held, on an assessment that recommends it"},
+		{"a new grade", "T2", "T2", true, "T2",
+			"the grade named is the one renewed, on an assessment that recommends it"},
+		{"no grade given, the held grade not recommended", "", "T2", false, "",
+			"the grade held must be the one the assessment recommends"},
+		{"a new grade not recommended", "T2", "T1", false, "",
+			"a grade the assessment does not recommend is not renewed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := startFlow(t, l).
+				do(lodgeEvent(ymd(2023, time.December, 1), "T1", "AEOC", "AEOS")).
+				do(acceptEvent(ymd(2023, time.December, 2))).
+				do(validateEvent(ymd(2024, time.February, 23), lifecycle.ValidationOnSite, true)).
+				do(grantEvent(ymd(2024, time.March, 1), "T1", "AEOC", "AEOS")).
+				do(operatorEvent(lifecycle.EventLodgeRenewal, ymd(2028, time.December, 1)))
+			ev := decideEvent(lifecycle.EventRenew, at)
+			ev.Grade = tt.grade
+			ev.Assessment = assessmentRef(at, tt.recommend, "AEOC", "AEOS")
+			err := f.try(ev)
+			if !tt.ok {
+				requireRule(t, err, lifecycle.ErrNotRecommended, "recommended", tt.reason)
+				return
+			}
+			require.NoError(t, err, tt.reason)
+			assert.Nil(t, f.a.Renewal, "the renewal is decided")
+			assert.Equal(t, dateAt(2034, time.March, 1), f.a.ValidUntil, "a further term from the end of the last")
 			for _, ty := range f.a.Types {
 				assert.Equal(t, tt.want, ty.Grade, "%s: %s", ty.Type, tt.reason)
 			}
