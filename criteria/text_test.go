@@ -234,6 +234,24 @@ func TestTextValues(t *testing.T) {
 	assert.Empty(t, criteria.Text{}.String())
 }
 
+func TestTextEdges(t *testing.T) {
+	en, fr := language.English, language.French
+	zero := criteria.Text{}.With(fr, "Déclarez.")
+	assert.Equal(t, []language.Tag{fr}, zero.Languages(), "With on the zero Text makes a text in one language")
+	assert.Equal(t, "Déclarez.", zero.In(en), "its only text, whatever is asked")
+
+	// A plain text, in the programme's language, beside a text written
+	// in that language by its tag: the one written first is the fallback.
+	both := criteria.NewText("Declare.").With(en, "Declare now.")
+	assert.Equal(t, "Declare.", both.In(en), "no language asked: the text written first in the programme's language")
+	assert.Equal(t, "Declare.", both.In(en, language.German), "a language the text lacks: the same fallback")
+
+	var x criteria.Text
+	for _, blank := range []string{"", "  ", "\n"} {
+		assert.Error(t, x.UnmarshalJSON([]byte(blank)), "%q is no text", blank)
+	}
+}
+
 func FuzzTextDecode(f *testing.F) {
 	f.Add("operator: Declare.\n")
 	f.Add("operator: {en: Declare., fr: Déclarez., es-419: Declare.}\n")
