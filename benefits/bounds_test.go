@@ -1,0 +1,39 @@
+package benefits_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/safe-aeo/engine/benefits"
+)
+
+// Tests of the bounds and edges the other tests pass by: the exact size at
+// which records are streamed, the first and last of a range, the smallest
+// and largest values each check lets through.
+
+func TestWriteJSON_heldUpTo64KiB(t *testing.T) {
+	// WriteJSON holds up to 64 KiB before it writes anything, so that a
+	// list that fills exactly that much and then meets a record JSON cannot
+	// hold still writes nothing.
+	rec := benefits.Record{Benefit: "safe.release.fast-lane", Operator: "OP-A", At: date(2025, 1, 1), Quantity: 1, Ref: "x"}
+	one, err := json.Marshal(rec)
+	require.NoError(t, err)
+	// "[" and "\n  " come before the first record.
+	rec.Ref = strings.Repeat("x", 64<<10-len("[\n  ")-len(one)+1)
+	var full bytes.Buffer
+	require.NoError(t, benefits.WriteJSON(&full, []benefits.Record{rec}))
+	require.Equal(t, 64<<10+len("\n]\n"), full.Len(), "the record fills the first 64 KiB exactly")
+
+	bad := rec
+	bad.Quantity = math.Inf(1)
+	var b bytes.Buffer
+	err = benefits.WriteJSON(&b, []benefits.Record{rec, bad})
+	require.EqualError(t, err, "benefits: record 2: json: unsupported value: +Inf")
+	assert.Zero(t, b.Len(), "exactly 64 KiB is still held: nothing reaches the writer before the refusal")
+}
