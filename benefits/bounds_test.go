@@ -3,6 +3,7 @@ package benefits_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"math"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/safe-aeo/engine/benefits"
+	"github.com/safe-aeo/engine/diag"
 )
 
 // Tests of the bounds and edges the other tests pass by: the exact size at
@@ -36,4 +38,19 @@ func TestWriteJSON_heldUpTo64KiB(t *testing.T) {
 	err = benefits.WriteJSON(&b, []benefits.Record{rec, bad})
 	require.EqualError(t, err, "benefits: record 2: json: unsupported value: +Inf")
 	assert.Zero(t, b.Len(), "exactly 64 KiB is still held: nothing reaches the writer before the refusal")
+}
+
+func TestCompile_builtinStepNamed(t *testing.T) {
+	// With room for three nodes, the stairway's step 3 (risk_level ==
+	// "low") compiles and its step 2 (risk_level in [...]) does not: the
+	// problem names the built-in step by its number, 1-based as the steps'
+	// levels are.
+	_, err := benefits.Compile(benefits.Config{Catalogues: []string{"stairway"}}, benefits.WithMaxNodes(3))
+	var list diag.List
+	require.True(t, errors.As(err, &list), "Compile returns a diag.List, got %v", err)
+	var paths []string
+	for _, e := range list {
+		paths = append(paths, e.Path)
+	}
+	assert.Equal(t, []string{"built-in stairway step 2.when"}, paths, "the second built-in step is step 2")
 }
