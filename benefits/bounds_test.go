@@ -54,3 +54,31 @@ func TestCompile_builtinStepNamed(t *testing.T) {
 	}
 	assert.Equal(t, []string{"built-in stairway step 2.when"}, paths, "the second built-in step is step 2")
 }
+
+func TestCompile_overridesBlameWhatTheySet(t *testing.T) {
+	// A benefit overridden twice: the problem is blamed on the override
+	// that set the part at fault, not on the later one that changed
+	// something else.
+	tests := []struct {
+		name   string
+		first  benefits.Benefit
+		want   string
+		reason string
+	}{
+		{"eligible", benefits.Benefit{ID: "stair.speed", Eligible: "grade =="},
+			"override[0].eligible", "the first override wrote the rule that does not compile"},
+		{"level", benefits.Benefit{ID: "stair.speed", Level: 9},
+			"override[0].level", "the first override set the step the stairway lacks"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := benefits.Compile(benefits.Config{Catalogues: []string{"stairway"}, Override: []benefits.Benefit{
+				tt.first, {ID: "stair.speed", Title: "Faster release"},
+			}})
+			var list diag.List
+			require.True(t, errors.As(err, &list), "Compile returns a diag.List, got %v", err)
+			require.Len(t, list, 1, "%v", err)
+			assert.Equal(t, tt.want, list[0].Path, tt.reason)
+		})
+	}
+}
