@@ -496,6 +496,11 @@ func (c *Catalogue) qualify(b *compiled, hs *holderState, e *Entitlement) bool {
 		return ok
 	}
 	e.Status, e.Reason = NotEligible, b.reasonRequires
+	if b.MRA && hs.partner.reason != "" {
+		// Why the partner route failed: the arrangement did not apply on
+		// the day, or it does not cover the types the member holds.
+		e.Reason += "; " + hs.partner.reason
+	}
 	return false
 }
 

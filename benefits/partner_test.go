@@ -51,7 +51,9 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 		want    benefits.Status
 		via     string
 		missing []string
-		reason  string
+		// why is what a refusal says of the partner route, if anything.
+		why    string
+		reason string
 	}{{
 		name: "covered type", benefit: "fewer-checks",
 		holder: none(func(h *benefits.Holder) { h.Partner, h.PartnerTypes = "Partnerland AEO", []string{"AEOS"} }),
@@ -61,6 +63,7 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 		name: "type not covered", benefit: "contact",
 		holder: none(func(h *benefits.Holder) { h.Partner, h.PartnerTypes = "Partnerland AEO", []string{"AEOC"} }),
 		want:   benefits.NotEligible,
+		why:    "the arrangement with Partnerland AEO covers AEOS; the holder's AEOC is not covered",
 		reason: "recognition applies only to the covered types",
 	}, {
 		name: "covered type, benefit of another type", benefit: "simplified",
@@ -76,6 +79,7 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 		name: "before the arrangement", benefit: "fewer-checks", at: date(2025, 6, 30),
 		holder: none(func(h *benefits.Holder) { h.Partner, h.PartnerTypes = "Partnerland AEO", []string{"AEOS"} }),
 		want:   benefits.NotEligible,
+		why:    "the arrangement with Partnerland AEO does not apply on 2025-06-30",
 		reason: "the MRA applies from 2025-07-01",
 	}, {
 		name: "mapped tier", benefit: "fewer-checks",
@@ -86,6 +90,7 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 		name: "tier not covered", benefit: "contact",
 		holder: none(func(h *benefits.Holder) { h.Partner, h.PartnerTypes = "US C-TPAT", []string{"tier1"} }),
 		want:   benefits.NotEligible,
+		why:    "the holder's tier1 is not covered",
 		reason: "tier 1 is not covered",
 	}, {
 		name: "whole status", benefit: "simplified",
@@ -124,6 +129,11 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 				t.Fatalf("Decide(%s) = %v (%s), want %v; %s", tt.benefit, got.Status, got.Reason, tt.want, tt.reason)
 			}
 			assert.Equal(t, tt.via, got.Via, tt.reason)
+			if tt.why != "" {
+				assert.Contains(t, got.Reason, tt.why, "the refusal says why the partner route failed; %s", tt.reason)
+			} else if got.Status == benefits.NotEligible {
+				assert.NotContains(t, got.Reason, "arrangement", "no partner route was tried or it did not fail; %s", tt.reason)
+			}
 			if diff := cmp.Diff(tt.missing, got.Missing); diff != "" {
 				t.Errorf("missing (-want +got); %s:\n%s", tt.reason, diff)
 			}
