@@ -190,10 +190,14 @@ func (l *Machine) stage(st AppealStage) (AppealStageRule, int) {
 }
 
 // stageKey returns the programme-file key of field of stage st, e.g.
-// "appeal.stages[1].window".
+// "appeal.stages[1].window", or "appeal.informal_review.window" for the
+// informal review, which has its own section.
 func (l *Machine) stageKey(st AppealStage, field string) string {
 	if _, i := l.stage(st); i >= 0 {
 		return diag.Index("appeal.stages", i) + "." + field
+	}
+	if st == StageInformalReview {
+		return "appeal.informal_review." + field
 	}
 	return "appeal.stages"
 }
