@@ -20,6 +20,11 @@
 //
 // It prints each mutant it ran and the totals over the whole report, and
 // with -o writes the report again with the statuses it found.
+//
+// Gremlins counts a mutant that does not compile (- between two strings)
+// as killed. With -build-only -run KILLED this command builds each killed
+// mutant instead, and marks those that do not compile NOT VIABLE, so that
+// they count on neither side of the figure.
 package main
 
 import (
@@ -63,6 +68,7 @@ func run(args []string, stdout io.Writer) error {
 	dir := fs.String("dir", ".", "the package directory gremlins was run on, relative to the module root")
 	out := fs.String("o", "", "write the report again, with the statuses found, to this file")
 	timeout := fs.Duration("timeout", 0, "time allowed for one mutant's tests, build included (default: ten times the unmutated run, at least 30s)")
+	buildOnly := fs.Bool("build-only", false, "only build the mutants chosen with -run: those that do not compile become NOT VIABLE, the others keep their status (gremlins counts a mutant that does not compile, such as - between two strings, as KILLED)")
 	statuses := fs.String("run", "NOT COVERED", "comma-separated statuses of the mutants to run (e.g. \"NOT COVERED,TIMED OUT\" to run again those a loaded machine timed out)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -127,6 +133,19 @@ func run(args []string, stdout io.Writer) error {
 			jobs = append(jobs, job{m, files[fi].Name, path, mutated})
 		}
 	}
+	if *buildOnly {
+		for _, j := range jobs {
+			ok, err := builds(tmp, j.path, j.mutated, pkg)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				j.m.Status = "NOT VIABLE"
+				fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", j.m.Status, filepath.Join(*dir, j.name), j.m.Line, j.m.Column, j.m.Type)
+			}
+		}
+		jobs = nil
+	}
 	if len(jobs) > 0 {
 		// The tests must pass on the code as it is, or every mutant
 		// would count as killed; their time sets the default timeout.
@@ -175,19 +194,41 @@ func run(args []string, stdout io.Writer) error {
 	return nil
 }
 
-// test runs the package's tests with path replaced by mutated, and says
-// what became of the mutant.
-func test(tmp, path string, mutated []byte, pkg string, timeout time.Duration) (string, error) {
+// overlay writes mutated to tmp and the overlay file that puts it in
+// place of path, and returns the overlay file's name.
+func overlay(tmp, path string, mutated []byte) (string, error) {
 	mutant := filepath.Join(tmp, filepath.Base(path))
 	if err := os.WriteFile(mutant, mutated, 0o644); err != nil {
 		return "", err
 	}
-	overlay := filepath.Join(tmp, "overlay.json")
+	name := filepath.Join(tmp, "overlay.json")
 	b, err := json.Marshal(map[string]map[string]string{"Replace": {path: mutant}})
 	if err != nil {
 		return "", err
 	}
-	if err := os.WriteFile(overlay, b, 0o644); err != nil {
+	return name, os.WriteFile(name, b, 0o644)
+}
+
+// builds reports whether the package compiles with path replaced by
+// mutated.
+func builds(tmp, path string, mutated []byte, pkg string) (bool, error) {
+	overlay, err := overlay(tmp, path, mutated)
+	if err != nil {
+		return false, err
+	}
+	err = exec.Command("go", "build", "-overlay", overlay, pkg).Run()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// test runs the package's tests with path replaced by mutated, and says
+// what became of the mutant.
+func test(tmp, path string, mutated []byte, pkg string, timeout time.Duration) (string, error) {
+	overlay, err := overlay(tmp, path, mutated)
+	if err != nil {
 		return "", err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)

@@ -128,3 +128,31 @@ func TestRunRefusesFailingTests(t *testing.T) {
 	assert.Contains(t, err.Error(), "fail without any mutant")
 	assert.Empty(t, out.String(), "no mutant is run")
 }
+
+// TestRunBuildOnly checks that a killed mutant that does not compile (-
+// between two strings) is marked not viable, and one that compiles keeps
+// its status.
+func TestRunBuildOnly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a module twice")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("no go command")
+	}
+	dir := t.TempDir()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte("module example.com/m\n\ngo 1.25\n"), 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "p.go"), []byte("package p\n\nfunc Name(s string) string { return \"x\" + s }\n\nfunc Add(a, b int) int { return a + b }\n"), 0o644))
+	b, err := json.Marshal(map[string]any{"files": []fileReport{{Name: "p.go", Mutations: []mutation{
+		{Type: "ARITHMETIC_BASE", Status: "KILLED", Line: 3, Column: 41},
+		{Type: "ARITHMETIC_BASE", Status: "KILLED", Line: 5, Column: 35},
+	}}}})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "r.json"), b, 0o644))
+	t.Chdir(dir)
+	var out bytes.Buffer
+	require.NoError(t, run([]string{"-report", "r.json", "-build-only", "-run", "KILLED"}, &out))
+	assert.Contains(t, out.String(), "NOT VIABLE  p.go:3:41 ARITHMETIC_BASE")
+	assert.NotContains(t, out.String(), "p.go:5:35", "a mutant that compiles is left as it was")
+	assert.Contains(t, out.String(), "all 2 mutants: killed 1, lived 0, timed out 0, not viable 1, not covered 0")
+	assert.Contains(t, out.String(), "killed: 100.0% of the viable mutants (1 of 1)")
+}
