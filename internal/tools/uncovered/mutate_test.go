@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -49,23 +50,11 @@ func TestMutate(t *testing.T) {
 				return
 			}
 			require.NoError(t, err)
-			lines := splitLines(string(got))
+			lines := strings.Split(string(got), "\n")
 			assert.Equal(t, tt.want, lines[tt.line-1])
-			want := splitLines(source)
+			want := strings.Split(source, "\n")
 			want[tt.line-1] = tt.want
 			assert.Equal(t, want, lines, "only the mutated line changes")
 		})
 	}
-}
-
-func splitLines(s string) []string {
-	var out []string
-	start := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			out = append(out, s[start:i])
-			start = i + 1
-		}
-	}
-	return append(out, s[start:])
 }
