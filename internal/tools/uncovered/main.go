@@ -9,9 +9,8 @@
 // applies each NOT COVERED mutant itself (or those of the statuses given
 // with -run) through `go test -overlay`, and runs the package's tests on
 // it: a failing run kills the mutant, a passing one lets it live, exactly
-// as gremlins would have judged it. Mutants on
-// code the tests never reach live here too, so nothing is counted killed
-// that no test kills.
+// as gremlins would have judged it. Mutants on code the tests never reach
+// live here too, so nothing is counted killed that no test kills.
 //
 // Usage, from the module root:
 //
@@ -38,10 +37,24 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
 )
+
+// The statuses of a mutant in gremlins' report. RUNNABLE is what a
+// dry run reports for a mutant it would test.
+const (
+	killed     = "KILLED"
+	lived      = "LIVED"
+	timedOut   = "TIMED OUT"
+	notViable  = "NOT VIABLE"
+	notCovered = "NOT COVERED"
+	runnable   = "RUNNABLE"
+)
+
+var statuses = []string{killed, lived, timedOut, notViable, notCovered, runnable}
 
 type mutation struct {
 	Type   string `json:"type"`
@@ -69,7 +82,7 @@ func run(args []string, stdout io.Writer) error {
 	out := fs.String("o", "", "write the report again, with the statuses found, to this file")
 	timeout := fs.Duration("timeout", 0, "time allowed for one mutant's tests, build included (default: ten times the unmutated run, at least 30s)")
 	buildOnly := fs.Bool("build-only", false, "only build the mutants chosen with -run: those that do not compile become NOT VIABLE, the others keep their status (gremlins counts a mutant that does not compile, such as - between two strings, as KILLED)")
-	statuses := fs.String("run", "NOT COVERED", "comma-separated statuses of the mutants to run (e.g. \"NOT COVERED,TIMED OUT\" to run again those a loaded machine timed out)")
+	chosen := fs.String("run", notCovered, "comma-separated statuses of the mutants to run (e.g. \"NOT COVERED,TIMED OUT\" to run again those a loaded machine timed out)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -84,14 +97,23 @@ func run(args []string, stdout io.Writer) error {
 	if err := json.Unmarshal(raw, &doc); err != nil {
 		return fmt.Errorf("%s: %w", *report, err)
 	}
+	if doc["files"] == nil {
+		return fmt.Errorf("%s: no files: not a gremlins report (gremlins unleash -o FILE)", *report)
+	}
 	var files []fileReport
 	if err := json.Unmarshal(doc["files"], &files); err != nil {
 		return fmt.Errorf("%s: files: %w", *report, err)
 	}
 	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	// A status misspelt would choose no mutant, and the totals would
+	// read as if every one had been run.
 	torun := map[string]bool{}
-	for _, st := range strings.Split(*statuses, ",") {
-		torun[strings.TrimSpace(st)] = true
+	for _, st := range strings.Split(*chosen, ",") {
+		st = strings.TrimSpace(st)
+		if !slices.Contains(statuses, st) {
+			return fmt.Errorf("-run: unknown status %q (want some of %s)", st, strings.Join(statuses, ", "))
+		}
+		torun[st] = true
 	}
 
 	tmp, err := os.MkdirTemp("", "uncovered")
@@ -106,11 +128,6 @@ func run(args []string, stdout io.Writer) error {
 	}
 	// Every mutant is applied before any test runs, so that a report
 	// that no longer matches the source is refused at once.
-	type job struct {
-		m          *mutation
-		name, path string
-		mutated    []byte
-	}
 	var jobs []job
 	for fi := range files {
 		path, err := filepath.Abs(filepath.Join(*dir, files[fi].Name))
@@ -140,8 +157,8 @@ func run(args []string, stdout io.Writer) error {
 				return err
 			}
 			if !ok {
-				j.m.Status = "NOT VIABLE"
-				fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", j.m.Status, filepath.Join(*dir, j.name), j.m.Line, j.m.Column, j.m.Type)
+				j.m.Status = notViable
+				j.print(stdout, *dir)
 			}
 		}
 		jobs = nil
@@ -163,7 +180,7 @@ func run(args []string, stdout io.Writer) error {
 			return err
 		}
 		j.m.Status = status
-		fmt.Fprintf(stdout, "%-11s %s:%d:%d %s\n", status, filepath.Join(*dir, j.name), j.m.Line, j.m.Column, j.m.Type)
+		j.print(stdout, *dir)
 	}
 
 	counts := map[string]int{}
@@ -175,10 +192,10 @@ func run(args []string, stdout io.Writer) error {
 		}
 	}
 	fmt.Fprintf(stdout, "\nall %d mutants: killed %d, lived %d, timed out %d, not viable %d, not covered %d\n",
-		total, counts["KILLED"], counts["LIVED"], counts["TIMED OUT"], counts["NOT VIABLE"], counts["NOT COVERED"])
-	if viable := total - counts["NOT VIABLE"]; viable > 0 {
+		total, counts[killed], counts[lived], counts[timedOut], counts[notViable], counts[notCovered])
+	if viable := total - counts[notViable]; viable > 0 {
 		fmt.Fprintf(stdout, "killed: %.1f%% of the viable mutants (%d of %d); timed out counted apart\n",
-			100*float64(counts["KILLED"])/float64(viable), counts["KILLED"], viable)
+			100*float64(counts[killed])/float64(viable), counts[killed], viable)
 	}
 	if *out != "" {
 		doc["files"], err = json.Marshal(files)
@@ -192,6 +209,18 @@ func run(args []string, stdout io.Writer) error {
 		return os.WriteFile(*out, append(b, '\n'), 0o644)
 	}
 	return nil
+}
+
+// A job is a mutant applied to its file's source.
+type job struct {
+	m          *mutation
+	name, path string
+	mutated    []byte
+}
+
+// print writes the mutant's status and position, as dir/file:line:col.
+func (j job) print(w io.Writer, dir string) {
+	fmt.Fprintf(w, "%-11s %s:%d:%d %s\n", j.m.Status, filepath.Join(dir, j.name), j.m.Line, j.m.Column, j.m.Type)
 }
 
 // overlay writes mutated to tmp and the overlay file that puts it in
@@ -239,15 +268,15 @@ func test(tmp, path string, mutated []byte, pkg string, timeout time.Duration) (
 	err = cmd.Run()
 	switch {
 	case err == nil:
-		return "LIVED", nil
+		return lived, nil
 	case ctx.Err() != nil || strings.Contains(output.String(), "test timed out"):
-		return "TIMED OUT", nil
+		return timedOut, nil
 	case strings.Contains(output.String(), "[build failed]") || strings.Contains(output.String(), "[setup failed]"):
-		return "NOT VIABLE", nil
+		return notViable, nil
 	}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return "KILLED", nil
+		return killed, nil
 	}
 	return "", err
 }

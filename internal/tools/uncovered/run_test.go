@@ -156,3 +156,40 @@ func TestRunBuildOnly(t *testing.T) {
 	assert.Contains(t, out.String(), "all 2 mutants: killed 1, lived 0, timed out 0, not viable 1, not covered 0")
 	assert.Contains(t, out.String(), "killed: 100.0% of the viable mutants (1 of 1)")
 }
+
+// TestRunRefusesBadInput checks the mistakes that would otherwise print
+// totals as if every mutant had been run.
+func TestRunRefusesBadInput(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, []byte(text), 0o644))
+		return p
+	}
+	report := write("r.json", `{"files":[]}`)
+	tests := []struct {
+		name   string
+		args   []string
+		want   string
+		reason string
+	}{
+		{"misspelt status", []string{"-report", report, "-run", "LIVD"}, `unknown status "LIVD"`,
+			"a misspelt status would choose no mutant"},
+		{"one of several misspelt", []string{"-report", report, "-run", "LIVED, TIMEDOUT"}, `unknown status "TIMEDOUT"`,
+			"every status named is checked"},
+		{"no files", []string{"-report", write("other.json", `{"mutants_total": 3}`)}, "not a gremlins report",
+			"a JSON file that is not gremlins' report is refused, not read as empty"},
+		{"not JSON", []string{"-report", write("bad.json", `KILLED 3`)}, "bad.json",
+			"the file that is not JSON is named"},
+		{"no report", nil, "-report is required", "there is nothing to run without a report"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out bytes.Buffer
+			err := run(tt.args, &out)
+			require.Error(t, err, tt.reason)
+			assert.Contains(t, err.Error(), tt.want, tt.reason)
+			assert.Empty(t, out.String(), "no totals are printed: %s", tt.reason)
+		})
+	}
+}
