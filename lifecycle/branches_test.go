@@ -2,6 +2,7 @@ package lifecycle_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -705,30 +706,37 @@ func withCoordinator(a lifecycle.Authorization, officer string, weight float64) 
 	return a
 }
 
+// requireSorted checks that xs is not empty and that each entry comes
+// strictly after the one before it, naming the entries out of order.
+func requireSorted[T any](t *testing.T, xs []T, before func(x, y T) bool, describe func(T) string) {
+	t.Helper()
+	require.NotEmpty(t, xs)
+	for i := 1; i < len(xs); i++ {
+		assert.True(t, before(xs[i-1], xs[i]), "%s (entry %d) is not after %s: sorted, once each", describe(xs[i]), i, describe(xs[i-1]))
+	}
+}
+
 func TestTablesSorted(t *testing.T) {
 	// Each table is listed in order, one entry per edge, so that a
 	// reviewer reads it as a table and a diff shows what changed.
 	tr := lifecycle.Transitions()
-	require.NotEmpty(t, tr)
-	for i := 1; i < len(tr); i++ {
-		x, y := tr[i-1], tr[i]
-		assert.True(t, x.From < y.From || x.From == y.From && x.Event < y.Event,
-			"transition %d (%s on %s) is not after %d (%s on %s): sorted by status and event, once each", i, y.Event, y.From, i-1, x.Event, x.From)
-	}
+	requireSorted(t, tr, func(x, y lifecycle.Transition) bool {
+		return x.From < y.From || x.From == y.From && x.Event < y.Event
+	}, func(x lifecycle.Transition) string {
+		return fmt.Sprintf("transition %s on %s", x.Event, x.From)
+	})
 	at := lifecycle.AppealTransitions()
-	require.NotEmpty(t, at)
-	for i := 1; i < len(at); i++ {
-		x, y := at[i-1], at[i]
-		assert.True(t, x.From < y.From || x.From == y.From && x.Event < y.Event,
-			"appeal transition %d (%s in %s) is not after %d (%s in %s): sorted by phase and event, once each", i, y.Event, y.From, i-1, x.Event, x.From)
-	}
+	requireSorted(t, at, func(x, y lifecycle.AppealTransition) bool {
+		return x.From < y.From || x.From == y.From && x.Event < y.Event
+	}, func(x lifecycle.AppealTransition) string {
+		return fmt.Sprintf("appeal transition %s in %s", x.Event, x.From)
+	})
 	ef := lifecycle.AppealEffects()
-	require.NotEmpty(t, ef)
-	for i := 1; i < len(ef); i++ {
-		x, y := ef[i-1], ef[i]
-		assert.True(t, x.Against < y.Against || x.Against == y.Against && x.From < y.From,
-			"appeal effect %d (%s from %s) is not after %d (%s from %s): sorted by decision and status, once each", i, y.Against, y.From, i-1, x.Against, x.From)
-	}
+	requireSorted(t, ef, func(x, y lifecycle.AppealEffect) bool {
+		return x.Against < y.Against || x.Against == y.Against && x.From < y.From
+	}, func(x lifecycle.AppealEffect) string {
+		return fmt.Sprintf("appeal effect %s from %s", x.Against, x.From)
+	})
 
 	tr[0].To[0], ef[0].To[0] = lifecycle.StatusNone, lifecycle.StatusNone
 	assert.NotEqual(t, lifecycle.StatusNone, lifecycle.Transitions()[0].To[0], "the slices are fresh: changing one changes no table")
