@@ -68,8 +68,11 @@ func (c *Catalogue) partnerStanding(h *Holder, at time.Time) partnerStanding {
 		}
 	}
 	if len(ps.covered) == 0 {
-		ps.reason = fmt.Sprintf("the arrangement with %s covers %s; the holder's %s is not covered",
-			h.Partner, strings.Join(pt.Types, ", "), strings.Join(h.PartnerTypes, ", "))
+		held := "the holder holds none of them"
+		if len(h.PartnerTypes) > 0 {
+			held = "the holder's " + strings.Join(h.PartnerTypes, ", ") + " is not covered"
+		}
+		ps.reason = fmt.Sprintf("the arrangement with %s covers %s; %s", h.Partner, strings.Join(pt.Types, ", "), held)
 	}
 	return ps
 }

@@ -71,6 +71,12 @@ func TestPartnerAndVendorBenefits(t *testing.T) {
 		want:   benefits.NotEligible,
 		reason: "a simplification depends on AEOC, which the MRA does not cover",
 	}, {
+		name: "no partner type held", benefit: "fewer-checks",
+		holder: none(func(h *benefits.Holder) { h.Partner, h.PartnerTypes = "Partnerland AEO", []string{} }),
+		want:   benefits.NotEligible,
+		why:    "the arrangement with Partnerland AEO covers AEOS; the holder holds none of them",
+		reason: "a member known to hold no type is not recognised, and the refusal says so",
+	}, {
 		name: "partner types unknown", benefit: "fewer-checks",
 		holder: none(func(h *benefits.Holder) { h.Partner = "Partnerland AEO" }),
 		want:   benefits.CannotDecide, missing: []string{"partner_types"},
