@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -124,6 +125,9 @@ type Set struct {
 	numFacts  int
 	maxFacts  int
 	numOnSite int
+	// undecidedReasons[n] is a criterion's reason when n of its
+	// requirements are undecided.
+	undecidedReasons []string
 	// views reports whether any authorization expression reads the
 	// criteria (criteria.ID...), so that evaluation builds them only then.
 	views bool
@@ -147,7 +151,7 @@ type requirement struct {
 	title    string
 	// notApplicable are the reasons given when the requirement does not
 	// apply, written once here rather than on every evaluation.
-	notForRoles, notForModels string
+	notForRoles, notForModels, notApplies string
 }
 
 type criterion struct {
@@ -261,7 +265,8 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		}
 		rq := &requirement{Requirement: r, index: i, weight: r.Weight, level: r.Level, title: r.Title.In(o.lang),
 			notForRoles:  "applies to " + strings.Join(r.Roles, ", ") + " only",
-			notForModels: "applies to business models " + strings.Join(r.BusinessModels, ", ") + " only"}
+			notForModels: "applies to business models " + strings.Join(r.BusinessModels, ", ") + " only",
+			notApplies:   "does not apply: " + r.AppliesIf}
 		if rq.level == "" {
 			rq.level = Required
 		}
@@ -431,7 +436,9 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 		authIndex[a.ID] = len(s.auths)
 		s.auths = append(s.auths, au)
 	}
+	most := 0
 	for i, c := range s.crits {
+		most = max(most, len(c.reqs))
 		if len(c.reqs) == 0 {
 			errs.Add(diag.Index("criteria", i), "criterion %q has no requirements", c.ID)
 		}
@@ -439,6 +446,10 @@ func Compile(cfg Config, opts ...Option) (*Set, error) {
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
+	}
+	s.undecidedReasons = make([]string, most+1)
+	for n := 1; n <= most; n++ {
+		s.undecidedReasons[n] = strconv.Itoa(n) + " requirement(s) undecided"
 	}
 	return s, nil
 }

@@ -493,3 +493,4 @@ func TestEvaluateIntoReuses(t *testing.T) {
 		assert.Equal(t, tt.want, a.Recommendation, tt.reason)
 	}
 }
+

@@ -7,6 +7,7 @@ import (
 	"math"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -187,18 +188,6 @@ type Comparison struct {
 	Actual    any    `json:"actual"`
 }
 
-// comparisons converts the expression layer's explanations.
-func comparisons(cs []rules.Comparison) []Comparison {
-	if len(cs) == 0 {
-		return nil
-	}
-	out := make([]Comparison, len(cs))
-	for i, c := range cs {
-		out[i] = Comparison(c)
-	}
-	return out
-}
-
 // A Finding is the outcome of one requirement, with its reasons.
 type Finding struct {
 	Requirement string  `json:"requirement"`
@@ -373,7 +362,8 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 // that replays a programme over many operators evaluates with one Result
 // per goroutine and, after the first, allocates almost nothing per
 // operator. Everything res held before is overwritten, including the
-// findings' fact lists: copy what must outlive the next evaluation.
+// findings' lists of facts, missing facts and failed comparisons: copy
+// what must outlive the next evaluation.
 func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) error {
 	return s.evaluate(ctx, subject, res, true)
 }
@@ -426,6 +416,11 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 		sc.raw = make([]rules.Value, 0, s.maxFacts)
 	}
 	values, rawValues := sc.values[:0], sc.raw[:0]
+	var ex *scratch // the memory explanations are written into, when asked for
+	if explain {
+		ex = sc
+		sc.missing, sc.cmp = sc.missing[:0], sc.cmp[:0]
+	}
 	crit := reuse(sc.crit, len(s.crits))
 	sc.crit = crit
 	r := s.subject.Runner()
@@ -444,7 +439,7 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 		if explain {
 			f.Title, f.Source, f.Unverified = rq.title, rq.Source, rq.Unverified
 		}
-		s.decide(r, rq, subject, f, explain)
+		s.decide(r, rq, subject, f, ex)
 		if explain {
 			f.Messages = rq.messages[f.Outcome]
 		}
@@ -494,8 +489,15 @@ func (r Result) Detach() Result {
 
 // scratch is the memory a Result keeps for reuse by EvaluateInto.
 type scratch struct {
-	values  []FactValue
-	raw     []rules.Value
+	values []FactValue
+	raw    []rules.Value
+	// missing and cmp hold the findings' lists of missing facts and
+	// failed comparisons, rawCmp the comparisons as the rules give them,
+	// and buf the reason being written.
+	missing []string
+	cmp     []Comparison
+	rawCmp  []rules.Comparison
+	buf     []byte
 	crit    []levels
 	env     decisionEnv
 	views   map[string]*CriterionView
@@ -536,9 +538,10 @@ func (s *Set) points(rq *requirement, o Outcome) float64 {
 	return 0
 }
 
-// decide sets the outcome of one requirement, and when explain is true
-// why.
-func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Finding, explain bool) {
+// decide sets the outcome of one requirement, and when ex is not nil why,
+// written into ex.
+func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Finding, ex *scratch) {
+	explain := ex != nil
 	if reason, ok := applies(rq, subject); !ok || reason != "" {
 		f.Outcome = NotApplicable
 		if ok {
@@ -557,7 +560,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 			if !known {
 				f.Outcome = Indeterminate
 				if explain {
-					f.Missing, f.Reason = rq.appliesIf.Missing(subject, nil), "applicability cannot be decided"
+					f.Missing, f.Reason = ex.missingFacts(rq.appliesIf, subject), "applicability cannot be decided"
 				}
 				return
 			}
@@ -576,7 +579,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 		if !ok {
 			f.Outcome = NotApplicable
 			if explain {
-				f.Reason = "does not apply: " + rq.AppliesIf
+				f.Reason = rq.notApplies
 			}
 			return
 		}
@@ -598,7 +601,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 	}
 	if !rule.Present(subject) {
 		if explain {
-			f.Missing = rule.Missing(subject, nil)
+			f.Missing = ex.missingFacts(rule, subject)
 		}
 		// The facts present may decide the rule on their own ("a || b"
 		// with a true): three-valued logic, never a guess.
@@ -635,7 +638,7 @@ func (s *Set) decide(r *rules.Runner, rq *requirement, subject Subject, f *Findi
 	}
 	f.Outcome = NotMet
 	if explain {
-		f.Failed = comparisons(r.Failed(rule, subject))
+		f.Failed = ex.failedComparisons(r, rule, subject)
 	}
 	if rq.partly != nil {
 		if p, known := r.Decide(rq.partly, subject); known && p {
@@ -748,7 +751,7 @@ func (s *Set) decideCriteria(ctx context.Context, res *Result, crit []levels, su
 		case l.All.Indeterminate > 0:
 			cr.Outcome = Indeterminate
 			if explain {
-				cr.Reason = fmt.Sprintf("%d requirement(s) undecided", l.All.Indeterminate)
+				cr.Reason = s.undecided(l.All.Indeterminate)
 			}
 		default:
 			cr.Outcome = NotMet
@@ -827,7 +830,7 @@ func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []leve
 			}
 			grant = ok
 			if !ok && explain {
-				ar.Reason = "grant condition does not hold" + explainFailed(comparisons(r.Failed(a.grant, env)))
+				ar.Reason = sc.failedReason("grant condition does not hold", r, a.grant, env)
 			}
 		}
 		gradeUndecided := false
@@ -854,7 +857,7 @@ func (s *Set) decideAuthorizations(ctx context.Context, res *Result, crit []leve
 			if grade == "" {
 				grant = false
 				if !gradeUndecided && explain {
-					ar.Reason = "no grade's condition holds" + explainFailed(comparisons(r.Failed(a.grades[0], env)))
+					ar.Reason = sc.failedReason("no grade's condition holds", r, a.grades[0], env)
 				}
 			}
 			ar.Grade = grade
@@ -880,16 +883,65 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func notFinite(v float64) error { return fmt.Errorf("gave %v, not a finite number", v) }
 
-// explainFailed formats failed comparisons as a reason's tail.
-func explainFailed(cs []Comparison) string {
-	if len(cs) == 0 {
-		return ""
+// missingFacts returns the facts p reads that subject lacks, in memory
+// the Result keeps; nil when none is.
+func (sc *scratch) missingFacts(p *rules.Program, subject any) []string {
+	start := len(sc.missing)
+	sc.missing = p.Missing(subject, sc.missing)
+	if len(sc.missing) == start {
+		return nil
 	}
-	parts := make([]string, len(cs))
-	for i, c := range cs {
-		parts[i] = fmt.Sprintf("%s %s %s, found %v", c.Subject, c.Op, c.Threshold, c.Actual)
+	return sc.missing[start:len(sc.missing):len(sc.missing)]
+}
+
+// failedComparisons returns the comparisons of p that do not hold on subject, in
+// memory the Result keeps; nil when none is.
+func (sc *scratch) failedComparisons(r *rules.Runner, p *rules.Program, subject any) []Comparison {
+	sc.rawCmp = r.AppendFailed(sc.rawCmp[:0], p, subject)
+	if len(sc.rawCmp) == 0 {
+		return nil
 	}
-	return ": " + strings.Join(parts, "; ")
+	start := len(sc.cmp)
+	for _, c := range sc.rawCmp {
+		sc.cmp = append(sc.cmp, Comparison(c))
+	}
+	return sc.cmp[start:len(sc.cmp):len(sc.cmp)]
+}
+
+// failedReason returns head followed by the comparisons of p that do not
+// hold on env ("grant condition does not hold: score >= 70, found 65"),
+// written in memory the Result keeps so that only the string is new.
+func (sc *scratch) failedReason(head string, r *rules.Runner, p *rules.Program, env any) string {
+	sc.rawCmp = r.AppendFailed(sc.rawCmp[:0], p, env)
+	if len(sc.rawCmp) == 0 {
+		return head
+	}
+	b := append(sc.buf[:0], head...)
+	for i, c := range sc.rawCmp {
+		if i == 0 {
+			b = append(b, ": "...)
+		} else {
+			b = append(b, "; "...)
+		}
+		b = append(b, c.Subject...)
+		b = append(b, ' ')
+		b = append(b, c.Op...)
+		b = append(b, ' ')
+		b = append(b, c.Threshold...)
+		b = append(b, ", found "...)
+		b = fmt.Append(b, c.Actual)
+	}
+	sc.buf = b
+	return string(b)
+}
+
+// undecided is a criterion's reason when n of its requirements are
+// undecided, written once per count.
+func (s *Set) undecided(n int) string {
+	if n < len(s.undecidedReasons) {
+		return s.undecidedReasons[n]
+	}
+	return strconv.Itoa(n) + " requirement(s) undecided"
 }
 
 // combine decides a combined authorization from the ones it includes.

@@ -457,6 +457,7 @@ var schemaDocs = map[string]string{
 	"criteria.Result.scratch":                        "memory EvaluateInto reuses",
 	"criteria.Scoring":                               "Scoring gives the points each outcome earns, for programmes that total points (China: met 0, partly met −1, not met −2). Bonus requirements earn their own Points when met, and nothing otherwise.",
 	"criteria.Set":                                   "A Set is a compiled criteria configuration. It is immutable and safe for concurrent use by multiple goroutines.",
+	"criteria.Set.undecidedReasons":                  "undecidedReasons[n] is a criterion's reason when n of its requirements are undecided.",
 	"criteria.Set.views":                             "views reports whether any authorization expression reads the criteria (criteria.ID...), so that evaluation builds them only then.",
 	"criteria.Side":                                  "Side says whom a requirement binds.",
 	"criteria.Subject":                               "A Subject is what requirements are evaluated against: the operator's facts as of a date. Package aeo's profile environment is the Subject hosts normally use; Facts is a plain one for programmes without a profile. Implementations must be safe to read from several goroutines. A Subject that may hold values no rule can rest on (a NaN or an infinity, which make \"not (x < 80)\" true) should also have a method Validate() error; Evaluate calls it first and refuses the subject when it reports a problem, as it does for *Facts.",

@@ -551,7 +551,14 @@ type Comparison struct {
 // constant and returns those that do not hold, with the value found. It is
 // meant for explaining a condition that evaluated false; it allocates.
 func (r *Runner) Failed(p *Program, env any) []Comparison {
-	var out []Comparison
+	return r.AppendFailed(nil, p, env)
+}
+
+// AppendFailed is Failed appending to dst, so that a caller explaining many
+// conditions reuses one array. It allocates only to grow dst and to box a
+// value found that does not fit in an interface as it is.
+func (r *Runner) AppendFailed(dst []Comparison, p *Program, env any) []Comparison {
+	out := dst
 	for _, c := range p.comparisons {
 		if (c.cond.fast == nil || c.cond.fast.b == nil) && c.cond.vm(r.m) == nil {
 			continue

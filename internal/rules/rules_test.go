@@ -182,6 +182,26 @@ func TestFailedComparisons(t *testing.T) {
 	}
 }
 
+func TestAppendFailed(t *testing.T) {
+	m := newModel(t)
+	p, err := m.Compile("years_trading >= 7 && facts.score >= 80", Bool)
+	require.NoError(t, err)
+	r := m.Runner()
+	defer r.Release()
+	prior := Comparison{Subject: "kept", Op: "==", Threshold: "1", Actual: 2}
+	dst := make([]Comparison, 1, 8)
+	dst[0] = prior
+	got := r.AppendFailed(dst, p, fullEnv())
+	want := []Comparison{prior, {Subject: "years_trading", Op: ">=", Threshold: "7", Actual: 5}}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("AppendFailed mismatch (-want +got):\n%s", diff)
+	}
+	assert.Same(t, &dst[0], &got[0], "what fits in dst's array is appended there, not to a new one")
+	passing := fullEnv()
+	passing.YearsTrading = ptr(9)
+	assert.Equal(t, dst, r.AppendFailed(dst, p, passing), "a condition whose comparisons all hold appends nothing")
+}
+
 func TestRunErrorIsNotAPass(t *testing.T) {
 	m := newModel(t)
 	p, err := m.Compile("infringements[5].severity == 'minor'", Bool)
