@@ -494,3 +494,36 @@ func TestEvaluateIntoReuses(t *testing.T) {
 	}
 }
 
+func TestDetachSharesNothing(t *testing.T) {
+	set := criteria.MustCompile(criteria.Config{
+		Facts:    []criteria.FactDecl{{Name: "ratio", Type: "float"}, {Name: "years", Type: "int"}, {Name: "manual", Type: "bool"}},
+		Criteria: []criteria.Criterion{{ID: "finance", Title: criteria.NewText("Finance")}, {ID: "security", Title: criteria.NewText("Security")}},
+		Requirements: []criteria.Requirement{
+			{ID: "solvency", Criterion: "finance", Title: criteria.NewText("Solvency"), When: "facts.ratio >= 0.2 && facts.years >= 3", Source: "x", Evidence: []criteria.Evidence{criteria.OnSite}},
+			{ID: "manual", Criterion: "security", Title: criteria.NewText("Manual"), When: "facts.manual", Source: "x"},
+		},
+		Authorizations: []criteria.Authorization{{ID: "AEO", Title: criteria.NewText("AEO"), Criteria: []string{"finance", "security"}}},
+	})
+	byFact := cmp.Comparer(func(a, b criteria.FactValue) bool { return a.Fact == b.Fact && a.Value() == b.Value() })
+	first := subject(map[string]any{"ratio": 0.1, "years": 1})
+	second := subject(map[string]any{"ratio": 0.5, "years": 9, "manual": true})
+	want, err := set.Evaluate(t.Context(), first)
+	require.NoError(t, err)
+	var res criteria.Result
+	require.NoError(t, set.EvaluateInto(t.Context(), first, &res))
+	kept := res.Detach()
+	solvency, _ := kept.Finding("solvency")
+	manual, _ := kept.Finding("manual")
+	a, _ := kept.Authorization("AEO")
+	require.Len(t, solvency.Failed, 2, "the copy has failed comparisons to lose")
+	require.Equal(t, []string{"facts.manual"}, manual.Missing, "the copy has missing facts to lose")
+	require.NotEmpty(t, solvency.Facts, "the copy has fact values to lose")
+	require.Equal(t, []string{"finance"}, a.Failed, "the copy has failed criteria to lose")
+
+	require.NoError(t, set.EvaluateInto(t.Context(), second, &res))
+	if diff := cmp.Diff(want, kept, byFact, cmpopts.IgnoreUnexported(criteria.Result{})); diff != "" {
+		t.Errorf("a detached result changed with the next evaluation into the one it came from (-want +got):\n%s", diff)
+	}
+	again, _ := res.Finding("solvency")
+	assert.Empty(t, again.Failed, "the reused result holds the second evaluation")
+}

@@ -355,7 +355,8 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 	if err := s.EvaluateInto(ctx, subject, &res); err != nil {
 		return Result{}, err
 	}
-	return res.Detach(), nil
+	res.scratch = nil // res is new: nothing else shares its memory
+	return res, nil
 }
 
 // EvaluateInto is Evaluate writing into res and reusing its memory: a host
@@ -363,7 +364,7 @@ func (s *Set) Evaluate(ctx context.Context, subject Subject) (Result, error) {
 // per goroutine and, after the first, allocates almost nothing per
 // operator. Everything res held before is overwritten, including the
 // findings' lists of facts, missing facts and failed comparisons: copy
-// what must outlive the next evaluation.
+// what must outlive the next evaluation (Detach does).
 func (s *Set) EvaluateInto(ctx context.Context, subject Subject, res *Result) error {
 	return s.evaluate(ctx, subject, res, true)
 }
@@ -480,11 +481,42 @@ func (s *Set) evaluate(ctx context.Context, subject Subject, res *Result, explai
 // on, such as a NaN.
 type validator interface{ Validate() error }
 
-// Detach returns r without the memory EvaluateInto keeps for reuse, so
-// that a later EvaluateInto into the same Result cannot change it.
+// Detach returns a copy of r that shares no memory with r, so that a
+// later EvaluateInto into r cannot change the copy.
 func (r Result) Detach() Result {
 	r.scratch = nil
+	r.Findings = slices.Clone(r.Findings)
+	var facts, missing, failed int
+	for _, f := range r.Findings {
+		facts, missing, failed = facts+len(f.Facts), missing+len(f.Missing), failed+len(f.Failed)
+	}
+	// One array per kind of list, shared out among the findings.
+	factArr, missArr, failArr := make([]FactValue, 0, facts), make([]string, 0, missing), make([]Comparison, 0, failed)
+	for i := range r.Findings {
+		f := &r.Findings[i]
+		f.Facts, factArr = carve(factArr, f.Facts)
+		f.Missing, missArr = carve(missArr, f.Missing)
+		f.Failed, failArr = carve(failArr, f.Failed)
+	}
+	r.Criteria = slices.Clone(r.Criteria)
+	r.Authorizations = slices.Clone(r.Authorizations)
+	for i := range r.Authorizations {
+		a := &r.Authorizations[i]
+		a.Failed, a.Pending = slices.Clone(a.Failed), slices.Clone(a.Pending)
+	}
+	r.VerifyOnSite = slices.Clone(r.VerifyOnSite)
 	return r
+}
+
+// carve appends xs to arr, which has room for them, and returns the copy
+// and arr; nil stays nil.
+func carve[T any](arr, xs []T) (copied, rest []T) {
+	if xs == nil {
+		return nil, arr
+	}
+	start := len(arr)
+	arr = append(arr, xs...)
+	return arr[start:len(arr):len(arr)], arr
 }
 
 // scratch is the memory a Result keeps for reuse by EvaluateInto.
