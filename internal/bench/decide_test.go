@@ -37,27 +37,38 @@ func TestDecideAgrees(t *testing.T) {
 }
 
 // TestDecideAllocs holds decision-only evaluation into a reused Result to
-// no allocation per operator.
+// no allocation per operator, on the programme in both forms: a string
+// builtin in a natural rule (upper) allocates nothing for its
+// arguments.
 func TestDecideAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector makes sync.Pool drop what it holds")
 	}
-	cfg := loadProgramme(t)
-	set := compileSet(t, cfg)
-	ops := Operators(5, nInputs)
-	var res criteria.Result
-	ctx := t.Context()
-	for _, o := range ops {
-		require.NoError(t, set.DecideInto(ctx, o, &res))
-	}
-	i := 0
-	allocs := testing.AllocsPerRun(1000, func() {
-		if err := set.DecideInto(ctx, ops[i%nInputs], &res); err != nil {
-			t.Fatal(err)
-		}
-		i++
-	})
-	if allocs > 0 {
-		t.Errorf("DecideInto allocates %v times per operator, want 0", allocs)
+	for _, tt := range []struct {
+		name string
+		cfg  func(testing.TB) criteria.Config
+	}{
+		{"rewritten", loadProgramme},
+		{"natural", loadNatural},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			set := compileSet(t, tt.cfg(t))
+			ops := Operators(5, nInputs)
+			var res criteria.Result
+			ctx := t.Context()
+			for _, o := range ops {
+				require.NoError(t, set.DecideInto(ctx, o, &res))
+			}
+			i := 0
+			allocs := testing.AllocsPerRun(1000, func() {
+				if err := set.DecideInto(ctx, ops[i%nInputs], &res); err != nil {
+					t.Fatal(err)
+				}
+				i++
+			})
+			if allocs > 0 {
+				t.Errorf("DecideInto allocates %v times per operator, want 0", allocs)
+			}
+		})
 	}
 }

@@ -48,35 +48,47 @@ func readStrs(f *frame, args []strArg, xs []string) error {
 	return nil
 }
 
+// readStr2 evaluates one or two arguments, as readStrs does; y is empty
+// when there is one.
+func readStr2(f *frame, args []strArg) (x, y string, err error) {
+	var xs [2]string
+	if err := readStrs(f, args, xs[:len(args)]); err != nil {
+		return "", "", err
+	}
+	return xs[0], xs[1], nil
+}
+
 // stringBuiltin lowers the string builtins; ok is false for another.
 func (lw *lowerer) stringBuiltin(n *ast.BuiltinNode) (value, bool) {
 	args := n.Arguments
-	var fn func(xs []string) string // a builtin that builds a string
-	var test func(xs []string) bool
-	var index func(xs []string) int
+	// The builtins take one or two strings, passed as such: a slice
+	// passed to a function value would escape, one allocation a call.
+	var fn func(x, y string) string // a builtin that builds a string
+	var test func(x, y string) bool
+	var index func(x, y string) int
 	switch n.Name {
 	case "upper":
-		fn = func(xs []string) string { return strings.ToUpper(xs[0]) }
+		fn = func(x, y string) string { return strings.ToUpper(x) }
 	case "lower":
-		fn = func(xs []string) string { return strings.ToLower(xs[0]) }
+		fn = func(x, y string) string { return strings.ToLower(x) }
 	case "trim":
 		if len(args) == 1 {
-			fn = func(xs []string) string { return strings.TrimSpace(xs[0]) }
+			fn = func(x, y string) string { return strings.TrimSpace(x) }
 		} else {
-			fn = func(xs []string) string { return strings.Trim(xs[0], xs[1]) }
+			fn = func(x, y string) string { return strings.Trim(x, y) }
 		}
 	case "trimPrefix":
-		fn = func(xs []string) string { return strings.TrimPrefix(xs[0], xs[1]) }
+		fn = func(x, y string) string { return strings.TrimPrefix(x, y) }
 	case "trimSuffix":
-		fn = func(xs []string) string { return strings.TrimSuffix(xs[0], xs[1]) }
+		fn = func(x, y string) string { return strings.TrimSuffix(x, y) }
 	case "hasPrefix":
-		test = func(xs []string) bool { return strings.HasPrefix(xs[0], xs[1]) }
+		test = func(x, y string) bool { return strings.HasPrefix(x, y) }
 	case "hasSuffix":
-		test = func(xs []string) bool { return strings.HasSuffix(xs[0], xs[1]) }
+		test = func(x, y string) bool { return strings.HasSuffix(x, y) }
 	case "indexOf":
-		index = func(xs []string) int { return strings.Index(xs[0], xs[1]) }
+		index = func(x, y string) int { return strings.Index(x, y) }
 	case "lastIndexOf":
-		index = func(xs []string) int { return strings.LastIndex(xs[0], xs[1]) }
+		index = func(x, y string) int { return strings.LastIndex(x, y) }
 	case "split", "splitAfter":
 		if len(args) != 2 {
 			lw.fail("%s with a count", n.Name)
@@ -103,31 +115,28 @@ func (lw *lowerer) stringBuiltin(n *ast.BuiltinNode) (value, bool) {
 	switch {
 	case fn != nil:
 		return value{k: kString, s: func(f *frame) (string, error) {
-			var buf [2]string
-			xs := buf[:len(sa)]
-			if err := readStrs(f, sa, xs); err != nil {
+			x, y, err := readStr2(f, sa)
+			if err != nil {
 				return "", err
 			}
-			out := fn(xs)
+			out := fn(x, y)
 			return out, f.alloc(len(out))
 		}}, true
 	case test != nil:
 		return value{k: kBool, b: func(f *frame) (bool, error) {
-			var buf [2]string
-			xs := buf[:len(sa)]
-			if err := readStrs(f, sa, xs); err != nil {
+			x, y, err := readStr2(f, sa)
+			if err != nil {
 				return false, err
 			}
-			return test(xs), nil
+			return test(x, y), nil
 		}}, true
 	}
 	return value{k: kInt, i: func(f *frame) (int, error) {
-		var buf [2]string
-		xs := buf[:len(sa)]
-		if err := readStrs(f, sa, xs); err != nil {
+		x, y, err := readStr2(f, sa)
+		if err != nil {
 			return 0, err
 		}
-		return index(xs), nil
+		return index(x, y), nil
 	}}, true
 }
 
