@@ -360,3 +360,40 @@ func TestDecideIntoAllocatesNothing(t *testing.T) {
 	})
 	assert.Zero(t, allocs, "DecideInto allocates %v times per operator", allocs)
 }
+
+// EvaluateInto into a Result already used writes the findings' missing
+// facts and failed comparisons, and the criteria's reasons, into memory
+// the Result keeps: explaining allocates only for what it must make anew
+// (a reason quoting values, a value boxed to be shown), none here.
+func TestEvaluateIntoReusesExplanations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool drop what it holds")
+	}
+	cfg := eu()
+	cfg.Facts = append(cfg.Facts, criteria.FactDecl{Name: "years", Type: "int"})
+	cfg.Requirements[0].When = "facts.compliance && facts.years >= 3"
+	set := criteria.MustCompile(cfg)
+	ops := []*criteria.Facts{
+		subject(map[string]any{"compliance": true, "years": 1, "competence": true, "security": true}),
+		subject(map[string]any{"compliance": true, "competence": false}),
+		subject(map[string]any{"years": 5, "security": true}),
+	}
+	var res criteria.Result
+	ctx := t.Context()
+	for _, o := range ops {
+		require.NoError(t, set.EvaluateInto(ctx, o, &res))
+	}
+	f, _ := res.Finding("compliance")
+	require.Equal(t, []string{"facts.compliance"}, f.Missing, "the last operator leaves a fact missing")
+	require.NoError(t, set.EvaluateInto(ctx, ops[0], &res))
+	f, _ = res.Finding("compliance")
+	require.Equal(t, []criteria.Comparison{{Subject: "facts.years", Op: ">=", Threshold: "3", Actual: 1}}, f.Failed, "the first fails a comparison")
+	i := 0
+	allocs := testing.AllocsPerRun(300, func() {
+		if err := set.EvaluateInto(ctx, ops[i%len(ops)], &res); err != nil {
+			t.Fatal(err)
+		}
+		i++
+	})
+	assert.Zero(t, allocs, "EvaluateInto allocates %v times per operator", allocs)
+}
