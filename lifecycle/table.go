@@ -493,7 +493,6 @@ type Machine struct {
 	allowed     [numStatuses][numEvents]bool
 	appeal      [numPhases][numEvents]AppealPhase
 	appealOK    [numPhases][numEvents]bool
-	reasons     int   // index of the request_reasons stage in cfg.Appeal.Stages, or -1
 	review      []int // indexes of the review stages in cfg.Appeal.Stages, in order; nil: the RKC chain
 	// types are the programme's authorization types, sorted, when New
 	// was told them (closed); otherwise any type is accepted.
@@ -523,7 +522,7 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 	for _, opt := range opts {
 		opt(&o)
 	}
-	l := &Machine{cfg: cfg.clone(), cal: o.cal, fingerprint: fingerprint, dependsOn: map[string][]string{}, reasons: -1}
+	l := &Machine{cfg: cfg.clone(), cal: o.cal, fingerprint: fingerprint, dependsOn: map[string][]string{}}
 	if l.cal == nil {
 		var needs diag.List
 		cfg.fields(func(key string, p calendar.Period) {
@@ -586,9 +585,7 @@ func New(cfg Config, fingerprint string, dependsOn map[string][]string, opts ...
 		return nil, err
 	}
 	for i, s := range l.cfg.Appeal.Stages {
-		if s.Stage == StageRequestReasons {
-			l.reasons = i
-		} else {
+		if s.Stage != StageRequestReasons {
 			l.review = append(l.review, i)
 		}
 	}
