@@ -374,7 +374,9 @@ func TestEvaluateIntoReusesExplanations(t *testing.T) {
 	cfg.Requirements[0].When = "facts.compliance && facts.years >= 3"
 	set := criteria.MustCompile(cfg)
 	ops := []*criteria.Facts{
-		subject(map[string]any{"compliance": true, "years": 1, "competence": true, "security": true}),
+		// Each leaves a criterion undecided, whose reason is written
+		// once per count at compile time.
+		subject(map[string]any{"compliance": true, "years": 1, "competence": true}),
 		subject(map[string]any{"compliance": true, "competence": false}),
 		subject(map[string]any{"years": 5, "security": true}),
 	}
@@ -388,6 +390,8 @@ func TestEvaluateIntoReusesExplanations(t *testing.T) {
 	require.NoError(t, set.EvaluateInto(ctx, ops[0], &res))
 	f, _ = res.Finding("compliance")
 	require.Equal(t, []criteria.Comparison{{Subject: "facts.years", Op: ">=", Threshold: "3", Actual: 1}}, f.Failed, "the first fails a comparison")
+	require.Equal(t, criteria.CriterionResult{ID: "security", Title: "Security", Outcome: criteria.Indeterminate, Tally: criteria.Tally{Applicable: 1, Indeterminate: 1, Weight: 1}, Reason: "1 requirement(s) undecided"},
+		res.Criteria[2], "the first leaves security undecided, and says so")
 	i := 0
 	allocs := testing.AllocsPerRun(300, func() {
 		if err := set.EvaluateInto(ctx, ops[i%len(ops)], &res); err != nil {
