@@ -363,7 +363,7 @@ func (g *gen) str() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 9 {
+	switch g.next() % 10 {
 	case 6:
 		return g.sub(func() string { return g.pick("upper", "lower", "trim", "string") + "(" + g.str() + ")" })
 	case 7:
@@ -374,6 +374,8 @@ func (g *gen) str() string {
 		return g.sub(func() string {
 			return g.pick("first(strs) ?? ''", "last(split(s, ''))", "get(m, 'a') ?? 'x'", "sub?.w ?? ''")
 		})
+	case 9:
+		return g.sub(func() string { return "(" + g.str() + ")[" + g.pick("i:", ":j", "-1:", "1:2", "j:i", ":") + "]" })
 	case 0, 1, 2:
 		return leaf()
 	case 3:

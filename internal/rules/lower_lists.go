@@ -980,11 +980,11 @@ func (lw *lowerer) rangeList(l, r value) value {
 	})
 }
 
-// slice lowers list[from:to], as runtime.Slice: bounds out of range are
-// clamped.
+// slice lowers list[from:to] and string[from:to], as runtime.Slice:
+// bounds out of range are clamped, and a string is cut in bytes.
 func (lw *lowerer) slice(n *ast.SliceNode) value {
 	l := lw.node(n.Node)
-	if l.k != kList {
+	if l.k != kList && l.k != kString {
 		lw.fail("slice of a %s", l.k)
 	}
 	bound := func(b ast.Node) eval[int] {
@@ -998,6 +998,9 @@ func (lw *lowerer) slice(n *ast.SliceNode) value {
 		return v.i
 	}
 	from, to := bound(n.From), bound(n.To)
+	if l.k == kString {
+		return lw.sliceString(strict(l).s, from, to)
+	}
 	at := l.at.addr()
 	size := l.rt.Elem().Size()
 	return lw.built(l.rt.Elem(), func(f *frame) (sliceHeader, error) {
@@ -1022,6 +1025,30 @@ func (lw *lowerer) slice(n *ast.SliceNode) value {
 	})
 }
 
+// sliceString lowers string[from:to]; from and to are nil when omitted.
+// The substring shares the string's bytes: nothing is built.
+func (lw *lowerer) sliceString(str eval[string], from, to eval[int]) value {
+	return value{k: kString, s: func(f *frame) (string, error) {
+		x, err := str(f)
+		if err != nil {
+			return "", err
+		}
+		a, b := 0, len(x)
+		if from != nil {
+			if a, err = from(f); err != nil {
+				return "", err
+			}
+		}
+		if to != nil {
+			if b, err = to(f); err != nil {
+				return "", err
+			}
+		}
+		a, b = sliceBounds(a, b, len(x))
+		return x[a:b], nil
+	}}
+}
+
 // sliceBounds are runtime.Slice's: negative bounds count from the end,
 // and bounds are clamped to the list.
 func sliceBounds(a, b, n int) (int, int) {
@@ -1033,6 +1060,9 @@ func sliceBounds(a, b, n int) (int, int) {
 	}
 	if b < 0 {
 		b += n
+	}
+	if b < 0 {
+		b = 0
 	}
 	if b > n {
 		b = n
