@@ -192,7 +192,12 @@ func (g *gen) boolean() string {
 	case 3:
 		return g.sub(func() string { return g.str() + " " + g.pick("<", ">=", "==", "!=") + " " + g.str() })
 	case 4:
-		return g.sub(func() string { return g.date() + " " + g.pick("<", ">", "<=", ">=", "==", "!=") + " " + g.date() })
+		return g.sub(func() string {
+			if g.next()%3 == 0 {
+				return g.date() + "." + g.pick("Before", "After", "Equal") + "(" + g.date() + ")"
+			}
+			return g.date() + " " + g.pick("<", ">", "<=", ">=", "==", "!=") + " " + g.date()
+		})
 	case 5:
 		return g.sub(func() string { return g.boolean() + " " + g.pick("&&", "||", "and", "or") + " " + g.boolean() })
 	case 6:
@@ -330,7 +335,12 @@ func (g *gen) number() string {
 	case 12:
 		return g.sub(func() string { return g.pick("pi", "pf", "score") + " ?? " + g.number() })
 	case 13:
-		return g.sub(func() string { return g.pick("years_since", "days_since") + "(" + g.date() + ")" })
+		return g.sub(func() string {
+			if g.next()%2 == 0 {
+				return g.date() + "." + g.pick("Year", "YearDay", "Day", "Hour") + "()"
+			}
+			return g.pick("years_since", "days_since") + "(" + g.date() + ")"
+		})
 	case 14:
 		return g.sub(func() string { return g.pick("twice", "liar") + "(" + g.number() + ")" })
 	case 15:
@@ -392,7 +402,13 @@ func (g *gen) date() string {
 	case "item":
 		opts = append(opts, ".d")
 	}
-	return g.pick(opts...)
+	d := g.pick(opts...)
+	if g.depth < 4 && g.next()%4 == 0 {
+		g.depth++
+		d += ".AddDate(" + g.number() + ", " + g.pick("0", "1", "-13", "i") + ", " + g.pick("0", "-1", "400", "j") + ")"
+		g.depth--
+	}
+	return d
 }
 
 func (g *gen) expr() string {

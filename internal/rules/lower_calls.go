@@ -486,8 +486,12 @@ func extreme[T number](es []eval[T], max bool) eval[T] {
 	}
 }
 
-// call lowers a call of a function the model defines.
+// call lowers a call of a function the model defines, or of a method of
+// a date.
 func (lw *lowerer) call(n *ast.CallNode) value {
+	if m, ok := n.Callee.(*ast.MemberNode); ok && m.Method {
+		return lw.method(m, n.Arguments)
+	}
 	id, ok := n.Callee.(*ast.IdentifierNode)
 	if !ok {
 		lw.fail("call of %s", n.Callee)

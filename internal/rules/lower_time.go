@@ -1,0 +1,112 @@
+package rules
+
+import (
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Lowering of the methods of a date that rule authors call the Go way:
+// date.Year(), date.Before(as_of), as_of.AddDate(-1, 0, 0). expr calls
+// them through reflection; the lowered forms call them directly. Only the
+// methods whose results are a bool, an int or a date are lowered: the
+// others give Go types the rules have no kind for (time.Month,
+// time.Duration, int64), which expr's checker keeps from mixing with
+// numbers.
+
+// intMethods are the methods of time.Time that take nothing and give an
+// int.
+var intMethods = map[string]func(time.Time) int{
+	"Year":       time.Time.Year,
+	"Day":        time.Time.Day,
+	"YearDay":    time.Time.YearDay,
+	"Hour":       time.Time.Hour,
+	"Minute":     time.Time.Minute,
+	"Second":     time.Time.Second,
+	"Nanosecond": time.Time.Nanosecond,
+}
+
+// compareMethods are the methods of time.Time that compare it with
+// another date.
+var compareMethods = map[string]func(time.Time, time.Time) bool{
+	"Before": time.Time.Before,
+	"After":  time.Time.After,
+	"Equal":  time.Time.Equal,
+}
+
+// method lowers a call of a method of a date; others are not lowered.
+func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
+	name, ok := m.Property.(*ast.StringNode)
+	if !ok || m.Optional {
+		lw.fail("call of %s", m)
+	}
+	recv := strict(lw.node(m.Node))
+	if recv.k != kTime {
+		lw.fail("call of a method of a %s", recv.k)
+	}
+	t := recv.t
+	if fn, ok := intMethods[name.Value]; ok && len(args) == 0 {
+		return value{k: kInt, i: func(f *frame) (int, error) {
+			x, err := t(f)
+			if err != nil {
+				return 0, err
+			}
+			return fn(x), nil
+		}}
+	}
+	if fn, ok := compareMethods[name.Value]; ok && len(args) == 1 {
+		u := lw.argument(args[0], kTime).t
+		return value{k: kBool, b: func(f *frame) (bool, error) {
+			x, err := t(f)
+			if err != nil {
+				return false, err
+			}
+			y, err := u(f)
+			if err != nil {
+				return false, err
+			}
+			return fn(x, y), nil
+		}}
+	}
+	switch {
+	case name.Value == "IsZero" && len(args) == 0:
+		return value{k: kBool, b: func(f *frame) (bool, error) {
+			x, err := t(f)
+			return x.IsZero(), err
+		}}
+	case name.Value == "AddDate" && len(args) == 3:
+		var n [3]eval[int]
+		for i, a := range args {
+			n[i] = lw.argument(a, kInt).i
+		}
+		return value{k: kTime, t: func(f *frame) (time.Time, error) {
+			x, err := t(f)
+			if err != nil {
+				return time.Time{}, err
+			}
+			var d [3]int
+			for i, e := range n {
+				if d[i], err = e(f); err != nil {
+					return time.Time{}, err
+				}
+			}
+			return x.AddDate(d[0], d[1], d[2]), nil
+		}}
+	}
+	lw.fail("call of date.%s", name.Value)
+	return value{}
+}
+
+// argument lowers an argument of a method, of kind k. One that may be a
+// nil pointer is left to expr, whose calls pass nil differently by the
+// method's signature (an error for a date, the zero value for an int).
+func (lw *lowerer) argument(n ast.Node, k kind) value {
+	v := lw.node(n)
+	if v.k != k {
+		lw.fail("method argument of a %s", v.k)
+	}
+	if v.null || v.raw {
+		lw.fail("method argument that may be nil")
+	}
+	return v
+}
