@@ -279,7 +279,14 @@ func (g *gen) number() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 25 {
+	switch g.next() % 26 {
+	case 25:
+		return g.sub(func() string {
+			if g.next()%5 == 0 {
+				return "bitnot(" + g.number() + ")"
+			}
+			return g.pick("bitand", "bitor", "bitxor", "bitnand", "bitshl", "bitshr", "bitushr") + "(" + g.number() + ", " + g.number() + ")"
+		})
 	case 20:
 		return g.sub(func() string { return "max(0, min(100, " + g.number() + "))" })
 	case 21:

@@ -187,6 +187,8 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 		return v
 	case "max", "min":
 		return lw.minMax(n.Name, args)
+	case "bitand", "bitor", "bitxor", "bitnand", "bitshl", "bitshr", "bitushr", "bitnot":
+		return lw.bits(n.Name, args)
 	}
 	lw.fail("builtin %s", n.Name)
 	return value{}
@@ -746,4 +748,62 @@ func unbox[T any](e eval[any]) eval[T] {
 		}
 		return x, nil
 	}
+}
+
+// bitOps are expr's bitwise builtins of two ints; a negative shift fails.
+var bitOps = map[string]func(x, y int) (int, error){
+	"bitand":  func(x, y int) (int, error) { return x & y, nil },
+	"bitor":   func(x, y int) (int, error) { return x | y, nil },
+	"bitxor":  func(x, y int) (int, error) { return x ^ y, nil },
+	"bitnand": func(x, y int) (int, error) { return x &^ y, nil },
+	"bitshl": func(x, y int) (int, error) {
+		if y < 0 {
+			return 0, errFail
+		}
+		return x << y, nil
+	},
+	"bitshr": func(x, y int) (int, error) {
+		if y < 0 {
+			return 0, errFail
+		}
+		return x >> y, nil
+	},
+	"bitushr": func(x, y int) (int, error) {
+		if y < 0 {
+			return 0, errFail
+		}
+		return int(uint(x) >> y), nil
+	},
+}
+
+// bits lowers the bitwise builtins. Their arguments must be ints as
+// such: expr's builtins refuse a pointer to one, even a non-nil one.
+func (lw *lowerer) bits(name string, args []ast.Node) value {
+	in := make([]value, len(args))
+	for i, a := range args {
+		v := lw.node(a)
+		if v.k != kInt || v.null || v.raw || v.loose {
+			lw.fail("%s of a %s", name, v.k)
+		}
+		in[i] = v
+	}
+	x := in[0].i
+	if name == "bitnot" {
+		return fold(value{k: kInt, i: func(f *frame) (int, error) {
+			a, err := x(f)
+			return ^a, err
+		}}, in...)
+	}
+	op, y := bitOps[name], in[1].i
+	return fold(value{k: kInt, i: func(f *frame) (int, error) {
+		a, err := x(f)
+		if err != nil {
+			return 0, err
+		}
+		b, err := y(f)
+		if err != nil {
+			return 0, err
+		}
+		return op(a, b)
+	}}, in...)
 }

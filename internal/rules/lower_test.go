@@ -146,6 +146,11 @@ func TestLowering(t *testing.T) {
 		{name: "range", src: "sum(1..4)", want: 10, reason: "a range is a list of ints"},
 		{name: "range in a quantifier", src: "all(1..i, # > 0)", want: true, reason: "a range built at run time"},
 		{name: "slice", src: "len(ints[1:]) + ints[:1][0]", want: 5, reason: "slices share the list"},
+		// Bitwise builtins.
+		{name: "bitwise", src: "bitand(i, 3) + bitor(j, 8) + bitxor(i, j) + bitnand(i, j) + bitshl(j, 2) + bitshr(i, 1) + bitnot(j)", want: 3 + 10 + 5 + 5 + 8 + 3 - 3,
+			reason: "expr's bitwise builtins on ints"},
+		{name: "unsigned shift", src: "bitushr(-1, 60)", want: 15, reason: "bitushr shifts the bits as unsigned"},
+		{name: "negative shift", src: "bitshl(i, -j)", wantErr: true, reason: "a negative shift count fails, as in expr"},
 		// Methods of dates.
 		{name: "date parts", src: "d.Year() * 1000 + d.YearDay() + d.Day() + d.Hour() + d.Minute() + d.Second() + d.Nanosecond()", want: 2024062,
 			reason: "the int methods of a date are called directly"},
