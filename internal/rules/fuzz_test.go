@@ -279,7 +279,14 @@ func (g *gen) number() string {
 	if g.depth > 4 {
 		return leaf()
 	}
-	switch g.next() % 26 {
+	switch g.next() % 27 {
+	case 26:
+		return g.sub(func() string {
+			if g.next()%3 == 0 {
+				return "len(filter([" + g.str() + ", " + g.str() + "], # in [" + g.str() + ", 'a']))"
+			}
+			return g.pick("max", "min", "sum") + "([" + g.number() + ", " + g.number() + "])"
+		})
 	case 25:
 		return g.sub(func() string {
 			if g.next()%5 == 0 {

@@ -599,6 +599,8 @@ func (lw *lowerer) node1(n ast.Node) value {
 		return lw.chain(n)
 	case *ast.SliceNode:
 		return lw.slice(n)
+	case *ast.ArrayNode:
+		return lw.array(n)
 	}
 	lw.fail("%T", n)
 	return value{}

@@ -1025,6 +1025,64 @@ func (lw *lowerer) slice(n *ast.SliceNode) value {
 	})
 }
 
+// array lowers a list literal whose elements are not all constants
+// (expr's optimiser makes the others constants): [value, gross_mass],
+// read by max, sum, in or a quantifier. Its elements must be scalars of
+// one kind, each read as such: expr keeps a literal's elements as they
+// are, so one mixing ints and floats, or holding a pointer, stays on the
+// VM. Like the VM's, it costs its length in memory.
+func (lw *lowerer) array(n *ast.ArrayNode) value {
+	if len(n.Nodes) == 0 {
+		lw.fail("empty list literal")
+	}
+	elems := make([]value, len(n.Nodes))
+	for i, e := range n.Nodes {
+		v := lw.node(e)
+		if v.null || v.raw || v.loose {
+			lw.fail("list literal of a value that may be nil or of either number type")
+		}
+		if v.k != elems[0].k && i > 0 {
+			lw.fail("list literal mixing %s and %s", elems[0].k, v.k)
+		}
+		elems[i] = v
+	}
+	switch elems[0].k {
+	case kInt:
+		return lw.built(intType, buildArray(elems, func(v value) eval[int] { return v.i }, func(f *frame) *[]int { return &f.ai }))
+	case kFloat:
+		return lw.built(floatType, buildArray(elems, func(v value) eval[float64] { return v.f }, func(f *frame) *[]float64 { return &f.af }))
+	case kString:
+		return lw.built(stringType, buildArray(elems, func(v value) eval[string] { return v.s }, func(f *frame) *[]string { return &f.as }))
+	case kBool:
+		return lw.built(boolType, buildArray(elems, func(v value) eval[bool] { return v.b }, func(f *frame) *[]bool { return &f.ab }))
+	}
+	lw.fail("list literal of a %s", elems[0].k)
+	return value{}
+}
+
+// buildArray returns the builder of a list literal of elems into the
+// frame's arena for their kind.
+func buildArray[T any](elems []value, of func(value) eval[T], arena func(*frame) *[]T) func(*frame) (sliceHeader, error) {
+	es := make([]eval[T], len(elems))
+	for i, v := range elems {
+		es[i] = of(v)
+	}
+	return func(f *frame) (sliceHeader, error) {
+		if err := f.alloc(len(es) * elemBytes); err != nil {
+			return sliceHeader{}, err
+		}
+		start := reserve(arena(f), len(es))
+		for i, e := range es {
+			x, err := e(f)
+			if err != nil {
+				return sliceHeader{}, err
+			}
+			(*arena(f))[start+i] = x
+		}
+		return header(*arena(f), start, len(es)), nil
+	}
+}
+
 // sliceString lowers string[from:to]; from and to are nil when omitted.
 // The substring shares the string's bytes: nothing is built.
 func (lw *lowerer) sliceString(str eval[string], from, to eval[int]) value {

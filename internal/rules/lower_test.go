@@ -146,6 +146,12 @@ func TestLowering(t *testing.T) {
 		{name: "range", src: "sum(1..4)", want: 10, reason: "a range is a list of ints"},
 		{name: "range in a quantifier", src: "all(1..i, # > 0)", want: true, reason: "a range built at run time"},
 		{name: "slice", src: "len(ints[1:]) + ints[:1][0]", want: 5, reason: "slices share the list"},
+		// List literals of computed elements.
+		{name: "list literal of floats", src: "max([f, g, 0.5]) + sum([f, g])", want: 1.0, reason: "a literal of one number type is built like any list"},
+		{name: "list literal of ints", src: "min([i, j]) * len([i, j, 3])", want: 6, reason: "ints stay ints"},
+		{name: "list literal of strings", src: "s in [t, lower('ABC')] && none([s, t], # == 'zz')", want: true, reason: "membership and quantifiers over a literal"},
+		{name: "list literal of bools", src: "all([b, i > 0], #)", want: true, reason: "bools too"},
+		{name: "list literal in a predicate", src: "all(items, .n in [i, j, 1, -2])", want: true, reason: "built again for each element"},
 		// Bitwise builtins.
 		{name: "bitwise", src: "bitand(i, 3) + bitor(j, 8) + bitxor(i, j) + bitnand(i, j) + bitshl(j, 2) + bitshr(i, 1) + bitnot(j)", want: 3 + 10 + 5 + 5 + 8 + 3 - 3,
 			reason: "expr's bitwise builtins on ints"},
@@ -238,6 +244,8 @@ func TestNotLowered(t *testing.T) {
 	}{
 		{src: "u8 > 1", why: "uint8", reason: "only int and float64 numbers are read"},
 		{src: "s in {'abc': 1}", why: "MapNode", reason: "map literals are not lowered"},
+		{src: "max([i, f]) > 0", why: "list literal mixing int and float", reason: "expr keeps each element's Go type: max of ints and floats gives either"},
+		{src: "len([pi, 1]) == 2", why: "may be nil", reason: "expr keeps the pointer itself in a literal: max([pi, 1]) fails"},
 		{src: "sub?.v ?? 0", why: "varying type", reason: "the result is the float v or the int 0: Run is left to the VM"},
 		{src: "len(groupBy(items, .s)) > 0", why: "builtin groupBy", reason: "groupBy builds a map of lists"},
 		{src: "type(pi) == 'int'", why: "builtin type", reason: "type names expr's own kinds"},
