@@ -268,6 +268,8 @@ func guardBuiltin(node *ast.Node, n *ast.BuiltinNode) {
 		n.Arguments[i] = call(a, hookSteps, a)
 	}
 	switch n.Name {
+	case "findLast", "findLastIndex":
+		*node = forwardLast(n)
 	case "sum":
 		*node = sumAsReduce(n)
 	case "abs":
@@ -342,6 +344,50 @@ func sumAsReduce(n *ast.BuiltinNode) ast.Node {
 	r.SetNature(*n.Nature())
 	r.SetLocation(n.Location())
 	return r
+}
+
+// forwardLast rewrites findLast and findLastIndex (and last(filter(...)),
+// which expr's optimiser turns into findLast) as forward loops over the
+// reversed list. expr's backward loop leaves its loop condition on the
+// VM's stack, one boolean for each element it visits, beneath its result:
+// an operator or call that reads what lies beneath, as in
+// x + findLastIndex(l, p) or [1, findLast(l, p)], then reads a stray
+// boolean and answers wrong or fails. find over reverse(l) visits the same
+// elements in the same order and stops at the same one, so it gives the
+// same element, or the same error, with the stack left as it was.
+func forwardLast(n *ast.BuiltinNode) ast.Node {
+	if len(n.Arguments) != 2 {
+		return n
+	}
+	list := n.Arguments[0]
+	rev := &ast.BuiltinNode{Name: "reverse", Arguments: []ast.Node{list}}
+	rev.SetType(reflect.TypeOf([]any(nil)))
+	rev.SetLocation(n.Location())
+	find := &ast.BuiltinNode{Name: "find", Arguments: []ast.Node{rev, n.Arguments[1]}, Map: n.Map, Throws: n.Throws}
+	find.SetNature(*n.Nature())
+	find.SetLocation(n.Location())
+	if n.Name == "findLast" {
+		return find
+	}
+	// The index in the reversed list, turned back: the list's length less
+	// one less it, nil (expr's "not found") staying nil.
+	find.Name = "findIndex"
+	if isHook(list, hookSteps) {
+		list = list.(*ast.CallNode).Arguments[0] // scanned once, by reverse
+	}
+	size := &ast.BuiltinNode{Name: "len", Arguments: []ast.Node{list}}
+	size.SetType(reflect.TypeOf(0))
+	size.SetLocation(n.Location())
+	return call(n, indexFromEnd, find, size)
+}
+
+// indexFromEnd turns an index i in a reversed list of n elements back into
+// one in the list; nil stays nil.
+var indexFromEnd = func(i, n any) any {
+	if i == nil {
+		return nil
+	}
+	return runtime.ToInt(n) - 1 - runtime.ToInt(i)
 }
 
 func elemType(t reflect.Type) reflect.Type {

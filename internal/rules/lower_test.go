@@ -146,6 +146,15 @@ func TestLowering(t *testing.T) {
 		{name: "range", src: "sum(1..4)", want: 10, reason: "a range is a list of ints"},
 		{name: "range in a quantifier", src: "all(1..i, # > 0)", want: true, reason: "a range built at run time"},
 		{name: "slice", src: "len(ints[1:]) + ints[:1][0]", want: 5, reason: "slices share the list"},
+		// expr's backward loops, run forwards over the reversed list.
+		{name: "findLastIndex beneath an operator", src: "i + findLastIndex(ints, # > 1)", want: 9,
+			reason: "the VM's findLastIndex left its loop condition on the stack, and + read it: the guard loops forwards"},
+		{name: "findLast in a ternary", src: "len(strs) + (findLast(items, .n > 5) == nil ? 1 : 2)", want: 3,
+			reason: "the same with findLast, found nothing: the stray false was added to 1"},
+		{name: "last of filter in a list", src: "max([i, last(filter(items, .n > 0)).n]) + findLast(ints, # < 3)", want: 9,
+			reason: "the optimiser turns last(filter(...)) into findLast"},
+		{name: "findLastIndex not found", src: "findLastIndex(ints, # > 5) == nil && findLastIndex(ints, # > 2) == 0", want: true,
+			reason: "expr's findLastIndex gives nil when nothing matches"},
 		// List literals of computed elements.
 		{name: "list literal of floats", src: "max([f, g, 0.5]) + sum([f, g])", want: 1.0, reason: "a literal of one number type is built like any list"},
 		{name: "list literal of ints", src: "min([i, j]) * len([i, j, 3])", want: 6, reason: "ints stay ints"},
