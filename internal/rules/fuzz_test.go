@@ -298,7 +298,7 @@ func (g *gen) number() string {
 		return g.sub(func() string { return "max(0, min(100, " + g.number() + "))" })
 	case 21:
 		return g.sub(func() string {
-			return "(" + g.pick("pi", "pf", "score", "sum(floats)") + " ?? " + g.pick("0", "1", "50") + ") " + g.pick("*", "+", "-") + " " + g.pick("2", "100", "f", "1")
+			return "(" + g.pick("pi", "pf", "score", "sum(floats)", "mi?.['a']", "mi?.[s]") + " ?? " + g.pick("0", "1", "50") + ") " + g.pick("*", "+", "-") + " " + g.pick("2", "100", "f", "1")
 		})
 	case 22:
 		return g.sub(func() string {
@@ -396,7 +396,7 @@ func (g *gen) str() string {
 		})
 	case 8:
 		return g.sub(func() string {
-			return g.pick("first(strs) ?? ''", "last(split(s, ''))", "get(m, 'a') ?? 'x'", "sub?.w ?? ''")
+			return g.pick("first(strs) ?? ''", "last(split(s, ''))", "get(m, 'a') ?? 'x'", "sub?.w ?? ''", "m?.[s] ?? 'x'", "m?.['a'] ?? t")
 		})
 	case 9:
 		return g.sub(func() string { return "(" + g.str() + ")[" + g.pick("i:", ":j", "-1:", "1:2", "j:i", ":") + "]" })

@@ -756,7 +756,7 @@ func (lw *lowerer) member(n *ast.MemberNode) value {
 	if n.Optional {
 		ok, index, _ := checker.FieldIndex(lw.cache, lw.env, n)
 		if !ok {
-			lw.fail("?. on something else than a record")
+			return lw.optionalKey(n)
 		}
 		return lw.optional(n, append([]int(nil), index...))
 	}

@@ -1240,6 +1240,52 @@ func (lw *lowerer) get(m, key value) value {
 	return value{}
 }
 
+// optionalKey lowers m?.[key] on a map of scalars: nil for a nil map,
+// as expr's chain gives, and the zero value for a key that is absent, as
+// m[key] gives.
+func (lw *lowerer) optionalKey(n *ast.MemberNode) value {
+	m := lw.node(n.Node)
+	if m.k != kMap {
+		lw.fail("?. on a %s", m.k)
+	}
+	key := strict(lw.node(n.Property))
+	if key.k != kString {
+		lw.fail("map key of kind %s", key.k)
+	}
+	at, k := m.at.addr(), key.s
+	switch m.rt {
+	case mapOfString:
+		return value{k: kString, null: true, s: mapOptional[string](at, k)}
+	case mapOfInt:
+		return value{k: kInt, null: true, i: mapOptional[int](at, k)}
+	case mapOfFloat:
+		return value{k: kFloat, null: true, f: mapOptional[float64](at, k)}
+	case mapOfBool:
+		return value{k: kBool, null: true, b: mapOptional[bool](at, k)}
+	}
+	lw.fail("?. on a map of %s", m.rt.Elem())
+	return value{}
+}
+
+func mapOptional[T any](at eval[unsafe.Pointer], key eval[string]) eval[T] {
+	return func(f *frame) (T, error) {
+		var z T
+		p, err := at(f)
+		if err != nil {
+			return z, err
+		}
+		k, err := key(f)
+		if err != nil {
+			return z, err
+		}
+		m := *(*map[string]T)(p)
+		if m == nil {
+			return z, errNil
+		}
+		return m[k], nil
+	}
+}
+
 func mapGet[T any](at eval[unsafe.Pointer], key eval[string]) eval[T] {
 	return func(f *frame) (T, error) {
 		var z T

@@ -161,6 +161,11 @@ func TestLowering(t *testing.T) {
 		{name: "list literal of strings", src: "s in [t, lower('ABC')] && none([s, t], # == 'zz')", want: true, reason: "membership and quantifiers over a literal"},
 		{name: "list literal of bools", src: "all([b, i > 0], #)", want: true, reason: "bools too"},
 		{name: "list literal in a predicate", src: "all(items, .n in [i, j, 1, -2])", want: true, reason: "built again for each element"},
+		// Optional keys of maps.
+		{name: "optional key", src: "(m?.['a'] ?? 'x') + (m?.['zz'] ?? 'y') + string(mi?.['a'])", want: "A5",
+			reason: "a set map gives its value, and the zero value for a key it lacks, as m[key] does"},
+		{name: "optional key of a nil map", src: "(m?.['a'] ?? 'x') + string(mi?.['a'] == nil)", env: func(e *fzEnv) { e.M, e.MI = nil, nil }, want: "xtrue",
+			reason: "a nil map ends the chain with nil, where m[key] gives the zero value"},
 		// Bitwise builtins.
 		{name: "bitwise", src: "bitand(i, 3) + bitor(j, 8) + bitxor(i, j) + bitnand(i, j) + bitshl(j, 2) + bitshr(i, 1) + bitnot(j)", want: 3 + 10 + 5 + 5 + 8 + 3 - 3,
 			reason: "expr's bitwise builtins on ints"},
