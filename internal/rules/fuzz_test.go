@@ -283,7 +283,7 @@ func (g *gen) number() string {
 	case 26:
 		return g.sub(func() string {
 			if g.next()%3 == 0 {
-				return "len(filter([" + g.str() + ", " + g.str() + "], # in [" + g.str() + ", 'a']))"
+				return "len(filter([" + g.str() + ", " + g.str() + "], # in [" + g.str() + ", 'a'] || # in {'b': true, 'zz': false}))"
 			}
 			return g.pick("max", "min", "sum") + "([" + g.number() + ", " + g.number() + "])"
 		})
@@ -298,7 +298,7 @@ func (g *gen) number() string {
 		return g.sub(func() string { return "max(0, min(100, " + g.number() + "))" })
 	case 21:
 		return g.sub(func() string {
-			return "(" + g.pick("pi", "pf", "score", "sum(floats)", "mi?.['a']", "mi?.[s]") + " ?? " + g.pick("0", "1", "50") + ") " + g.pick("*", "+", "-") + " " + g.pick("2", "100", "f", "1")
+			return "(" + g.pick("pi", "pf", "score", "sum(floats)", "mi?.['a']", "mi?.[s]", "{'a': 1, 'abc': 2, 'a': 3}[s]", "{'é': 1.5}?.["+g.str()+"]") + " ?? " + g.pick("0", "1", "50") + ") " + g.pick("*", "+", "-") + " " + g.pick("2", "100", "f", "1")
 		})
 	case 22:
 		return g.sub(func() string {

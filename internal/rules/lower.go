@@ -83,6 +83,10 @@ type value struct {
 	ptr eval[unsafe.Pointer]
 
 	c any // kSet, kArray: the constant
+
+	// lit: a kMap written as a literal, whose Go type is map[string]any
+	// in expr: an absent key gives nil, not the zero value.
+	lit bool
 }
 
 // Where an access starts.
@@ -601,6 +605,8 @@ func (lw *lowerer) node1(n ast.Node) value {
 		return lw.slice(n)
 	case *ast.ArrayNode:
 		return lw.array(n)
+	case *ast.MapNode:
+		return lw.mapLiteral(n)
 	}
 	lw.fail("%T", n)
 	return value{}
@@ -801,6 +807,14 @@ func (lw *lowerer) member(n *ast.MemberNode) value {
 	case kList:
 		return lw.index(b, strict(lw.node(n.Property)))
 	case kMap:
+		if b.lit {
+			// A nil key is one the map lacks: left to the VM.
+			key := lw.node(n.Property)
+			if key.null || key.raw {
+				lw.fail("key of a map literal that may be nil")
+			}
+			return lw.get(b, key)
+		}
 		key, ok := n.Property.(*ast.StringNode)
 		if !ok {
 			return lw.mapIndex(b, strict(lw.node(n.Property)))

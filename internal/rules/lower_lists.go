@@ -1060,6 +1060,65 @@ func (lw *lowerer) array(n *ast.ArrayNode) value {
 	return value{}
 }
 
+// mapLiteral lowers a map literal of constant string keys and constant
+// values of one scalar kind, {"93": 1, "36": 1}, read by in or by key. It
+// is built once, here; each evaluation costs its length in memory, as the
+// VM charges the map it builds each time. Since expr's literal is a
+// map[string]any, a key it lacks gives nil (lit), not the zero value.
+func (lw *lowerer) mapLiteral(n *ast.MapNode) value {
+	keys := make([]string, len(n.Pairs))
+	vals := make([]value, len(n.Pairs))
+	for i, p := range n.Pairs {
+		pair, ok := p.(*ast.PairNode)
+		if !ok {
+			lw.fail("map literal entry %T", p)
+		}
+		k, v := lw.node(pair.Key), lw.node(pair.Value)
+		if k.k != kString || !k.konst {
+			lw.fail("map literal with a key that is not a constant string")
+		}
+		if !v.konst || v.null || v.loose || v.k != vals[0].k && i > 0 {
+			lw.fail("map literal whose values are not constants of one kind")
+		}
+		keys[i], vals[i] = cval(k.s), v
+	}
+	if len(vals) == 0 {
+		lw.fail("empty map literal")
+	}
+	switch vals[0].k {
+	case kInt:
+		return mapOf(keys, vals, func(v value) int { return cval(v.i) })
+	case kFloat:
+		return mapOf(keys, vals, func(v value) float64 { return cval(v.f) })
+	case kString:
+		return mapOf(keys, vals, func(v value) string { return cval(v.s) })
+	case kBool:
+		return mapOf(keys, vals, func(v value) bool { return cval(v.b) })
+	}
+	lw.fail("map literal of %s values", vals[0].k)
+	return value{}
+}
+
+// mapOf builds the map of a literal and the value reaching it. A key
+// written twice keeps its first value, as expr's VM builds the map from
+// the last pair to the first.
+func mapOf[T any](keys []string, vals []value, of func(value) T) value {
+	m := make(map[string]T, len(keys))
+	for i, k := range keys {
+		if _, dup := m[k]; !dup {
+			m[k] = of(vals[i])
+		}
+	}
+	cost := len(m) * elemBytes
+	base := func(f *frame) (unsafe.Pointer, error) {
+		if err := f.alloc(cost); err != nil {
+			return nil, err
+		}
+		return unsafe.Pointer(&m), nil
+	}
+	return value{k: kMap, lit: true, rt: reflect.TypeOf(m), at: &access{root: fromBase, base: base, hops: []hop{{}}}}
+}
+
 // buildArray returns the builder of a list literal of elems into the
 // frame's arena for their kind.
 func buildArray[T any](elems []value, of func(value) eval[T], arena func(*frame) *[]T) func(*frame) (sliceHeader, error) {
@@ -1248,9 +1307,12 @@ func (lw *lowerer) optionalKey(n *ast.MemberNode) value {
 	if m.k != kMap {
 		lw.fail("?. on a %s", m.k)
 	}
-	key := strict(lw.node(n.Property))
-	if key.k != kString {
-		lw.fail("map key of kind %s", key.k)
+	key := lw.node(n.Property)
+	if key.k != kString || key.null || key.raw {
+		lw.fail("map key of kind %s, or that may be nil", key.k)
+	}
+	if m.lit {
+		return lw.get(m, key) // a literal is never nil
 	}
 	at, k := m.at.addr(), key.s
 	switch m.rt {

@@ -166,6 +166,12 @@ func TestLowering(t *testing.T) {
 			reason: "a set map gives its value, and the zero value for a key it lacks, as m[key] does"},
 		{name: "optional key of a nil map", src: "(m?.['a'] ?? 'x') + string(mi?.['a'] == nil)", env: func(e *fzEnv) { e.M, e.MI = nil, nil }, want: "xtrue",
 			reason: "a nil map ends the chain with nil, where m[key] gives the zero value"},
+		// Map literals.
+		{name: "in a map literal", src: "s in {'abc': true, 'x': false} && !(t in {'abc': 1})", want: true, reason: "in tests the keys"},
+		{name: "key of a map literal", src: "{'abc': 1, 'b': 2}[s] + ({'a': 1.5}?.[t] ?? 0.5) + {'a': 3, 'a': 4}.a", want: 4.5,
+			reason: "a key it has gives its value, one it lacks nil, not 0; a key written twice keeps the first value, as expr's VM does"},
+		{name: "missing key of a map literal", src: "{'a': 1}[t] == nil && get({'a': 'x'}, s) == nil && len({'a': 1, 'b': 2}) == 2", want: true,
+			reason: "expr's literal is a map[string]any"},
 		// Bitwise builtins.
 		{name: "bitwise", src: "bitand(i, 3) + bitor(j, 8) + bitxor(i, j) + bitnand(i, j) + bitshl(j, 2) + bitshr(i, 1) + bitnot(j)", want: 3 + 10 + 5 + 5 + 8 + 3 - 3,
 			reason: "expr's bitwise builtins on ints"},
@@ -257,7 +263,8 @@ func TestNotLowered(t *testing.T) {
 		src, why, reason string
 	}{
 		{src: "u8 > 1", why: "uint8", reason: "only int and float64 numbers are read"},
-		{src: "s in {'abc': 1}", why: "MapNode", reason: "map literals are not lowered"},
+		{src: "s in {'abc': i}", why: "not constants", reason: "a map literal with a computed value is not lowered"},
+		{src: "{'a': 1, 'b': 2.5}[s] == nil", why: "not constants of one kind", reason: "nor one mixing ints and floats: expr keeps each value's Go type"},
 		{src: "max([i, f]) > 0", why: "list literal mixing int and float", reason: "expr keeps each element's Go type: max of ints and floats gives either"},
 		{src: "len([pi, 1]) == 2", why: "may be nil", reason: "expr keeps the pointer itself in a literal: max([pi, 1]) fails"},
 		{src: "sub?.v ?? 0", why: "varying type", reason: "the result is the float v or the int 0: Run is left to the VM"},
