@@ -1256,10 +1256,16 @@ type Assessment struct {
 // decoder refuses in files but a Go caller may set), as a *ProfileError.
 func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (*Assessment, error) {
 	a := &Assessment{}
-	if err := p.AssessInto(ctx, prof, asOf, a); err != nil {
+	// The Result is new: Evaluate gives it without the memory kept for
+	// reuse, and without copying it.
+	fresh := func(ctx context.Context, s criteria.Subject, res *criteria.Result) error {
+		r, err := p.set.Evaluate(ctx, s)
+		*res = r
+		return err
+	}
+	if err := p.assessInto(ctx, prof, asOf, a, fresh); err != nil {
 		return nil, err
 	}
-	a.Result = a.Result.Detach()
 	return a, nil
 }
 
@@ -1267,7 +1273,7 @@ func (p *Programme) Assess(ctx context.Context, prof *Profile, asOf time.Time) (
 // findings' outcomes and points, the criteria and the recommendations,
 // without the explanations (see criteria.Set.DecideInto).
 func (p *Programme) DecideInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment) error {
-	return p.assessInto(ctx, prof, asOf, a, false)
+	return p.assessInto(ctx, prof, asOf, a, p.set.DecideInto)
 }
 
 // AssessInto is Assess writing into a and reusing its memory, for a host
@@ -1275,10 +1281,12 @@ func (p *Programme) DecideInto(ctx context.Context, prof *Profile, asOf time.Tim
 // goroutine, and almost no allocation per operator after the first.
 // Everything a held before is overwritten.
 func (p *Programme) AssessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment) error {
-	return p.assessInto(ctx, prof, asOf, a, true)
+	return p.assessInto(ctx, prof, asOf, a, p.set.EvaluateInto)
 }
 
-func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment, explain bool) error {
+// assessInto checks prof and assesses it into a with evaluate, one of the
+// Set's ways of evaluating into a Result.
+func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Time, a *Assessment, evaluate func(context.Context, criteria.Subject, *criteria.Result) error) error {
 	if prof == nil {
 		return errors.New("aeo: Assess needs a profile")
 	}
@@ -1287,10 +1295,6 @@ func (p *Programme) assessInto(ctx context.Context, prof *Profile, asOf time.Tim
 		return err
 	}
 	e := &env{Profile: prof, Date: asOf, facts: facts}
-	evaluate := p.set.EvaluateInto
-	if !explain {
-		evaluate = p.set.DecideInto
-	}
 	if err := evaluate(ctx, e, &a.Result); err != nil {
 		return err
 	}
