@@ -1284,19 +1284,11 @@ func (lw *lowerer) get(m, key value) value {
 	if m.k != kMap || key.k != kString {
 		lw.fail("get on a %s", m.k)
 	}
-	at, k := m.at.addr(), key.s
-	switch m.rt {
-	case mapOfString:
-		return value{k: kString, null: true, s: mapGet[string](at, k)}
-	case mapOfInt:
-		return value{k: kInt, null: true, i: mapGet[int](at, k)}
-	case mapOfFloat:
-		return value{k: kFloat, null: true, f: mapGet[float64](at, k)}
-	case mapOfBool:
-		return value{k: kBool, null: true, b: mapGet[bool](at, k)}
+	v, ok := nullableKey(m, key.s, true)
+	if !ok {
+		lw.fail("get on a map of %s", m.rt.Elem())
 	}
-	lw.fail("get on a map of %s", m.rt.Elem())
-	return value{}
+	return v
 }
 
 // optionalKey lowers m?.[key] on a map of scalars: nil for a nil map,
@@ -1311,25 +1303,33 @@ func (lw *lowerer) optionalKey(n *ast.MemberNode) value {
 	if key.k != kString || key.null || key.raw {
 		lw.fail("map key of kind %s, or that may be nil", key.k)
 	}
-	if m.lit {
-		return lw.get(m, key) // a literal is never nil
+	// A literal is never nil, and lacks a key as get does.
+	v, ok := nullableKey(m, key.s, m.lit)
+	if !ok {
+		lw.fail("?. on a map of %s", m.rt.Elem())
 	}
-	at, k := m.at.addr(), key.s
-	switch m.rt {
-	case mapOfString:
-		return value{k: kString, null: true, s: mapOptional[string](at, k)}
-	case mapOfInt:
-		return value{k: kInt, null: true, i: mapOptional[int](at, k)}
-	case mapOfFloat:
-		return value{k: kFloat, null: true, f: mapOptional[float64](at, k)}
-	case mapOfBool:
-		return value{k: kBool, null: true, b: mapOptional[bool](at, k)}
-	}
-	lw.fail("?. on a map of %s", m.rt.Elem())
-	return value{}
+	return v
 }
 
-func mapOptional[T any](at eval[unsafe.Pointer], key eval[string]) eval[T] {
+// nullableKey reads key in a map of scalars: nil for a nil map, and for
+// an absent key nil when absentNil, else the zero value. ok is false for
+// a map of other values.
+func nullableKey(m value, key eval[string], absentNil bool) (value, bool) {
+	at := m.at.addr()
+	switch m.rt {
+	case mapOfString:
+		return value{k: kString, null: true, s: mapNullable[string](at, key, absentNil)}, true
+	case mapOfInt:
+		return value{k: kInt, null: true, i: mapNullable[int](at, key, absentNil)}, true
+	case mapOfFloat:
+		return value{k: kFloat, null: true, f: mapNullable[float64](at, key, absentNil)}, true
+	case mapOfBool:
+		return value{k: kBool, null: true, b: mapNullable[bool](at, key, absentNil)}, true
+	}
+	return value{}, false
+}
+
+func mapNullable[T any](at eval[unsafe.Pointer], key eval[string], absentNil bool) eval[T] {
 	return func(f *frame) (T, error) {
 		var z T
 		p, err := at(f)
@@ -1344,23 +1344,8 @@ func mapOptional[T any](at eval[unsafe.Pointer], key eval[string]) eval[T] {
 		if m == nil {
 			return z, errNil
 		}
-		return m[k], nil
-	}
-}
-
-func mapGet[T any](at eval[unsafe.Pointer], key eval[string]) eval[T] {
-	return func(f *frame) (T, error) {
-		var z T
-		p, err := at(f)
-		if err != nil {
-			return z, err
-		}
-		k, err := key(f)
-		if err != nil {
-			return z, err
-		}
-		x, ok := (*(*map[string]T)(p))[k]
-		if !ok {
+		x, ok := m[k]
+		if !ok && absentNil {
 			return z, errNil
 		}
 		return x, nil
