@@ -21,6 +21,7 @@ type fzSub struct {
 	V  float64 `expr:"v"`
 	OK *bool   `expr:"ok"`
 	W  string  `expr:"w"`
+	L  []int   `expr:"l"`
 }
 
 type fzItem struct {
@@ -303,6 +304,7 @@ func (g *gen) number() string {
 	case 22:
 		return g.sub(func() string {
 			return g.pick("reduce(ints, #acc + #, 0)", "reduce(items, #acc + .x, 0)", "sum(map(items, .x))", "mean(floats)", "median(ints)",
+				"len(sub?.l ?? [])", "sum(sub?.l ?? [])", "count(items[0].sub?.l ?? [], # > i)", "len(rec.l ?? [])",
 				"findIndex(ints, # > 0) ?? -1", "max(ints) ?? 0", "len(1..j)", "count(map(items, .n), # > 0)",
 				"first(sortBy(items, .x)).n", "last(sortBy(items, .s, 'desc')).n")
 		})
@@ -508,6 +510,9 @@ func fzEnvs(b *bytes) []*fzEnv {
 		if maybe() {
 			ok := maybe()
 			e.Sub = &fzSub{V: f(), OK: &ok, W: s()}
+			if maybe() {
+				e.Sub.L = []int{i(), i()}
+			}
 		}
 		e.Rec = fzSub{V: f(), W: s()}
 		if maybe() {

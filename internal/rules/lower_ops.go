@@ -240,6 +240,9 @@ func (lw *lowerer) logical(n *ast.BinaryNode) value {
 // coalesce lowers a ?? b: a unless it is nil.
 func (lw *lowerer) coalesce(n *ast.BinaryNode) value {
 	l := lw.node(n.Left)
+	if l.k == kList && isEmptyList(n.Right) {
+		return orEmpty(l)
+	}
 	if !l.null {
 		if l.k > kTime {
 			lw.fail("?? on a %s", l.k)
@@ -268,6 +271,40 @@ func (lw *lowerer) coalesce(n *ast.BinaryNode) value {
 	}
 	return out
 }
+
+// orEmpty lowers list ?? [], the way to read a list that may be missing
+// (compliance?.infringements ?? []): the list, or an empty one, not nil,
+// when the record holding it is nil or the list itself is, as expr's ??
+// takes a nil slice for nil. Every reader of a list sees [] as it sees an
+// empty list of the list's own type.
+func orEmpty(l value) value {
+	addr := l.at.addr()
+	base := func(f *frame) (unsafe.Pointer, error) {
+		p, err := addr(f)
+		if err == errNil || err == nil && (*sliceHeader)(p).data == nil {
+			return unsafe.Pointer(&emptyList), nil
+		}
+		return p, err
+	}
+	return value{k: kList, rt: l.rt, at: &access{root: fromBase, base: base, hops: []hop{{}}}}
+}
+
+// isEmptyList reports whether n is the literal [], as written or as
+// expr's optimiser may fold it.
+func isEmptyList(n ast.Node) bool {
+	switch n := n.(type) {
+	case *ast.ArrayNode:
+		return len(n.Nodes) == 0
+	case *ast.ConstantNode:
+		a, ok := n.Value.([]any)
+		return ok && len(a) == 0
+	}
+	return false
+}
+
+// emptyList is the header of an empty list that is not nil; it is only
+// read.
+var emptyList = sliceHeader{data: unsafe.Pointer(&emptyArray)}
 
 func orElse[T any](l, r eval[T]) eval[T] {
 	return func(f *frame) (T, error) {

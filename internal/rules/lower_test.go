@@ -161,6 +161,13 @@ func TestLowering(t *testing.T) {
 		{name: "list literal of strings", src: "s in [t, lower('ABC')] && none([s, t], # == 'zz')", want: true, reason: "membership and quantifiers over a literal"},
 		{name: "list literal of bools", src: "all([b, i > 0], #)", want: true, reason: "bools too"},
 		{name: "list literal in a predicate", src: "all(items, .n in [i, j, 1, -2])", want: true, reason: "built again for each element"},
+		// Lists that may be missing.
+		{name: "list or empty", src: "len(sub?.l ?? []) + len(rec.l ?? []) + count(items[0].sub?.l ?? [], # > 0)", want: 0,
+			reason: "a nil list is taken as [], as expr's ?? takes a nil slice for nil"},
+		{name: "list or empty, set", src: "sum(sub?.l ?? []) + len(sub?.l ?? [])", env: func(e *fzEnv) { e.Sub.L = []int{4, 5} }, want: 11,
+			reason: "a list that is there is read as it is"},
+		{name: "list or empty, nil record", src: "none(sub?.l ?? [], # > 0) && (sub?.l ?? []) != nil", env: func(e *fzEnv) { e.Sub = nil }, want: true,
+			reason: "a nil record ends the chain with nil, and [] is an empty list, not nil"},
 		// Optional keys of maps.
 		{name: "optional key", src: "(m?.['a'] ?? 'x') + (m?.['zz'] ?? 'y') + string(mi?.['a'])", want: "A5",
 			reason: "a set map gives its value, and the zero value for a key it lacks, as m[key] does"},
