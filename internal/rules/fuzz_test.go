@@ -194,8 +194,11 @@ func (g *gen) boolean() string {
 		return g.sub(func() string { return g.str() + " " + g.pick("<", ">=", "==", "!=") + " " + g.str() })
 	case 4:
 		return g.sub(func() string {
-			if g.next()%3 == 0 {
+			switch g.next() % 5 {
+			case 0:
 				return g.date() + "." + g.pick("Before", "After", "Equal") + "(" + g.date() + ")"
+			case 1:
+				return g.date() + " - " + g.date() + " " + g.pick("<", ">", "<=", ">=") + " " + g.pick("duration('72h')", "duration('-1h')", "("+g.date()+" - "+g.date()+")", g.date()+".Sub("+g.date()+")")
 			}
 			return g.date() + " " + g.pick("<", ">", "<=", ">=", "==", "!=") + " " + g.date()
 		})
@@ -352,8 +355,11 @@ func (g *gen) number() string {
 		return g.sub(func() string { return g.pick("pi", "pf", "score") + " ?? " + g.number() })
 	case 13:
 		return g.sub(func() string {
-			if g.next()%2 == 0 {
+			switch g.next() % 3 {
+			case 0:
 				return g.date() + "." + g.pick("Year", "YearDay", "Day", "Hour") + "()"
+			case 1:
+				return "(" + g.date() + " - " + g.date() + ")." + g.pick("Hours", "Minutes", "Seconds") + "()"
 			}
 			return g.pick("years_since", "days_since") + "(" + g.date() + ")"
 		})

@@ -29,10 +29,14 @@ const (
 	kArray // a constant []any built by expr's optimiser
 	kNil   // the nil literal
 	kEnv   // $env, passed to functions
+	// kDur is a time.Duration, the difference of two dates, held in i as
+	// nanoseconds. It compares with durations only, and Run leaves it to
+	// the VM, which gives its Go type.
+	kDur
 )
 
 var kindNames = [...]string{kBool: "bool", kInt: "int", kFloat: "float", kString: "string", kTime: "date",
-	kRef: "record", kList: "list", kMap: "map", kSet: "set", kArray: "array", kNil: "nil", kEnv: "$env"}
+	kRef: "record", kList: "list", kMap: "map", kSet: "set", kArray: "array", kNil: "nil", kEnv: "$env", kDur: "duration"}
 
 func (k kind) String() string {
 	if int(k) < len(kindNames) && kindNames[k] != "" {
@@ -435,6 +439,9 @@ func cInt(x int) value        { return value{k: kInt, konst: true, i: constant(x
 func cFloat(x float64) value  { return value{k: kFloat, konst: true, f: constant(x)} }
 func cString(x string) value  { return value{k: kString, konst: true, s: constant(x)} }
 func cTime(x time.Time) value { return value{k: kTime, konst: true, t: constant(x)} }
+func cDur(x time.Duration) value {
+	return value{k: kDur, konst: true, i: constant(int(x))}
+}
 
 // cval returns the value of a constant.
 func cval[T any](e eval[T]) T {
@@ -624,6 +631,8 @@ func (lw *lowerer) constant(c any) value {
 		return cFloat(x)
 	case string:
 		return cString(x)
+	case time.Duration:
+		return cDur(x)
 	case map[string]struct{}, map[int]struct{}:
 		return value{k: kSet, konst: true, c: x}
 	case []any:

@@ -58,10 +58,13 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 	if v, ok := lw.listBuiltin(n); ok {
 		return v
 	}
-	if n.Name == "date" {
+	if n.Name == "date" || n.Name == "duration" {
 		if c, ok := lw.constBuiltin(n); ok {
-			if t, ok := c.(time.Time); ok {
-				return cTime(t)
+			switch x := c.(type) {
+			case time.Time:
+				return cTime(x)
+			case time.Duration:
+				return cDur(x)
 			}
 		}
 	}

@@ -93,6 +93,9 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 		return lw.rangeList(strict(l), strict(r))
 	}
 	l, r = strict(l), strict(r)
+	if v, ok := durations(n.Operator, l, r); ok {
+		return v
+	}
 	switch n.Operator {
 	case "<", ">", "<=", ">=":
 		return fold(lw.compare(n.Operator, l, r), l, r)
@@ -137,6 +140,54 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 }
 
 func isNum(v value) bool { return v.k == kInt || v.k == kFloat }
+
+// durations lowers the difference of two dates, a time.Duration, and the
+// ordering of two durations (date - as_of < duration("72h")). Durations
+// are not mixed with numbers: expr's checker refuses it.
+func durations(op string, l, r value) (value, bool) {
+	switch {
+	case op == "-" && l.k == kTime && r.k == kTime:
+		a, b := l.t, r.t
+		return fold(value{k: kDur, i: func(f *frame) (int, error) {
+			x, err := a(f)
+			if err != nil {
+				return 0, err
+			}
+			y, err := b(f)
+			if err != nil {
+				return 0, err
+			}
+			return int(x.Sub(y)), nil
+		}}, l, r), true
+	case l.k == kDur && r.k == kDur:
+		var cmp func(x, y int) bool
+		switch op {
+		case "<":
+			cmp = func(x, y int) bool { return x < y }
+		case "<=":
+			cmp = func(x, y int) bool { return x <= y }
+		case ">":
+			cmp = func(x, y int) bool { return x > y }
+		case ">=":
+			cmp = func(x, y int) bool { return x >= y }
+		default:
+			return value{}, false
+		}
+		a, b := l.i, r.i
+		return fold(value{k: kBool, b: func(f *frame) (bool, error) {
+			x, err := a(f)
+			if err != nil {
+				return false, err
+			}
+			y, err := b(f)
+			if err != nil {
+				return false, err
+			}
+			return cmp(x, y), nil
+		}}, l, r), true
+	}
+	return value{}, false
+}
 
 // simpleKind is the kind of t if t is unnamed, as the compiler's
 // isSimpleType requires.

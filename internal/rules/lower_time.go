@@ -9,10 +9,10 @@ import (
 // Lowering of the methods of a date that rule authors call the Go way:
 // date.Year(), date.Before(as_of), as_of.AddDate(-1, 0, 0). expr calls
 // them through reflection; the lowered forms call them directly. Only the
-// methods whose results are a bool, an int or a date are lowered: the
-// others give Go types the rules have no kind for (time.Month,
-// time.Duration, int64), which expr's checker keeps from mixing with
-// numbers.
+// methods whose results are a bool, an int, a date or a duration are
+// lowered, and the float methods of a duration: the others give Go types
+// the rules have no kind for (time.Month, int64), which expr's checker
+// keeps from mixing with numbers.
 
 // intMethods are the methods of time.Time that take nothing and give an
 // int.
@@ -41,6 +41,9 @@ func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
 		lw.fail("call of %s", m)
 	}
 	recv := strict(lw.node(m.Node))
+	if recv.k == kDur {
+		return lw.durationMethod(name.Value, recv, args)
+	}
 	if recv.k != kTime {
 		lw.fail("call of a method of a %s", recv.k)
 	}
@@ -69,6 +72,19 @@ func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
 		}}
 	}
 	switch {
+	case name.Value == "Sub" && len(args) == 1:
+		u := lw.argument(args[0], kTime).t
+		return value{k: kDur, i: func(f *frame) (int, error) {
+			x, err := t(f)
+			if err != nil {
+				return 0, err
+			}
+			y, err := u(f)
+			if err != nil {
+				return 0, err
+			}
+			return int(x.Sub(y)), nil
+		}}
 	case name.Value == "IsZero" && len(args) == 0:
 		return value{k: kBool, b: func(f *frame) (bool, error) {
 			x, err := t(f)
@@ -109,4 +125,24 @@ func (lw *lowerer) argument(n ast.Node, k kind) value {
 		lw.fail("method argument that may be nil")
 	}
 	return v
+}
+
+// durationMethods are the methods of time.Duration that give a float.
+var durationMethods = map[string]func(time.Duration) float64{
+	"Hours":   time.Duration.Hours,
+	"Minutes": time.Duration.Minutes,
+	"Seconds": time.Duration.Seconds,
+}
+
+// durationMethod lowers d.Hours(), d.Minutes() and d.Seconds().
+func (lw *lowerer) durationMethod(name string, d value, args []ast.Node) value {
+	fn, ok := durationMethods[name]
+	if !ok || len(args) != 0 {
+		lw.fail("call of duration.%s", name)
+	}
+	i := d.i
+	return value{k: kFloat, f: func(f *frame) (float64, error) {
+		x, err := i(f)
+		return fn(time.Duration(x)), err
+	}}
 }
