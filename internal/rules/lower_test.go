@@ -166,7 +166,7 @@ func TestLowering(t *testing.T) {
 			reason: "a nil list is taken as [], as expr's ?? takes a nil slice for nil"},
 		{name: "list or empty, set", src: "sum(sub?.l ?? []) + len(sub?.l ?? [])", env: func(e *fzEnv) { e.Sub.L = []int{4, 5} }, want: 11,
 			reason: "a list that is there is read as it is"},
-		{name: "list or empty, nil record", src: "none(sub?.l ?? [], # > 0) && (sub?.l ?? []) != nil", env: func(e *fzEnv) { e.Sub = nil }, want: true,
+		{name: "list or empty, nil record", src: "none(sub?.l ?? [], # > 0) && (sub?.l ?? []) != nil && (rec.l ?? []) != nil", env: func(e *fzEnv) { e.Sub = nil }, want: true,
 			reason: "a nil record ends the chain with nil, and [] is an empty list, not nil"},
 		// Optional keys of maps.
 		{name: "optional key", src: "(m?.['a'] ?? 'x') + (m?.['zz'] ?? 'y') + string(mi?.['a'])", want: "A5",
