@@ -357,6 +357,9 @@ func (g *gen) number() string {
 		return g.sub(func() string {
 			switch g.next() % 3 {
 			case 0:
+				if g.next()%3 == 0 {
+					return "int(" + g.date() + "." + g.pick("Month", "Weekday") + "())"
+				}
 				return g.date() + "." + g.pick("Year", "YearDay", "Day", "Hour") + "()"
 			case 1:
 				return "(" + g.date() + " - " + g.date() + ")." + g.pick("Hours", "Minutes", "Seconds") + "()"

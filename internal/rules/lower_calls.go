@@ -163,6 +163,9 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 	case "get":
 		return lw.get(lw.node(args[0]), strict(lw.node(args[1])))
 	case "int":
+		if v, ok := lw.intOfDatePart(args[0]); ok {
+			return v
+		}
 		v := strict(lw.node(args[0]))
 		switch v.k {
 		case kString:

@@ -187,6 +187,8 @@ func TestLowering(t *testing.T) {
 		// Methods of dates.
 		{name: "date parts", src: "d.Year() * 1000 + d.YearDay() + d.Day() + d.Hour() + d.Minute() + d.Second() + d.Nanosecond()", want: 2024062,
 			reason: "the int methods of a date are called directly"},
+		{name: "month and weekday", src: "int(d.Month()) * 10 + int(as_of.Weekday())", want: 30,
+			reason: "int of a date's month (March) or weekday (30 June 2024 is a Sunday, 0): their own types compare with nothing else"},
 		{name: "date comparisons", src: "d.Before(as_of) && as_of.After(d) && !d.Equal(as_of) && d.Equal(d)", want: true,
 			reason: "Before, After and Equal compare instants"},
 		{name: "date arithmetic", src: "d.AddDate(0, 4, 0) > as_of && as_of.AddDate(-1, 0, -i).Year() == 2023", want: true,

@@ -146,3 +146,45 @@ func (lw *lowerer) durationMethod(name string, d value, args []ast.Node) value {
 		return fn(time.Duration(x)), err
 	}}
 }
+
+// namedIntMethods are the methods of time.Time whose result is a named
+// int type, which expr's checker compares with nothing but its own kind:
+// int(date.Month()) is how authors use them.
+var namedIntMethods = map[string]func(time.Time) int{
+	"Month":   func(t time.Time) int { return int(t.Month()) },
+	"Weekday": func(t time.Time) int { return int(t.Weekday()) },
+}
+
+// intOfDatePart lowers int(date.Month()) and int(date.Weekday()); ok is
+// false for any other argument of int. Alone, date.Month() is left to
+// the VM, whose Run gives a time.Month.
+func (lw *lowerer) intOfDatePart(n ast.Node) (value, bool) {
+	c, ok := n.(*ast.CallNode)
+	if !ok || len(c.Arguments) != 0 {
+		return value{}, false
+	}
+	m, ok := c.Callee.(*ast.MemberNode)
+	if !ok || !m.Method || m.Optional {
+		return value{}, false
+	}
+	name, ok := m.Property.(*ast.StringNode)
+	if !ok {
+		return value{}, false
+	}
+	fn, ok := namedIntMethods[name.Value]
+	if !ok {
+		return value{}, false
+	}
+	recv := strict(lw.node(m.Node))
+	if recv.k != kTime {
+		lw.fail("call of a method of a %s", recv.k)
+	}
+	t := recv.t
+	return value{k: kInt, i: func(f *frame) (int, error) {
+		x, err := t(f)
+		if err != nil {
+			return 0, err
+		}
+		return fn(x), nil
+	}}, true
+}
