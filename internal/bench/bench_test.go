@@ -59,7 +59,10 @@ func exprSource(src string) string {
 }
 
 var withinPeriod = expr.Function("within_period", func(args ...any) (any, error) {
-	d, asOf := args[0].(time.Time), args[1].(time.Time)
+	d, asOf, err := twoDates(args) // a date not set fails, as the engine's within does
+	if err != nil {
+		return nil, err
+	}
 	p, err := calendar.ParsePeriod(args[2].(string))
 	if err != nil {
 		return nil, err

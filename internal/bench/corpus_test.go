@@ -339,6 +339,15 @@ func corpusProfiles(seed uint64, n int) []*profileEnv {
 			p.Incidents = append(p.Incidents, aeo.Incident{Date: day(), Kind: pick("seizure", "theft", "breach"), Reported: maybe()})
 		}
 		if maybe() {
+			p.Establishments = []aeo.Establishment{}
+			for k := rnd.IntN(3); k > 0; k-- {
+				p.Establishments = append(p.Establishments, aeo.Establishment{ID: pick("B1", "B2"), Kind: pick("branch", "warehouse"), Country: pick("XE", "XF")})
+			}
+		}
+		if maybe() {
+			p.EstablishmentOf = &aeo.EstablishmentRef{Entity: pick("E1", "E2"), Kind: "branch"}
+		}
+		if maybe() {
 			p.SelfAssessment = map[string]string{}
 			for _, q := range []string{"D.1", "D.2", "E.2", "E.3", "E.4", "G.1", "G.2", "G.3", "G.4", "H.4", "M.3", "CN-IC-1", "IA28-1c"} {
 				if maybe() {
