@@ -308,6 +308,8 @@ func (g *gen) number() string {
 		return g.sub(func() string {
 			return g.pick("reduce(ints, #acc + #, 0)", "reduce(items, #acc + .x, 0)", "sum(map(items, .x))", "mean(floats)", "median(ints)",
 				"len(sub?.l ?? [])", "sum(sub?.l ?? [])", "count(items[0].sub?.l ?? [], # > i)", "len(rec.l ?? [])",
+				"len(groupBy(items, .s))", "len(groupBy(floats, #))", "len(groupBy(ints, # % 3))", "len(groupBy(items, .x * 0))",
+				"len(groupBy(bools, #))", "len(groupBy(strs, upper(#)))",
 				"findIndex(ints, # > 0) ?? -1", "max(ints) ?? 0", "len(1..j)", "count(map(items, .n), # > 0)",
 				"first(sortBy(items, .x)).n", "last(sortBy(items, .s, 'desc')).n")
 		})

@@ -1,8 +1,10 @@
 package rules
 
 import (
+	"cmp"
 	"math"
 	"reflect"
+	"slices"
 	"time"
 	"unicode/utf8"
 	"unsafe"
@@ -119,6 +121,9 @@ func (lw *lowerer) builtin(n *ast.BuiltinNode) value {
 		}
 		lw.fail("sum of a %s", v.k)
 	case "len":
+		if g, ok := args[0].(*ast.BuiltinNode); ok && g.Name == "groupBy" {
+			return lw.groupCount(g)
+		}
 		return lw.length(strict(lw.node(args[0])))
 	case "abs":
 		v := strict(lw.node(args[0]))
@@ -812,4 +817,81 @@ func (lw *lowerer) bits(name string, args []ast.Node) value {
 		}
 		return op(a, b)
 	}}, in...)
+}
+
+// groupCount lowers len(groupBy(list, key)): the number of distinct keys,
+// as expr's groupBy counts them in a map keyed by each element's key. The
+// keys are gathered in the frame's arena and sorted, which tells the same
+// keys apart as the map does (a NaN from every other, 0 from -0 not), and
+// the evaluation is charged as the VM's is: a step for each element
+// scanned, and the map's size in memory. A key that may be nil, or of
+// either number type, is left to the VM.
+func (lw *lowerer) groupCount(g *ast.BuiltinNode) value {
+	if len(g.Arguments) != 2 || g.Map != nil {
+		lw.fail("groupBy of %d arguments", len(g.Arguments))
+	}
+	l, lo := lw.list(g.Arguments[0])
+	key := lw.predicate(l, g.Arguments[1])
+	if key.null || key.raw || key.loose {
+		lw.fail("groupBy with a key that may be nil or of either number type")
+	}
+	switch key.k {
+	case kString:
+		return value{k: kInt, i: distinct(lo, key.s, func(f *frame) *[]string { return &f.as })}
+	case kInt:
+		return value{k: kInt, i: distinct(lo, key.i, func(f *frame) *[]int { return &f.ai })}
+	case kFloat:
+		return value{k: kInt, i: distinct(lo, key.f, func(f *frame) *[]float64 { return &f.af })}
+	case kBool:
+		toInt := func(e eval[bool]) eval[int] {
+			return func(f *frame) (int, error) {
+				b, err := e(f)
+				if b {
+					return 1, err
+				}
+				return 0, err
+			}
+		}
+		return value{k: kInt, i: distinct(lo, toInt(key.b), func(f *frame) *[]int { return &f.ai })}
+	}
+	lw.fail("groupBy with a %s key", key.k)
+	return value{}
+}
+
+// distinct counts the distinct values of key over the elements of lo.
+func distinct[T cmp.Ordered](lo *loop, key eval[T], arena func(*frame) *[]T) eval[int] {
+	return func(f *frame) (int, error) {
+		h, err := lo.hdr(f)
+		if err != nil {
+			return 0, err
+		}
+		s := (*sliceHeader)(h)
+		if err := f.bud.step(s.len); err != nil {
+			return 0, err
+		}
+		n := s.len
+		start := reserve(arena(f), n)
+		item, index := f.item, f.index
+		for i := 0; i < n; i++ {
+			f.item, f.index = lo.at(s.data, i), i
+			x, err := key(f)
+			if err != nil {
+				f.item, f.index = item, index
+				return 0, err
+			}
+			(*arena(f))[start+i] = x
+		}
+		f.item, f.index = item, index
+		keys := (*arena(f))[start : start+n]
+		slices.Sort(keys)
+		count := 0
+		for i, k := range keys {
+			// k != k: a NaN, a key of its own in a map.
+			if i == 0 || k != keys[i-1] || k != k {
+				count++
+			}
+		}
+		trim(arena(f), start, n, 0)
+		return count, f.alloc(count * elemBytes)
+	}
 }

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"math"
 	"reflect"
 	"testing"
 	"time"
@@ -179,6 +180,13 @@ func TestLowering(t *testing.T) {
 			reason: "a key it has gives its value, one it lacks nil, not 0; a key written twice keeps the first value, as expr's VM does"},
 		{name: "missing key of a map literal", src: "{'a': 1}[t] == nil && get({'a': 'x'}, s) == nil && len({'a': 1, 'b': 2}) == 2", want: true,
 			reason: "expr's literal is a map[string]any"},
+		// Counting groups.
+		{name: "count of groups", src: "len(groupBy(items, .s)) * 100 + len(groupBy(ints, # % 2)) * 10 + len(groupBy(bools, #))", want: 222,
+			reason: "len(groupBy(...)) counts the distinct keys"},
+		{name: "count of float groups", src: "len(groupBy(floats, #))", env: func(e *fzEnv) { e.Floats = []float64{0, math.Copysign(0, -1), math.NaN(), math.NaN(), 1} }, want: 4,
+			reason: "as the keys of a Go map: 0 and -0 are one key, and each NaN a key of its own"},
+		{name: "count of no groups", src: "len(groupBy(strs, #)) + len(groupBy(items, .sub?.w ?? ''))", env: func(e *fzEnv) { e.Strs = nil }, want: 1,
+			reason: "a nil list has no groups; a key may be computed: both items give ''"},
 		// Bitwise builtins.
 		{name: "bitwise", src: "bitand(i, 3) + bitor(j, 8) + bitxor(i, j) + bitnand(i, j) + bitshl(j, 2) + bitshr(i, 1) + bitnot(j)", want: 3 + 10 + 5 + 5 + 8 + 3 - 3,
 			reason: "expr's bitwise builtins on ints"},
@@ -284,7 +292,8 @@ func TestNotLowered(t *testing.T) {
 		{src: "max([i, f]) > 0", why: "list literal mixing int and float", reason: "expr keeps each element's Go type: max of ints and floats gives either"},
 		{src: "len([pi, 1]) == 2", why: "may be nil", reason: "expr keeps the pointer itself in a literal: max([pi, 1]) fails"},
 		{src: "sub?.v ?? 0", why: "varying type", reason: "the result is the float v or the int 0: Run is left to the VM"},
-		{src: "len(groupBy(items, .s)) > 0", why: "builtin groupBy", reason: "groupBy builds a map of lists"},
+		{src: "len(groupBy(items, .s)['a']) > 0", why: "builtin groupBy", reason: "groupBy builds a map of lists: only its length is lowered"},
+		{src: "len(groupBy(items, .sub?.w)) > 0", why: "may be nil", reason: "a nil key is a group of its own"},
 		{src: "type(pi) == 'int'", why: "builtin type", reason: "type names expr's own kinds"},
 		{src: "shout(ps) == 'X'", why: "optional argument", reason: "a nil may reach a function"},
 		{src: "(false || pb) == nil", why: "disagree", reason: "the optimiser folds false || pb to pb and types it bool, so the compiler does not dereference it"},
