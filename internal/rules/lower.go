@@ -507,6 +507,23 @@ func strict(v value) value {
 	return v
 }
 
+// both returns the eval of fn on the values of a and b, evaluated in
+// that order; the first error is the result's.
+func both[A, B, R any](a eval[A], b eval[B], fn func(A, B) R) eval[R] {
+	return func(f *frame) (R, error) {
+		var zero R
+		x, err := a(f)
+		if err != nil {
+			return zero, err
+		}
+		y, err := b(f)
+		if err != nil {
+			return zero, err
+		}
+		return fn(x, y), nil
+	}
+}
+
 func failNil[T any](e eval[T]) eval[T] {
 	return func(f *frame) (T, error) {
 		x, err := e(f)

@@ -30,6 +30,17 @@ func (lo *loop) at(data unsafe.Pointer, i int) unsafe.Pointer {
 	return p
 }
 
+// scan reads the list lo iterates over and charges a step for each of
+// its elements, as the VM charges the scan of a loop's list.
+func (lo *loop) scan(f *frame) (*sliceHeader, error) {
+	h, err := lo.hdr(f)
+	if err != nil {
+		return nil, err
+	}
+	s := (*sliceHeader)(h)
+	return s, f.bud.step(s.len)
+}
+
 // predicate lowers the predicate of a builtin over list l.
 func (lw *lowerer) predicate(l value, n ast.Node) value {
 	p, ok := n.(*ast.PredicateNode)
@@ -221,12 +232,8 @@ func quantifier(name string, lo *loop, pred eval[bool]) eval[bool] {
 		}
 	}
 	return func(f *frame) (bool, error) {
-		h, err := lo.hdr(f)
+		s, err := lo.scan(f)
 		if err != nil {
-			return false, err
-		}
-		s := (*sliceHeader)(h)
-		if err := f.bud.step(s.len); err != nil {
 			return false, err
 		}
 		item, index := f.item, f.index
@@ -251,12 +258,8 @@ func quantifier(name string, lo *loop, pred eval[bool]) eval[bool] {
 // optimiser stops once that many are found.
 func count(lo *loop, pred eval[bool], threshold int) eval[int] {
 	return func(f *frame) (int, error) {
-		h, err := lo.hdr(f)
+		s, err := lo.scan(f)
 		if err != nil {
-			return 0, err
-		}
-		s := (*sliceHeader)(h)
-		if err := f.bud.step(s.len); err != nil {
 			return 0, err
 		}
 		item, index := f.item, f.index
@@ -282,12 +285,8 @@ func count(lo *loop, pred eval[bool], threshold int) eval[int] {
 
 func sumInt(lo *loop, v eval[int]) eval[int] {
 	return func(f *frame) (int, error) {
-		h, err := lo.hdr(f)
+		s, err := lo.scan(f)
 		if err != nil {
-			return 0, err
-		}
-		s := (*sliceHeader)(h)
-		if err := f.bud.step(s.len); err != nil {
 			return 0, err
 		}
 		item, index := f.item, f.index
@@ -310,12 +309,8 @@ func sumInt(lo *loop, v eval[int]) eval[int] {
 
 func sumFloat(lo *loop, v eval[float64]) eval[float64] {
 	return func(f *frame) (float64, error) {
-		h, err := lo.hdr(f)
+		s, err := lo.scan(f)
 		if err != nil {
-			return 0, err
-		}
-		s := (*sliceHeader)(h)
-		if err := f.bud.step(s.len); err != nil {
 			return 0, err
 		}
 		item, index := f.item, f.index
@@ -861,12 +856,8 @@ func (lw *lowerer) groupCount(g *ast.BuiltinNode) value {
 // distinct counts the distinct values of key over the elements of lo.
 func distinct[T cmp.Ordered](lo *loop, key eval[T], arena func(*frame) *[]T) eval[int] {
 	return func(f *frame) (int, error) {
-		h, err := lo.hdr(f)
+		s, err := lo.scan(f)
 		if err != nil {
-			return 0, err
-		}
-		s := (*sliceHeader)(h)
-		if err := f.bud.step(s.len); err != nil {
 			return 0, err
 		}
 		n := s.len

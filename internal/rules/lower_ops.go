@@ -147,46 +147,26 @@ func isNum(v value) bool { return v.k == kInt || v.k == kFloat }
 func durations(op string, l, r value) (value, bool) {
 	switch {
 	case op == "-" && l.k == kTime && r.k == kTime:
-		a, b := l.t, r.t
-		return fold(value{k: kDur, i: func(f *frame) (int, error) {
-			x, err := a(f)
-			if err != nil {
-				return 0, err
-			}
-			y, err := b(f)
-			if err != nil {
-				return 0, err
-			}
-			return int(x.Sub(y)), nil
-		}}, l, r), true
+		return fold(value{k: kDur, i: both(l.t, r.t, timeSub)}, l, r), true
 	case l.k == kDur && r.k == kDur:
-		var cmp func(x, y int) bool
-		switch op {
-		case "<":
-			cmp = func(x, y int) bool { return x < y }
-		case "<=":
-			cmp = func(x, y int) bool { return x <= y }
-		case ">":
-			cmp = func(x, y int) bool { return x > y }
-		case ">=":
-			cmp = func(x, y int) bool { return x >= y }
-		default:
+		cmp, ok := intOrders[op]
+		if !ok {
 			return value{}, false
 		}
-		a, b := l.i, r.i
-		return fold(value{k: kBool, b: func(f *frame) (bool, error) {
-			x, err := a(f)
-			if err != nil {
-				return false, err
-			}
-			y, err := b(f)
-			if err != nil {
-				return false, err
-			}
-			return cmp(x, y), nil
-		}}, l, r), true
+		return fold(value{k: kBool, b: both(l.i, r.i, cmp)}, l, r), true
 	}
 	return value{}, false
+}
+
+// timeSub is x - y of two dates, as nanoseconds; it saturates as Sub does.
+func timeSub(x, y time.Time) int { return int(x.Sub(y)) }
+
+// intOrders are the orderings of two ints.
+var intOrders = map[string]func(x, y int) bool{
+	"<":  func(x, y int) bool { return x < y },
+	"<=": func(x, y int) bool { return x <= y },
+	">":  func(x, y int) bool { return x > y },
+	">=": func(x, y int) bool { return x >= y },
 }
 
 // simpleKind is the kind of t if t is unnamed, as the compiler's

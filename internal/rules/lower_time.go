@@ -58,33 +58,11 @@ func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
 		}}
 	}
 	if fn, ok := compareMethods[name.Value]; ok && len(args) == 1 {
-		u := lw.argument(args[0], kTime).t
-		return value{k: kBool, b: func(f *frame) (bool, error) {
-			x, err := t(f)
-			if err != nil {
-				return false, err
-			}
-			y, err := u(f)
-			if err != nil {
-				return false, err
-			}
-			return fn(x, y), nil
-		}}
+		return value{k: kBool, b: both(t, lw.argument(args[0], kTime).t, fn)}
 	}
 	switch {
 	case name.Value == "Sub" && len(args) == 1:
-		u := lw.argument(args[0], kTime).t
-		return value{k: kDur, i: func(f *frame) (int, error) {
-			x, err := t(f)
-			if err != nil {
-				return 0, err
-			}
-			y, err := u(f)
-			if err != nil {
-				return 0, err
-			}
-			return int(x.Sub(y)), nil
-		}}
+		return value{k: kDur, i: both(t, lw.argument(args[0], kTime).t, timeSub)}
 	case name.Value == "IsZero" && len(args) == 0:
 		return value{k: kBool, b: func(f *frame) (bool, error) {
 			x, err := t(f)
