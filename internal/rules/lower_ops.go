@@ -93,9 +93,6 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 		return lw.rangeList(strict(l), strict(r))
 	}
 	l, r = strict(l), strict(r)
-	if v, ok := durations(n.Operator, l, r); ok {
-		return v
-	}
 	switch n.Operator {
 	case "<", ">", "<=", ">=":
 		return fold(lw.compare(n.Operator, l, r), l, r)
@@ -141,33 +138,9 @@ func (lw *lowerer) binary(n *ast.BinaryNode) value {
 
 func isNum(v value) bool { return v.k == kInt || v.k == kFloat }
 
-// durations lowers the difference of two dates, a time.Duration, and the
-// ordering of two durations (date - as_of < duration("72h")). Durations
-// are not mixed with numbers: expr's checker refuses it.
-func durations(op string, l, r value) (value, bool) {
-	switch {
-	case op == "-" && l.k == kTime && r.k == kTime:
-		return fold(value{k: kDur, i: both(l.t, r.t, timeSub)}, l, r), true
-	case l.k == kDur && r.k == kDur:
-		cmp, ok := intOrders[op]
-		if !ok {
-			return value{}, false
-		}
-		return fold(value{k: kBool, b: both(l.i, r.i, cmp)}, l, r), true
-	}
-	return value{}, false
-}
-
-// timeSub is x - y of two dates, as nanoseconds; it saturates as Sub does.
+// timeSub is x - y of two dates, a time.Duration held as nanoseconds; it
+// saturates as Sub does.
 func timeSub(x, y time.Time) int { return int(x.Sub(y)) }
-
-// intOrders are the orderings of two ints.
-var intOrders = map[string]func(x, y int) bool{
-	"<":  func(x, y int) bool { return x < y },
-	"<=": func(x, y int) bool { return x <= y },
-	">":  func(x, y int) bool { return x > y },
-	">=": func(x, y int) bool { return x >= y },
-}
 
 // simpleKind is the kind of t if t is unnamed, as the compiler's
 // isSimpleType requires.
@@ -670,6 +643,10 @@ func (lw *lowerer) compare(op string, l, r value) value {
 		return value{k: kBool, b: cmpOp(op, l.s, r.s, l.konst, r.konst)}
 	case l.k == kTime && r.k == kTime:
 		return value{k: kBool, b: cmpTime(op, l.t, r.t)}
+	case l.k == kDur && r.k == kDur:
+		// Durations order against durations only: expr's checker
+		// refuses them with numbers.
+		return value{k: kBool, b: cmpOp(op, l.i, r.i, l.konst, r.konst)}
 	}
 	lw.fail("%s between %s and %s", op, l.k, r.k)
 	return value{}
@@ -784,6 +761,8 @@ func (lw *lowerer) arith(op string, l, r value) value {
 		return value{k: kFloat, f: floatArith(op, toFloat(l), toFloat(r))}
 	case op == "+" && l.k == kString && r.k == kString:
 		return value{k: kString, s: concat(l.s, r.s)}
+	case op == "-" && l.k == kTime && r.k == kTime:
+		return value{k: kDur, i: both(l.t, r.t, timeSub)}
 	}
 	lw.fail("%s between %s and %s", op, l.k, r.k)
 	return value{}
