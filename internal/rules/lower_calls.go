@@ -498,7 +498,7 @@ func extreme[T number](es []eval[T], max bool) eval[T] {
 // a date.
 func (lw *lowerer) call(n *ast.CallNode) value {
 	if m, ok := n.Callee.(*ast.MemberNode); ok && m.Method {
-		return lw.method(m, n.Arguments)
+		return lw.method(m, n.Arguments, false)
 	}
 	id, ok := n.Callee.(*ast.IdentifierNode)
 	if !ok {

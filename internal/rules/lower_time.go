@@ -34,8 +34,10 @@ var compareMethods = map[string]func(time.Time, time.Time) bool{
 	"Equal":  time.Time.Equal,
 }
 
-// method lowers a call of a method of a date; others are not lowered.
-func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
+// method lowers a call of a method of a date or a duration; others are
+// not lowered. named admits the methods giving a named int type, for
+// int(date.Month()).
+func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node, named bool) value {
 	name, ok := m.Property.(*ast.StringNode)
 	if !ok || m.Optional {
 		lw.fail("call of %s", m)
@@ -48,7 +50,11 @@ func (lw *lowerer) method(m *ast.MemberNode, args []ast.Node) value {
 		lw.fail("call of a method of a %s", recv.k)
 	}
 	t := recv.t
-	if fn, ok := intMethods[name.Value]; ok && len(args) == 0 {
+	fn, ok := intMethods[name.Value]
+	if !ok && named {
+		fn, ok = namedIntMethods[name.Value]
+	}
+	if ok && len(args) == 0 {
 		return value{k: kInt, i: func(f *frame) (int, error) {
 			x, err := t(f)
 			if err != nil {
@@ -138,31 +144,15 @@ var namedIntMethods = map[string]func(time.Time) int{
 // the VM, whose Run gives a time.Month.
 func (lw *lowerer) intOfDatePart(n ast.Node) (value, bool) {
 	c, ok := n.(*ast.CallNode)
-	if !ok || len(c.Arguments) != 0 {
+	if !ok {
 		return value{}, false
 	}
 	m, ok := c.Callee.(*ast.MemberNode)
-	if !ok || !m.Method || m.Optional {
+	if !ok || !m.Method {
 		return value{}, false
 	}
-	name, ok := m.Property.(*ast.StringNode)
-	if !ok {
+	if name, ok := m.Property.(*ast.StringNode); !ok || namedIntMethods[name.Value] == nil {
 		return value{}, false
 	}
-	fn, ok := namedIntMethods[name.Value]
-	if !ok {
-		return value{}, false
-	}
-	recv := strict(lw.node(m.Node))
-	if recv.k != kTime {
-		lw.fail("call of a method of a %s", recv.k)
-	}
-	t := recv.t
-	return value{k: kInt, i: func(f *frame) (int, error) {
-		x, err := t(f)
-		if err != nil {
-			return 0, err
-		}
-		return fn(x), nil
-	}}, true
+	return lw.method(m, c.Arguments, true), true
 }
