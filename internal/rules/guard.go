@@ -864,6 +864,8 @@ func checkConstants(root ast.Node, src string) *Error {
 				return nil, false
 			}
 			return constOp(x, func() any { return fn(a, b) }, &bad, src)
+		case *ast.BuiltinNode:
+			checkTimeLiteral(x, &bad, src)
 		}
 		for _, c := range children(n) {
 			eval(c)
@@ -872,6 +874,33 @@ func checkConstants(root ast.Node, src string) *Error {
 	}
 	eval(root)
 	return bad
+}
+
+// checkTimeLiteral records in bad a date or duration written out that
+// does not parse, date("2024-13-45") or duration("72hours"): an error at
+// compile time, where it is written, rather than on every evaluation.
+func checkTimeLiteral(n *ast.BuiltinNode, bad **Error, src string) {
+	if n.Name != "date" && n.Name != "duration" || *bad != nil {
+		return
+	}
+	args := make([]any, len(n.Arguments))
+	for i, a := range n.Arguments {
+		s, ok := a.(*ast.StringNode)
+		if !ok {
+			return // computed: decided when run
+		}
+		args[i] = s.Value
+	}
+	id, ok := builtin.Index[n.Name]
+	if !ok || builtin.Builtins[id].Func == nil || len(args) == 0 {
+		return
+	}
+	constOp(n, func() any {
+		if _, err := builtin.Builtins[id].Func(args...); err != nil {
+			panic(fmt.Sprintf("%s(%q) is not a valid %s: %v", n.Name, args[0], n.Name, err))
+		}
+		return nil
+	}, bad, src)
 }
 
 // constOp computes a constant operation, recording its failure in bad.
