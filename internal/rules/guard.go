@@ -897,7 +897,11 @@ func checkTimeLiteral(n *ast.BuiltinNode, bad **Error, src string) {
 	}
 	constOp(n, func() any {
 		if _, err := builtin.Builtins[id].Func(args...); err != nil {
-			panic(fmt.Sprintf("%s(%q) is not a valid %s: %v", n.Name, args[0], n.Name, err))
+			hint := ""
+			if n.Name == "duration" {
+				hint = `; write it in hours, minutes or seconds ("72h", "90m"), and count days and years with days_between or within`
+			}
+			panic(fmt.Sprintf("%s(%q) is not a valid %s: %v%s", n.Name, args[0], n.Name, err, hint))
 		}
 		return nil
 	}, bad, src)

@@ -92,7 +92,7 @@ func TestCompileErrors(t *testing.T) {
 			reason: "periods are checked at load time"},
 		{name: "bad date literal", src: "as_of > date('2024-13-45')", kind: Bool, want: Error{Line: 1, Column: 9, Message: `date("2024-13-45") is not a valid date: invalid date 2024-13-45`},
 			reason: "a date written out is checked at load time, not found wrong on every evaluation"},
-		{name: "bad duration literal", src: "as_of - as_of < duration('72hours')", kind: Bool, want: Error{Line: 1, Column: 17, Message: `duration("72hours") is not a valid duration: time: unknown unit "hours" in duration "72hours"`},
+		{name: "bad duration literal", src: "as_of - as_of < duration('72hours')", kind: Bool, want: Error{Line: 1, Column: 17, Message: `duration("72hours") is not a valid duration: time: unknown unit "hours" in duration "72hours"; write it in hours, minutes or seconds ("72h", "90m"), and count days and years with days_between or within`},
 			reason: "so is a duration"},
 		{name: "now disabled", src: "now() > as_of", kind: Bool, want: Error{Line: 1, Column: 1, Message: `unknown name now: rules never read the clock; use as_of, the date of the assessment (years_since(d), days_since(d) and within(d, "3y") count from it)`},
 			reason: "rules never read the wall clock"},
